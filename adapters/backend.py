@@ -1,0 +1,114 @@
+"""The `Backend` protocol: what the bot may ask of a time tracker, bound to one user in one workspace.
+
+A backend instance always acts *as* one user with that user's own credentials (security rule: nobody acts with
+someone else's token). `BackendFactory.bind` is how the bot gets one for the person behind a Teams activity.
+Capabilities are declared, never faked: calling an operation the backend lacks raises `Unsupported`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from adapters.models import (
+    Client,
+    ClientDraft,
+    FeedEvent,
+    FeedEventDraft,
+    Project,
+    ProjectDraft,
+    Tag,
+    TagDraft,
+    Task,
+    TaskDraft,
+    TimeEntry,
+    TimeEntryDraft,
+    TimeEntryPatch,
+    User,
+    WorkingHoursDraft,
+    WorkingHoursEntry,
+    WorkingHoursPatch,
+    Workspace,
+)
+
+
+class Capability(enum.Flag):
+    TIME_ENTRIES = enum.auto()
+    TIMER = enum.auto()
+    CLIENTS = enum.auto()
+    PROJECTS = enum.auto()
+    TASKS = enum.auto()
+    TAGS = enum.auto()
+    WORKING_HOURS = enum.auto()
+    FEED = enum.auto()
+    REPORTS = enum.auto()
+    WEBHOOKS = enum.auto()
+    GROUPS = enum.auto()
+    WORKSPACE_SETTINGS = enum.auto()
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who is acting, as Teams knows them. The backend maps this to its own user (and workspace)."""
+
+    tenant_id: str
+    aad_object_id: str
+    name: str
+    email: str | None = None
+    tenant_name: str | None = None
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """One user's view of one workspace. Lists return only what that user may see."""
+
+    kind: str
+    capabilities: Capability
+    workspace: Workspace
+    user: User
+
+    # master data
+    async def list_clients(self) -> list[Client]: ...
+    async def create_client(self, draft: ClientDraft) -> Client: ...
+    async def list_projects(self, *, include_done: bool = False) -> list[Project]: ...
+    async def create_project(self, draft: ProjectDraft) -> Project: ...
+    async def list_tasks(self, project_id: str | None = None, *, include_done: bool = False) -> list[Task]: ...
+    async def create_task(self, draft: TaskDraft) -> Task: ...
+    async def list_tags(self) -> list[Tag]: ...
+    async def create_tag(self, draft: TagDraft) -> Tag: ...
+
+    # time entries (the acting user's own)
+    async def current_timer(self) -> TimeEntry | None: ...
+    async def list_time_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
+        """Entries overlapping [start, end), running ones included, newest start first."""
+        ...
+
+    async def get_time_entry(self, entry_id: str) -> TimeEntry: ...
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        """Create an entry; `end=None` starts a timer (a backend with one timer per user stops no other)."""
+        ...
+
+    async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry: ...
+    async def delete_time_entry(self, entry_id: str) -> None: ...
+
+    # working hours (come/go)
+    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]: ...
+    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry: ...
+    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry: ...
+    async def delete_working_hours(self, entry_id: str) -> None: ...
+
+    # feed
+    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]: ...
+    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent: ...
+
+
+class BackendFactory(Protocol):
+    """Gives the bot a `Backend` bound to the person behind an activity (creating workspace/user on first use)."""
+
+    kind: str
+
+    async def bind(self, identity: Identity) -> Backend: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,217 @@
+"""The domain model every backend speaks: plain pydantic v2 models, no I/O.
+
+Datetimes are timezone-aware and normalised to UTC; the IANA zone the user worked in travels alongside
+(`timezone`) so days can be bucketed the way the user saw them, DST included.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _aware_utc(value: datetime) -> datetime:
+    """Reject naive datetimes (a silent local-time guess is how entries drift) and normalise to UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("datetime must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware_utc)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class WorkspaceSettings(Model):
+    """Per-workspace policy. `admin_only_master_data` mirrors timeghost's "who may create projects" switch."""
+
+    admin_only_master_data: bool = False
+    default_timezone: str = "UTC"
+    weekly_target_minutes: int = Field(default=40 * 60, ge=0, le=7 * 24 * 60)
+
+
+class Workspace(Model):
+    id: str
+    name: str
+    tenant_id: str | None = None
+    settings: WorkspaceSettings = Field(default_factory=WorkspaceSettings)
+
+
+class User(Model):
+    id: str
+    workspace_id: str
+    name: str
+    aad_object_id: str | None = None
+    email: str | None = None
+    is_admin: bool = False
+    timezone: str | None = None
+
+
+class Client(Model):
+    id: str
+    workspace_id: str
+    name: Name
+    archived: bool = False
+
+
+class Project(Model):
+    id: str
+    workspace_id: str
+    name: Name
+    client_id: str | None = None
+    billable: bool = False
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    private: bool = False
+    done: bool = False
+    description: str = ""
+
+
+class Task(Model):
+    id: str
+    workspace_id: str
+    project_id: str
+    name: Name
+    done: bool = False
+    estimate_seconds: int | None = Field(default=None, ge=0)
+
+
+TagKind = Literal["time", "project"]
+
+
+class Tag(Model):
+    id: str
+    workspace_id: str
+    name: Name
+    kind: TagKind = "time"
+
+
+class TimeEntry(Model):
+    """A time entry; a running timer is an entry without `end`."""
+
+    id: str
+    workspace_id: str
+    user_id: str
+    start: UtcDatetime
+    end: UtcDatetime | None = None
+    timezone: str = "UTC"
+    project_id: str | None = None
+    task_id: str | None = None
+    tag_ids: list[str] = Field(default_factory=list)
+    description: str = ""
+    billable: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.end is None
+
+    def duration(self, now: datetime | None = None) -> timedelta:
+        """Elapsed time; for a running timer, up to `now` (default: the current instant)."""
+        end = self.end or now or datetime.now(UTC)
+        return max(end - self.start, timedelta(0))
+
+
+WorkingHoursType = Literal["work", "break", "absence"]
+
+
+class WorkingHoursEntry(Model):
+    """A clock-in/clock-out interval (timeghost "comego"); an open one has no `end`."""
+
+    id: str
+    workspace_id: str
+    user_id: str
+    start: UtcDatetime
+    end: UtcDatetime | None = None
+    type: WorkingHoursType = "work"
+    timezone: str = "UTC"
+
+
+class FeedEvent(Model):
+    """Something that happened elsewhere (a meeting, an external activity) that may be booked as time."""
+
+    id: str
+    workspace_id: str
+    user_id: str
+    title: str
+    start: UtcDatetime
+    end: UtcDatetime
+    source: str = "custom"
+    external_id: str | None = None
+    booked_entry_id: str | None = None
+    dismissed: bool = False
+
+
+# ---- write models: what a caller hands a backend to create or change something -------------------------
+
+
+class ClientDraft(Model):
+    name: Name
+
+
+class ProjectDraft(Model):
+    name: Name
+    client_id: str | None = None
+    billable: bool = False
+    color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    private: bool = False
+    description: str = ""
+
+
+class TaskDraft(Model):
+    project_id: str
+    name: Name
+    estimate_seconds: int | None = Field(default=None, ge=0)
+
+
+class TagDraft(Model):
+    name: Name
+    kind: TagKind = "time"
+
+
+class TimeEntryDraft(Model):
+    start: UtcDatetime
+    end: UtcDatetime | None = None
+    timezone: str = "UTC"
+    project_id: str | None = None
+    task_id: str | None = None
+    tag_ids: list[str] = Field(default_factory=list)
+    description: str = ""
+    billable: bool = False
+
+
+class TimeEntryPatch(Model):
+    """Only the fields that are set (`model_fields_set`) are changed; `end=None` set explicitly restarts."""
+
+    start: UtcDatetime | None = None
+    end: UtcDatetime | None = None
+    timezone: str | None = None
+    project_id: str | None = None
+    task_id: str | None = None
+    tag_ids: list[str] | None = None
+    description: str | None = None
+    billable: bool | None = None
+
+
+class WorkingHoursDraft(Model):
+    start: UtcDatetime
+    end: UtcDatetime | None = None
+    type: WorkingHoursType = "work"
+    timezone: str = "UTC"
+
+
+class WorkingHoursPatch(Model):
+    start: UtcDatetime | None = None
+    end: UtcDatetime | None = None
+    type: WorkingHoursType | None = None
+
+
+class FeedEventDraft(Model):
+    title: str
+    start: UtcDatetime
+    end: UtcDatetime
+    source: str = "custom"
+    external_id: str | None = None

@@ -1,0 +1,1 @@
+"""timebot: the Teams-facing application. Only `bot.transport` imports botbuilder."""

@@ -1,0 +1,255 @@
+"""Typed operations: what a person asked for, whether they typed a command or pressed a card button.
+
+The parser (`bot.commands`) and the card handlers both produce these; the service (`bot.service`) runs them.
+Times are already resolved to aware datetimes in the user's zone (the parser knows "now" and the zone), so
+the service never re-interprets text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+@dataclass(frozen=True, slots=True)
+class ParseContext:
+    """What the parser needs to resolve relative input: the instant, the user's zone, their locale."""
+
+    now: datetime  # aware
+    tz: ZoneInfo
+    locale: str = "en-US"
+
+
+class Op(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ProjectRef(Op):
+    """`@web`, `@website/design`, `@acme/website/design`, or leading words naming a project.
+
+    `path` holds the raw parts as typed; the service resolves them (exact, unique prefix, fuzzy).
+    One part = project; two = project/task; three = client/project/task.
+    """
+
+    path: list[str] = Field(min_length=1, max_length=3)
+    id: str | None = None  # set when a card picked the exact project: no name resolution needed
+    task_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "/".join(self.path)
+
+
+class EntryRef(Op):
+    """`last` (= 1) or `@N`: the N-th most recent entry of the user, 1-based."""
+
+    index: int = Field(default=1, ge=1, le=10_000)
+
+
+class Period(Op):
+    """A half-open range of local dates [start, end) with the name the user gave it (`week`, `2026-11`)."""
+
+    start: date
+    end: date
+    label: str
+
+
+class Help(Op):
+    kind: Literal["help"] = "help"
+    topic: str | None = None
+
+
+class StartTimer(Op):
+    kind: Literal["start"] = "start"
+    project: ProjectRef | None = None
+    tags: list[str] = []
+    note: str | None = None
+    at: datetime | None = None
+    billable: bool | None = None
+
+
+class StopTimer(Op):
+    kind: Literal["stop"] = "stop"
+    at: datetime | None = None
+
+
+class CancelTimer(Op):
+    kind: Literal["cancel"] = "cancel"
+
+
+class ContinueEntry(Op):
+    kind: Literal["continue"] = "continue"
+    ref: EntryRef = EntryRef()
+    at: datetime | None = None
+
+
+class Status(Op):
+    kind: Literal["status"] = "status"
+
+
+class LogEntry(Op):
+    """A finished entry. Either `start`+`end`, or `duration` (placed by the service on `day`, default today)."""
+
+    kind: Literal["log"] = "log"
+    duration: timedelta | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    day: date | None = None
+    project: ProjectRef | None = None
+    tags: list[str] = []
+    note: str | None = None
+    billable: bool | None = None
+
+
+class EditEntry(Op):
+    kind: Literal["edit"] = "edit"
+    ref: EntryRef = EntryRef()
+    entry_id: str | None = None  # set by card submits, which know the exact entry
+    start: datetime | None = None
+    end: datetime | None = None
+    duration: timedelta | None = None
+    day: date | None = None
+    project: ProjectRef | None = None
+    add_tags: list[str] = []
+    remove_tags: list[str] = []
+    note: str | None = None
+    billable: bool | None = None
+
+
+class DeleteEntry(Op):
+    kind: Literal["delete"] = "delete"
+    ref: EntryRef = EntryRef()
+    entry_id: str | None = None
+    confirmed: bool = False
+
+
+class Undo(Op):
+    kind: Literal["undo"] = "undo"
+    token: str | None = None  # from an Undo button: undo exactly that write
+
+
+class ListTimes(Op):
+    kind: Literal["times"] = "times"
+    period: Period
+    project: ProjectRef | None = None
+    tags: list[str] = []
+
+
+SummaryGroup = Literal["project", "client", "task", "tag", "day"]
+
+
+class Summary(Op):
+    kind: Literal["summary"] = "summary"
+    period: Period
+    by: SummaryGroup = "project"
+
+
+class ListProjects(Op):
+    kind: Literal["projects"] = "projects"
+    client: str | None = None
+
+
+class AddProject(Op):
+    kind: Literal["project_add"] = "project_add"
+    name: str
+    client: str | None = None
+    billable: bool | None = None
+    color: str | None = None
+    private: bool = False
+
+
+class ListClients(Op):
+    kind: Literal["clients"] = "clients"
+
+
+class AddClient(Op):
+    kind: Literal["client_add"] = "client_add"
+    name: str
+
+
+class ListTasks(Op):
+    kind: Literal["tasks"] = "tasks"
+    project: ProjectRef | None = None
+
+
+class AddTask(Op):
+    kind: Literal["task_add"] = "task_add"
+    project: ProjectRef
+    name: str
+    estimate: timedelta | None = None
+
+
+class ListTags(Op):
+    kind: Literal["tags"] = "tags"
+
+
+class AddTag(Op):
+    kind: Literal["tag_add"] = "tag_add"
+    name: str
+    tag_kind: Literal["time", "project"] = "time"
+
+
+class SetTimezone(Op):
+    kind: Literal["timezone"] = "timezone"
+    zone: str | None = None  # None: show the current one
+
+
+Operation = Annotated[
+    Help
+    | StartTimer
+    | StopTimer
+    | CancelTimer
+    | ContinueEntry
+    | Status
+    | LogEntry
+    | EditEntry
+    | DeleteEntry
+    | Undo
+    | ListTimes
+    | Summary
+    | ListProjects
+    | AddProject
+    | ListClients
+    | AddClient
+    | ListTasks
+    | AddTask
+    | ListTags
+    | AddTag
+    | SetTimezone,
+    Field(discriminator="kind"),
+]
+
+
+# ---- what the parser returns when it cannot produce an operation ---------------------------------------------
+
+
+class Choice(Op):
+    """One button of a clarifying question: its label (already localised) and the command it re-submits."""
+
+    label: str
+    command: str
+
+
+class Ambiguity(Op):
+    """Refuse before guessing: e.g. `log 90` (minutes or hours?). Each choice is a complete command."""
+
+    kind: Literal["ambiguity"] = "ambiguity"
+    message_key: str
+    params: dict[str, str] = {}
+    choices: list[Choice]
+
+
+class ParseFailure(Op):
+    """The text is not a command we understand; `message_key` is a catalogue key, `params` its values."""
+
+    kind: Literal["parse_failure"] = "parse_failure"
+    message_key: str
+    params: dict[str, str] = {}
+    verb: str | None = None  # the verb we recognised, if any, so help can be specific
+
+
+ParseResult = Operation | Ambiguity | ParseFailure

@@ -1,0 +1,76 @@
+"""What a card shows, already resolved for display: names instead of ids, local times, whole seconds.
+
+The service builds these from backend results; card builders only lay them out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EntryView(View):
+    id: str
+    handle: int | None = None  # the `@N` a user can type to refer to it (1 = most recent)
+    start: datetime  # aware, in the user's zone
+    end: datetime | None = None  # None: running
+    duration_seconds: int = Field(ge=0)
+    project: str | None = None
+    project_color: str | None = None
+    client: str | None = None
+    task: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    note: str = ""
+    billable: bool = False
+    timezone: str = "UTC"
+
+    @property
+    def running(self) -> bool:
+        return self.end is None
+
+
+class ProjectView(View):
+    id: str
+    name: str
+    client: str | None = None
+    billable: bool = False
+    color: str | None = None
+    done: bool = False
+
+
+class NamedItem(View):
+    """A row of a master-data list (client, task, tag) with an optional secondary line."""
+
+    id: str
+    name: str
+    detail: str | None = None
+
+
+class TotalsRow(View):
+    label: str
+    seconds: int = Field(ge=0)
+    billable_seconds: int = Field(default=0, ge=0)
+
+
+class SummaryView(View):
+    period_label: str  # e.g. "Today", "Week 47", "2026-11-01 – 2026-11-15"
+    start: date
+    end: date  # exclusive
+    total_seconds: int = Field(ge=0)
+    billable_seconds: int = Field(default=0, ge=0)
+    by: str = "project"
+    rows: list[TotalsRow] = Field(default_factory=list)  # grouped by `by`, largest first
+    days: list[TotalsRow] = Field(default_factory=list)  # one per day of the period that had time
+    entry_count: int = 0
+    running: EntryView | None = None
+    gaps_seconds: int | None = None  # untracked time between the first and last entry of a single day
+
+
+class Choice(View):
+    label: str
+    command: str  # the text command the button runs
