@@ -1,0 +1,157 @@
+"""`LocalBackendFactory`: binds a Teams identity to its workspace (one per tenant) and user, locally.
+
+The common path (workspace and user exist, name/email unchanged) is one read. Creating them is race-safe:
+unique constraints decide which of two simultaneous first messages wins, the loser retries and finds the row;
+the "first user is admin" check runs with the workspace row locked (PostgreSQL `FOR UPDATE`; on SQLite the
+write transaction itself is exclusive), so two first users can never both become admin.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.backend import Identity
+from adapters.errors import Unavailable, ValidationFailed
+from adapters.local import tables as t
+from adapters.local.backend import (
+    Clock,
+    LocalBackend,
+    new_id,
+    read_connection,
+    user_from_row,
+    utcnow,
+    workspace_from_row,
+)
+
+DEFAULT_WORKSPACE_NAME = "Workspace"
+_BIND_ATTEMPTS = 5
+
+
+class LocalBackendFactory:
+    kind = "local"
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        default_timezone: str = "UTC",
+        dispose_engine: bool = False,
+        clock: Clock = utcnow,
+    ) -> None:
+        """`engine` must be migrated (`bot.store.migrate.upgrade`). `close()` disposes it only if asked to."""
+        self._engine = engine
+        self._default_timezone = default_timezone
+        self._dispose_engine = dispose_engine
+        self._clock = clock
+
+    async def bind(self, identity: Identity) -> LocalBackend:
+        if not identity.tenant_id or not identity.aad_object_id:
+            raise ValidationFailed("a tenant id and an AAD object id are needed to use the local backend")
+        found = await self._lookup(identity)
+        if found is not None:
+            return found
+        last_error: IntegrityError | None = None
+        for _ in range(_BIND_ATTEMPTS):
+            try:
+                return await self._get_or_create(identity)
+            except IntegrityError as exc:  # lost a race with another first message: the row exists now
+                last_error = exc
+        raise Unavailable("could not set up the workspace; please try again") from last_error
+
+    async def close(self) -> None:
+        if self._dispose_engine:
+            await self._engine.dispose()
+
+    def _backend(self, workspace_row: Any, user_row: Any) -> LocalBackend:
+        return LocalBackend(
+            self._engine, workspace_from_row(workspace_row), user_from_row(user_row), clock=self._clock
+        )
+
+    async def _lookup(self, identity: Identity) -> LocalBackend | None:
+        """The common path: both rows exist and nothing changed. One query, no write."""
+        ws, us = t.workspaces, t.users
+        stmt = (
+            sa.select(ws, *[c.label(f"user_{c.name}") for c in us.c])
+            .select_from(ws.join(us, us.c.workspace_id == ws.c.id))
+            .where(ws.c.tenant_id == identity.tenant_id, us.c.aad_object_id == identity.aad_object_id)
+        )
+        async with read_connection(self._engine) as conn:
+            row = (await conn.execute(stmt)).one_or_none()
+        if row is None:
+            return None
+        mapping = row._mapping
+        user_row = SimpleNamespace(**{c.name: mapping[f"user_{c.name}"] for c in us.c})
+        if user_row.name != identity.name[:200] or (identity.email and user_row.email != identity.email):
+            return None  # profile changed: take the write path
+        return self._backend(row, user_row)
+
+    async def _get_or_create(self, identity: Identity) -> LocalBackend:
+        ws, us = t.workspaces, t.users
+        now = self._clock()
+        async with self._engine.begin() as conn:
+            workspace = await self._locked_workspace(conn, identity.tenant_id)
+            if workspace is None:
+                await conn.execute(
+                    ws.insert().values(
+                        id=new_id(),
+                        tenant_id=identity.tenant_id,
+                        name=(identity.tenant_name or DEFAULT_WORKSPACE_NAME)[:200],
+                        admin_only_master_data=False,
+                        default_timezone=self._default_timezone,
+                        weekly_target_minutes=40 * 60,
+                        created_at=now,
+                    )
+                )
+                workspace = await self._locked_workspace(conn, identity.tenant_id)
+                assert workspace is not None
+            user = (
+                await conn.execute(
+                    sa.select(us).where(
+                        us.c.workspace_id == workspace.id, us.c.aad_object_id == identity.aad_object_id
+                    )
+                )
+            ).one_or_none()
+            name = (identity.name or identity.aad_object_id)[:200]
+            if user is None:
+                has_users = (
+                    await conn.execute(sa.select(sa.exists().where(us.c.workspace_id == workspace.id)))
+                ).scalar_one()
+                await conn.execute(
+                    us.insert().values(
+                        id=new_id(),
+                        workspace_id=workspace.id,
+                        aad_object_id=identity.aad_object_id,
+                        name=name,
+                        email=identity.email,
+                        is_admin=not has_users,
+                        timezone=None,
+                        created_at=now,
+                    )
+                )
+            else:
+                changes: dict[str, Any] = {}
+                if user.name != name:
+                    changes["name"] = name
+                if identity.email and user.email != identity.email:
+                    changes["email"] = identity.email
+                if changes:
+                    await conn.execute(us.update().where(us.c.id == user.id).values(**changes))
+            user = (
+                await conn.execute(
+                    sa.select(us).where(
+                        us.c.workspace_id == workspace.id, us.c.aad_object_id == identity.aad_object_id
+                    )
+                )
+            ).one()
+        return self._backend(workspace, user)
+
+    async def _locked_workspace(self, conn: AsyncConnection, tenant_id: str) -> Any:
+        stmt = sa.select(t.workspaces).where(t.workspaces.c.tenant_id == tenant_id)
+        if conn.dialect.name == "postgresql":
+            stmt = stmt.with_for_update()
+        return (await conn.execute(stmt)).one_or_none()

@@ -1,0 +1,227 @@
+"""Tables of the local backend (SQLAlchemy Core, own `MetaData`).
+
+Datetimes go through `UtcDateTime`: aware UTC in and out on every dialect (SQLite has no time zones, so UTC is
+stored naive there and re-attached on load; PostgreSQL uses `timestamptz`). Names carry a lower-cased
+`name_key` so uniqueness is case-insensitive on both databases with a plain unique constraint.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+READ_ONLY_OPTION = "timebot_read_only"
+"""Execution option for connections that only read: on SQLite (see `bot.store.db`) they start with a deferred
+BEGIN instead of BEGIN IMMEDIATE, so reads never queue behind writers."""
+
+ID = sa.String(32)
+"""Opaque ids: uuid4 hex."""
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC; naive values are refused (they are how entries drift)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # defensive: raw SQLite text
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _created() -> sa.Column[datetime]:
+    return sa.Column("created_at", UtcDateTime(), nullable=False)
+
+
+workspaces = sa.Table(
+    "local_workspaces",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("tenant_id", sa.String(64), nullable=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("admin_only_master_data", sa.Boolean(), nullable=False),
+    sa.Column("default_timezone", sa.String(64), nullable=False),
+    sa.Column("weekly_target_minutes", sa.Integer(), nullable=False),
+    _created(),
+    sa.UniqueConstraint("tenant_id"),
+)
+
+users = sa.Table(
+    "local_users",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("aad_object_id", sa.String(64), nullable=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("is_admin", sa.Boolean(), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=True),
+    _created(),
+    sa.UniqueConstraint("workspace_id", "aad_object_id"),
+)
+
+clients = sa.Table(
+    "local_clients",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("archived", sa.Boolean(), nullable=False),
+    _created(),
+    sa.UniqueConstraint("workspace_id", "name_key"),
+)
+
+projects = sa.Table(
+    "local_projects",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("client_id", ID, sa.ForeignKey("local_clients.id", ondelete="RESTRICT"), nullable=True),
+    # '' when the project has no client: NULLs are distinct in unique constraints, '' is not.
+    sa.Column("client_key", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("billable", sa.Boolean(), nullable=False),
+    sa.Column("color", sa.String(7), nullable=True),
+    sa.Column("private", sa.Boolean(), nullable=False),
+    sa.Column("done", sa.Boolean(), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("created_by", ID, sa.ForeignKey("local_users.id", ondelete="SET NULL"), nullable=True),
+    _created(),
+    sa.UniqueConstraint("workspace_id", "client_key", "name_key"),
+)
+
+tasks = sa.Table(
+    "local_tasks",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("project_id", ID, sa.ForeignKey("local_projects.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("done", sa.Boolean(), nullable=False),
+    sa.Column("estimate_seconds", sa.Integer(), nullable=True),
+    _created(),
+    sa.UniqueConstraint("project_id", "name_key"),
+    sa.Index(None, "workspace_id", "project_id"),
+)
+
+tags = sa.Table(
+    "local_tags",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    _created(),
+    sa.UniqueConstraint("workspace_id", "name_key"),
+)
+
+time_entries = sa.Table(
+    "local_time_entries",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("local_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", UtcDateTime(), nullable=False),
+    sa.Column("end", UtcDateTime(), nullable=True),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("project_id", ID, sa.ForeignKey("local_projects.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("task_id", ID, sa.ForeignKey("local_tasks.id", ondelete="SET NULL"), nullable=True),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("billable", sa.Boolean(), nullable=False),
+    _created(),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "workspace_id", "user_id", "start"),
+    # One running timer per user, enforced by the database (race-safe) and serving the running-timer lookup.
+    sa.Index(
+        "uq_local_time_entries_running",
+        "user_id",
+        unique=True,
+        sqlite_where=sa.text('"end" IS NULL'),
+        postgresql_where=sa.text('"end" IS NULL'),
+    ),
+    sa.Index(None, "project_id"),
+)
+
+time_entry_tags = sa.Table(
+    "local_time_entry_tags",
+    metadata,
+    sa.Column("entry_id", ID, sa.ForeignKey("local_time_entries.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag_id", ID, sa.ForeignKey("local_tags.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Index(None, "tag_id"),
+)
+
+working_hours = sa.Table(
+    "local_working_hours",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("local_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("start", UtcDateTime(), nullable=False),
+    sa.Column("end", UtcDateTime(), nullable=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    _created(),
+    sa.Index(None, "workspace_id", "user_id", "start"),
+    # At most one open interval per user and type (one open "work", one open "break").
+    sa.Index(
+        "uq_local_working_hours_open",
+        "user_id",
+        "type",
+        unique=True,
+        sqlite_where=sa.text('"end" IS NULL'),
+        postgresql_where=sa.text('"end" IS NULL'),
+    ),
+)
+
+feed_events = sa.Table(
+    "local_feed_events",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("workspace_id", ID, sa.ForeignKey("local_workspaces.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("user_id", ID, sa.ForeignKey("local_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("title", sa.Text(), nullable=False),
+    sa.Column("start", UtcDateTime(), nullable=False),
+    sa.Column("end", UtcDateTime(), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("external_id", sa.String(256), nullable=True),
+    sa.Column(
+        "booked_entry_id", ID, sa.ForeignKey("local_time_entries.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("dismissed", sa.Boolean(), nullable=False),
+    _created(),
+    sa.Index(None, "workspace_id", "user_id", "start"),
+    sa.UniqueConstraint("user_id", "source", "external_id"),
+)

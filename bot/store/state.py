@@ -1,0 +1,202 @@
+"""The bot's own state: user preferences, the undo journal, conversation references, processed activity ids.
+
+Works the same on SQLite and PostgreSQL: upserts use each dialect's `INSERT … ON CONFLICT`, and the undo pop
+is a single `DELETE … RETURNING` so two concurrent pops can never return the same record.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.local.backend import read_connection
+from bot.store import tables as t
+
+UNDO_DEPTH = 20
+SEEN_RETENTION = timedelta(days=2)
+_PRUNE_EVERY = 100
+_POP_ATTEMPTS = 10
+
+
+class UserPrefs(BaseModel):
+    tenant_id: str
+    aad_object_id: str
+    timezone: str | None = None
+    locale: str | None = None
+    backend: str = "local"
+    workspace_id: str | None = None
+
+
+class UndoRecord(BaseModel):
+    token: str
+    action: Literal["create", "update", "delete"]
+    entity: Literal["time_entry", "working_hours"]
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    description: str = ""
+
+
+def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
+    """A dialect insert that supports `on_conflict_do_update/nothing` (same API on both dialects)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class Store:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        undo_depth: int = UNDO_DEPTH,
+        seen_retention: timedelta = SEEN_RETENTION,
+    ) -> None:
+        self._engine = engine
+        self._undo_depth = undo_depth
+        self._seen_retention = seen_retention
+        self._seen_calls = 0
+
+    # ---- preferences ---------------------------------------------------------------------------------------
+
+    async def get_prefs(self, tenant_id: str, aad_object_id: str) -> UserPrefs:
+        p = t.user_prefs
+        async with read_connection(self._engine) as conn:
+            row = (
+                await conn.execute(
+                    sa.select(p).where(p.c.tenant_id == tenant_id, p.c.aad_object_id == aad_object_id)
+                )
+            ).one_or_none()
+        if row is None:
+            return UserPrefs(tenant_id=tenant_id, aad_object_id=aad_object_id)
+        return UserPrefs(
+            tenant_id=row.tenant_id,
+            aad_object_id=row.aad_object_id,
+            timezone=row.timezone,
+            locale=row.locale,
+            backend=row.backend,
+            workspace_id=row.workspace_id,
+        )
+
+    async def save_prefs(self, prefs: UserPrefs) -> None:
+        values = prefs.model_dump() | {"updated_at": datetime.now(UTC)}
+        async with self._engine.begin() as conn:
+            stmt = _insert(conn, t.user_prefs).values(**values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["tenant_id", "aad_object_id"],
+                set_={k: stmt.excluded[k] for k in values if k not in {"tenant_id", "aad_object_id"}},
+            )
+            await conn.execute(stmt)
+
+    # ---- undo journal --------------------------------------------------------------------------------------
+
+    async def push_undo(self, tenant_id: str, aad_object_id: str, record: UndoRecord) -> None:
+        """Remember `record` as the user's latest write; only the newest `undo_depth` are kept."""
+        u = t.undo_records
+        mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                u.insert().values(
+                    tenant_id=tenant_id,
+                    aad_object_id=aad_object_id,
+                    token=record.token,
+                    action=record.action,
+                    entity=record.entity,
+                    entity_id=record.entity_id,
+                    before=record.before,
+                    after=record.after,
+                    description=record.description,
+                    created_at=_aware(record.created_at),
+                )
+            )
+            keep = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(self._undo_depth)
+            # Wrapped in a derived table: some databases refuse LIMIT directly inside IN (…).
+            await conn.execute(u.delete().where(mine, u.c.id.not_in(sa.select(keep.subquery().c.id))))
+
+    async def pop_undo(self, tenant_id: str, aad_object_id: str, token: str | None = None) -> UndoRecord | None:
+        """Remove and return the user's latest record (or the one with `token`); None if there is none."""
+        u = t.undo_records
+        mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
+        if token is not None:
+            mine = sa.and_(mine, u.c.token == token)
+        for _ in range(_POP_ATTEMPTS):
+            async with self._engine.begin() as conn:
+                latest = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(1).scalar_subquery()
+                # One statement: whoever deletes the row gets it; a concurrent pop deletes nothing and retries.
+                row = (await conn.execute(u.delete().where(u.c.id == latest).returning(*u.c))).one_or_none()
+                if row is not None:
+                    return UndoRecord(
+                        token=row.token,
+                        action=row.action,
+                        entity=row.entity,
+                        entity_id=row.entity_id,
+                        before=row.before,
+                        after=row.after,
+                        created_at=row.created_at,
+                        description=row.description,
+                    )
+                remaining = (await conn.execute(sa.select(sa.exists().where(mine)))).scalar_one()
+                if not remaining:
+                    return None
+        return None
+
+    # ---- conversation references ---------------------------------------------------------------------------
+
+    async def save_conversation_ref(self, key: str, tenant_id: str, reference: dict[str, Any]) -> None:
+        values = {"key": key, "tenant_id": tenant_id, "reference": reference, "updated_at": datetime.now(UTC)}
+        async with self._engine.begin() as conn:
+            stmt = _insert(conn, t.conversation_refs).values(**values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["key"],
+                set_={k: stmt.excluded[k] for k in ("tenant_id", "reference", "updated_at")},
+            )
+            await conn.execute(stmt)
+
+    async def get_conversation_ref(self, key: str) -> dict[str, Any] | None:
+        c = t.conversation_refs
+        async with read_connection(self._engine) as conn:
+            value = (await conn.execute(sa.select(c.c.reference).where(c.c.key == key))).scalar_one_or_none()
+        return dict(value) if value is not None else None
+
+    # ---- processed activities ------------------------------------------------------------------------------
+
+    async def seen_activity(self, activity_id: str) -> bool:
+        """Record `activity_id`; True if it was already recorded (a Teams retry), False the first time.
+
+        Activity ids are only unique within a conversation: callers pass e.g. f"{conversation_id}|{id}".
+        """
+        now = datetime.now(UTC)
+        async with self._engine.begin() as conn:
+            stmt = (
+                _insert(conn, t.seen_activities)
+                .values(activity_id=activity_id, seen_at=now)
+                .on_conflict_do_nothing(index_elements=["activity_id"])
+            )
+            inserted = (await conn.execute(stmt)).rowcount == 1
+            if self._seen_calls % _PRUNE_EVERY == 0:
+                await self._prune_seen(conn, now - self._seen_retention)
+            self._seen_calls += 1
+        return not inserted
+
+    async def prune_seen_activities(self, before: datetime) -> int:
+        """Forget activity ids recorded before `before`; returns how many were removed."""
+        async with self._engine.begin() as conn:
+            return await self._prune_seen(conn, _aware(before))
+
+    @staticmethod
+    async def _prune_seen(conn: AsyncConnection, before: datetime) -> int:
+        s = t.seen_activities
+        result = await conn.execute(s.delete().where(s.c.seen_at < before))
+        return int(result.rowcount or 0)

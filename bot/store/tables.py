@@ -1,0 +1,57 @@
+"""Tables of the bot's own state (SQLAlchemy Core, own `MetaData`, the local backend's naming convention)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.local.tables import NAMING_CONVENTION, UtcDateTime
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+user_prefs = sa.Table(
+    "bot_user_prefs",
+    metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("aad_object_id", sa.String(64), primary_key=True),
+    sa.Column("timezone", sa.String(64), nullable=True),
+    sa.Column("locale", sa.String(35), nullable=True),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+undo_records = sa.Table(
+    "bot_undo_records",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("aad_object_id", sa.String(64), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(16), nullable=False),
+    sa.Column("entity", sa.String(32), nullable=False),
+    sa.Column("entity_id", sa.String(128), nullable=False),
+    sa.Column("before", sa.JSON(), nullable=True),
+    sa.Column("after", sa.JSON(), nullable=True),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("token"),
+    sa.Index(None, "tenant_id", "aad_object_id", "id"),
+)
+
+conversation_refs = sa.Table(
+    "bot_conversation_refs",
+    metadata,
+    sa.Column("key", sa.String(512), primary_key=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("reference", sa.JSON(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "tenant_id"),
+)
+
+seen_activities = sa.Table(
+    "bot_seen_activities",
+    metadata,
+    sa.Column("activity_id", sa.String(512), primary_key=True),
+    sa.Column("seen_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "seen_at"),
+)

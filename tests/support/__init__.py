@@ -1,0 +1,1 @@
+"""Reusable test helpers (import them; there is no root conftest)."""
