@@ -1,0 +1,41 @@
+"""Pieces shared by several cards: an entry's path, echo fields, detail facts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards import format as fmt
+from cards.elements import facts, tags_text, user_text
+from cards.text import t
+from cards.views import EntryView
+
+NAME_LIMIT = 80  # characters of one name part shown in a card
+NOTE_LIMIT = 300
+
+
+def entry_path(entry: EntryView, locale: str, *, limit: int = NAME_LIMIT) -> str:
+    """The escaped "Client › Project › Task" of an entry (markdown-safe)."""
+    if not entry.project:
+        return t("card.no_project", locale)
+    parts = (entry.client, entry.project, entry.task)
+    return fmt.PATH_SEPARATOR.join(user_text(p, limit) for p in parts if p)
+
+
+def echo_fields(entry: EntryView, locale: str, *, today: Any = None) -> dict[str, str]:
+    return {
+        "duration": fmt.duration(entry.duration_seconds, locale),
+        "path": entry_path(entry, locale),
+        "range": fmt.time_range(entry.start, entry.end, locale, today=today),
+    }
+
+
+def entry_details(entry: EntryView, locale: str, *, note_limit: int = NOTE_LIMIT) -> dict[str, Any] | None:
+    """A FactSet with tags, note and billable flag (only what is set)."""
+    pairs: list[tuple[str, str]] = []
+    if entry.tags:
+        pairs.append((t("card.field.tags", locale), tags_text(entry.tags)))
+    if entry.note.strip():
+        pairs.append((t("card.field.note", locale), user_text(entry.note, note_limit)))
+    if entry.billable:
+        pairs.append((t("card.field.billable", locale), t("card.field.yes", locale)))
+    return facts(pairs, spacing="Small") if pairs else None

@@ -1,0 +1,119 @@
+"""Lists: time entries with their `@N` handles, and master data (projects, clients, tasks, tags)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cards import actions as act
+from cards import format as fmt
+from cards.common import entry_path
+from cards.elements import (
+    card,
+    column,
+    columns,
+    container,
+    fit_rows,
+    heading,
+    more_line,
+    text,
+    user_text,
+)
+from cards.text import t
+from cards.views import EntryView, NamedItem, ProjectView
+
+MAX_ENTRY_ROWS = 40
+MAX_ITEM_ROWS = 60
+
+
+def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
+    handle = f"@{entry.handle}" if entry.handle is not None else "·"
+    duration = fmt.duration(entry.duration_seconds, locale)
+    if entry.running:
+        duration = f"⏱ {duration}"
+    lines = [
+        columns(
+            [
+                column([text(handle, weight="Bolder")], "40px"),
+                column([text(fmt.time_range(entry.start, entry.end, locale))], "stretch"),
+                column([text(duration, weight="Bolder", align="Right")], "auto"),
+            ]
+        ),
+        text(entry_path(entry, locale, limit=60), spacing="None", size="Small"),
+    ]
+    if entry.note.strip():
+        lines.append(text(user_text(entry.note, 120), subtle=True, size="Small", spacing="None", max_lines=2))
+    # Tapping a row opens its edit form.
+    select = act.execute(t("card.btn.edit", locale), act.EDIT, {"entry_id": entry.id}, inputs=False)
+    return container(lines, separator=True, spacing="Small", selectAction=select)
+
+
+def entries_card(
+    period_label: str,
+    entries: Sequence[EntryView],
+    locale: str,
+    *,
+    total_seconds: int,
+    truncated: int = 0,
+) -> dict[str, Any]:
+    """`times`: one row per entry (handle, range, duration, path, note), at most 40 rows and within the size
+    budget; the rest (plus `truncated` entries the service did not send) as "…and N more"."""
+    title = t("card.entries.title", locale, period=user_text(period_label, 120))
+    body: list[dict[str, Any]] = [heading(title)]
+    count = len(entries) + truncated
+    if count == 0:
+        body.append(text(t("card.entries.empty", locale)))
+        return card(body, locale)
+    body.append(
+        text(
+            t("card.entries.total", locale, count=count, duration=fmt.duration(total_seconds, locale)),
+            spacing="Small",
+        )
+    )
+    rows = [_entry_row(e, locale) for e in entries[:MAX_ENTRY_ROWS]]
+    shown = fit_rows(rows, max_rows=MAX_ENTRY_ROWS)
+    body.extend(shown)
+    line = more_line(count - len(shown), locale)
+    if line:
+        body.append(line)
+    body.append(text(t("card.entries.hint", locale), subtle=True, size="Small", separator=True))
+    return card(body, locale)
+
+
+def _item_line(item: NamedItem | ProjectView, locale: str) -> str:
+    parts = [f"**{user_text(item.name, 80)}**"]
+    if isinstance(item, ProjectView):
+        if item.client:
+            parts.append(user_text(item.client, 60))
+        if item.billable:
+            parts.append(t("card.list.billable", locale))
+        if item.done:
+            parts.append(t("card.list.done", locale))
+    elif item.detail:
+        parts.append(user_text(item.detail, 120))
+    return " · ".join(parts)
+
+
+def list_card(
+    title: str,
+    items: Sequence[NamedItem | ProjectView],
+    locale: str,
+    *,
+    empty_hint: str | None = None,
+) -> dict[str, Any]:
+    """Projects (with client and billable marker), clients, tasks or tags; long lists end in "…and N more".
+
+    `title` is plain text (escaped); `empty_hint` is catalogue markdown."""
+    body: list[dict[str, Any]] = [heading(user_text(title, 120))]
+    if not items:
+        body.append(text(t("card.list.empty", locale)))
+        if empty_hint:
+            body.append(text(empty_hint, subtle=True, size="Small"))
+        return card(body, locale)
+    rows = [text(_item_line(item, locale), spacing="Small") for item in items[:MAX_ITEM_ROWS]]
+    shown = fit_rows(rows, max_rows=MAX_ITEM_ROWS)
+    body.extend(shown)
+    line = more_line(len(items) - len(shown), locale)
+    if line:
+        body.append(line)
+    return card(body, locale)

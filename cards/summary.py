@@ -1,0 +1,126 @@
+"""Day / week / month summaries: total, billable share, a row per group, per-day rows, gaps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from cards import actions as act
+from cards import format as fmt
+from cards.common import entry_path
+from cards.elements import (
+    action_set,
+    card,
+    column,
+    columns,
+    container,
+    facts,
+    fit_rows,
+    heading,
+    more_line,
+    text,
+    user_text,
+)
+from cards.text import t
+from cards.views import SummaryView
+
+MAX_GROUPS = 25
+MAX_DAYS = 31
+BAR_WIDTH = 10
+
+
+def bar(share: int, width: int = BAR_WIDTH) -> str:
+    """A text bar for a percentage: `40` → "████░░░░░░"."""
+    filled = round(max(0, min(100, share)) * width / 100)
+    if share > 0 and filled == 0:
+        filled = 1
+    return "█" * filled + "░" * (width - filled)
+
+
+def _group_row(label: str, seconds: int, total: int, locale: str) -> dict[str, Any]:
+    share = fmt.percent(seconds, total)
+    return container(
+        [
+            columns(
+                [
+                    column([text(user_text(label, 80), weight="Bolder")], "stretch"),
+                    column([text(fmt.duration(seconds, locale), align="Right")], "auto"),
+                ]
+            ),
+            text(f"{bar(share)} {share}%", monospace=True, subtle=True, size="Small", spacing="None"),
+        ],
+        spacing="Small",
+    )
+
+
+def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [heading(user_text(view.period_label, 120))]
+    if view.total_seconds <= 0 and not view.rows and view.running is None:
+        body.append(text(t("card.summary.empty", locale)))
+        body.append(text(t("card.summary.empty_hint", locale), subtle=True, size="Small"))
+        body.append(action_set([act.run(t("card.btn.start", locale), "start")]))
+        return card(body, locale)
+
+    total = fmt.duration(view.total_seconds, locale)
+    body.append(text(t("card.summary.total", locale, duration=total), size="Large", spacing="Small"))
+    stats: list[str] = []
+    if view.billable_seconds:
+        stats.append(
+            t(
+                "card.summary.billable",
+                locale,
+                percent=fmt.percent(view.billable_seconds, view.total_seconds),
+                duration=fmt.duration(view.billable_seconds, locale),
+            )
+        )
+    if view.entry_count:
+        stats.append(t("card.summary.entries", locale, count=view.entry_count))
+    if stats:
+        body.append(text(" · ".join(stats), subtle=True, spacing="None"))
+
+    if view.rows:
+        by = (
+            t(f"card.summary.by.{view.by}", locale)
+            if view.by in ("project", "client", "task", "tag", "day")
+            else user_text(view.by, 40)
+        )
+        body.append(text(t("card.summary.by", locale, by=by), weight="Bolder", separator=True))
+        rows = [_group_row(r.label, r.seconds, view.total_seconds, locale) for r in view.rows[:MAX_GROUPS]]
+        shown = fit_rows(rows, max_rows=MAX_GROUPS, budget=12 * 1024)
+        body.extend(shown)
+        line = more_line(len(view.rows) - len(shown), locale)
+        if line:
+            body.append(line)
+
+    single_day = view.end - view.start <= timedelta(days=1)
+    if view.days and not single_day:
+        body.append(text(t("card.summary.days", locale), weight="Bolder", separator=True))
+        days = view.days[:MAX_DAYS]
+        body.append(
+            facts([(user_text(d.label, 40), fmt.duration(d.seconds, locale)) for d in days], spacing="Small")
+        )
+        line = more_line(len(view.days) - len(days), locale)
+        if line:
+            body.append(line)
+    if single_day and view.gaps_seconds:
+        body.append(
+            text(
+                t("card.summary.gaps", locale, duration=fmt.duration(view.gaps_seconds, locale)),
+                subtle=True,
+                separator=True,
+            )
+        )
+    if view.running is not None:
+        body.append(
+            text(
+                t(
+                    "card.summary.running",
+                    locale,
+                    path=entry_path(view.running, locale),
+                    range=fmt.time_range(view.running.start, None, locale),
+                ),
+                subtle=True,
+                size="Small",
+            )
+        )
+    return card(body, locale, fallback_text=f"{view.period_label}: {total}")

@@ -1,0 +1,123 @@
+"""The running timer and the status card."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from cards import actions as act
+from cards import format as fmt
+from cards.common import echo_fields, entry_details, entry_path
+from cards.elements import action_set, card, column, columns, heading, text
+from cards.text import t
+from cards.views import EntryView
+
+
+def refresh_action(locale: str) -> dict[str, Any]:
+    """Manual refresh (`userIds: []`): Teams offers "Refresh card" and the bot answers with a fresh card."""
+    return {
+        "action": act.execute(t("card.btn.refresh", locale), act.REFRESH_STATUS, inputs=False),
+        "userIds": [],
+    }
+
+
+def _timer_body(
+    entry: EntryView,
+    locale: str,
+    *,
+    today_seconds: int | None,
+    switched_from: EntryView | None,
+    undo_token: str | None,
+) -> list[dict[str, Any]]:
+    body: list[dict[str, Any]] = []
+    if switched_from is not None:
+        body.append(text(t("card.timer.switched", locale, **echo_fields(switched_from, locale)), subtle=True))
+    body.append(heading("⏱ " + t("card.timer.title", locale)))
+    body.append(text(f"*{entry_path(entry, locale)}*", size="Medium", spacing="Small"))
+    # "now" is start + elapsed: a timer running since yesterday shows its day.
+    now = entry.start + timedelta(seconds=entry.duration_seconds)
+    body.append(
+        text(fmt.time_range(entry.start, None, locale, today=now.date()), subtle=True, spacing="None")
+    )
+    stats = [
+        column(
+            [
+                text(t("card.timer.elapsed", locale), subtle=True, size="Small"),
+                text(fmt.clock(entry.duration_seconds), size="ExtraLarge", weight="Bolder", spacing="None"),
+            ],
+            "auto",
+        ),
+    ]
+    if today_seconds is not None:
+        stats.append(
+            column(
+                [
+                    text(t("card.timer.today", locale), subtle=True, size="Small"),
+                    text(fmt.duration(today_seconds, locale), size="Large", spacing="None"),
+                ],
+                "auto",
+            )
+        )
+    body.append(columns(stats))
+    details = entry_details(entry, locale)
+    if details:
+        body.append(details)
+    buttons = [
+        act.execute(t("card.btn.stop", locale), act.STOP, inputs=False),
+        act.execute(t("card.btn.switch", locale), act.SWITCH, inputs=False),
+    ]
+    if undo_token:
+        buttons.append(act.execute(t("card.btn.undo", locale), act.UNDO, {"token": undo_token}, inputs=False))
+    buttons.append(act.execute(t("card.btn.refresh", locale), act.REFRESH_STATUS, inputs=False))
+    body.append(action_set(buttons))
+    return body
+
+
+def timer_card(
+    entry: EntryView,
+    locale: str,
+    *,
+    today_seconds: int | None = None,
+    switched_from: EntryView | None = None,
+    undo_token: str | None = None,
+) -> dict[str, Any]:
+    """A running timer: path, since when, elapsed h:mm, today's total, details; Stop/Switch/Undo/Refresh.
+
+    The card carries a manual `refresh` (verb `refresh_status`) so Teams can bring the elapsed time up to
+    date.
+    """
+    body = _timer_body(
+        entry, locale, today_seconds=today_seconds, switched_from=switched_from, undo_token=undo_token
+    )
+    return card(
+        body,
+        locale,
+        refresh=refresh_action(locale),
+        fallback_text=f"{t('card.timer.title', locale)}: {fmt.clock(entry.duration_seconds)}",
+    )
+
+
+def status_card(
+    running: EntryView | None, locale: str, *, today_seconds: int, today_entries: int
+) -> dict[str, Any]:
+    """`status`: the running timer, or "No timer running" with today's total and quick actions."""
+    if running is not None:
+        return timer_card(running, locale, today_seconds=today_seconds)
+    duration = fmt.duration(today_seconds, locale)
+    if today_entries <= 0 and today_seconds <= 0:
+        today_line = t("card.status.today_none", locale)
+    elif today_entries == 1:
+        today_line = t("card.status.today_one", locale, duration=duration)
+    else:
+        today_line = t("card.status.today", locale, duration=duration, count=today_entries)
+    body = [
+        heading(t("card.status.idle", locale)),
+        text(today_line, spacing="Small"),
+        action_set(
+            [
+                act.run(t("card.btn.start", locale), "start"),
+                act.run(t("card.btn.today", locale), "today"),
+            ]
+        ),
+    ]
+    return card(body, locale, refresh=refresh_action(locale), fallback_text=t("card.status.idle", locale))
