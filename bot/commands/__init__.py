@@ -1,0 +1,10 @@
+"""The command language (`/work/shared/docs/commands.md`): text → `bot.operations` operation.
+
+Public API: `parse(text, ctx)`, `clean_text(text)`; durations in `bot.commands.durations`, times, dates and
+periods in `bot.commands.timeparse`.
+"""
+
+from .clean import clean_text
+from .parser import parse
+
+__all__ = ["clean_text", "parse"]
