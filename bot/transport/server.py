@@ -1,0 +1,227 @@
+"""The aiohttp app: `POST /api/messages` (Bot Framework activities) and `GET /healthz`.
+
+Our own request handler, not `CloudAdapter.process` (which answers 500 to every invoke with a body in
+botbuilder 4.17.1): check the content type, authenticate the Bot Framework JWT (outside local mode), parse
+the activity into `bot.activity.Activity`, run the `TurnHandler`, send its messages through the pooled
+connector, then answer — the invoke response for invokes, an empty 200 otherwise.
+
+Replies are sent *before* the HTTP answer: the reply reaches the user just as fast either way, the order of
+a conversation's messages is kept, and nothing is lost if the process stops after answering (Teams redelivers
+an activity that got no answer). The sends have a bounded retry budget, well under Teams' request timeout.
+"""
+
+from __future__ import annotations
+
+import inspect
+import ipaddress
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from bot.activity import Activity, OutgoingMessage, TurnResult
+from bot.app import TurnHandler
+from bot.settings import ConfigError, Settings
+from bot.transport.auth import AuthError, InboundAuthenticator
+from bot.transport.connector import ConnectorClient
+from bot.transport.redact import configure_logging
+
+log = logging.getLogger(__name__)
+
+HANDLER_KEY = web.AppKey("timebot_handler", object)
+CONNECTOR_KEY = web.AppKey("timebot_connector", ConnectorClient)
+
+APOLOGY = (
+    "Something went wrong on my side; nothing you entered was lost. "
+    "Please try again in a moment."
+)
+NO_CONTENT = {"Content-Length": "0"}
+
+
+def _json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+class MessagesEndpoint:
+    """`POST /api/messages`."""
+
+    def __init__(
+        self,
+        handler: TurnHandler,
+        connector: ConnectorClient,
+        authenticator: InboundAuthenticator | None,
+    ) -> None:
+        self._handler = handler
+        self._connector = connector
+        self._auth = authenticator
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        if request.content_type != "application/json":
+            return _json_error(415, "Content-Type must be application/json")
+        auth_header = request.headers.get("Authorization")
+        if self._auth is not None and not auth_header:
+            log.info("401: missing Authorization header from %s", request.remote)
+            return _json_error(401, "unauthorized")
+        raw = await request.read()
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return _json_error(400, "body is not valid JSON")
+        if not isinstance(body, dict):
+            return _json_error(400, "body must be a JSON object")
+        if not isinstance(body.get("type"), str) or not body["type"]:
+            return _json_error(400, "activity has no type")
+        service_url = body.get("serviceUrl")
+        if not isinstance(service_url, str) or not service_url:
+            return _json_error(400, "activity has no serviceUrl")
+        if self._auth is not None:
+            channel_id = body.get("channelId")
+            try:
+                await self._auth.authenticate(
+                    auth_header,
+                    channel_id=channel_id if isinstance(channel_id, str) else None,
+                    service_url=service_url,
+                )
+            except AuthError as exc:
+                log.info("401: %s", exc)
+                return _json_error(401, "unauthorized")
+        try:
+            activity = Activity.model_validate(body)
+        except ValueError as exc:  # pydantic.ValidationError
+            fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in getattr(exc, "errors", list)()[:5])
+            return _json_error(400, f"malformed activity ({fields or 'invalid'})")
+        return await self._turn(activity)
+
+    async def _turn(self, activity: Activity) -> web.StreamResponse:
+        is_invoke = activity.type == "invoke"
+        try:
+            result = await self._handler.handle(activity)
+            if not isinstance(result, TurnResult):
+                raise TypeError(f"handler returned {type(result).__name__}, not TurnResult")
+        except Exception:
+            log.exception("turn failed (activity type=%s name=%s)", activity.type, activity.name)
+            return await self._failed_turn(activity)
+        for message in result.messages:
+            await self._send(activity, message)
+        if is_invoke and result.invoke is not None:
+            if result.invoke.body is None:
+                return web.Response(status=result.invoke.status, headers=NO_CONTENT)
+            return web.json_response(result.invoke.body, status=result.invoke.status)
+        return web.Response(status=200, headers=NO_CONTENT)
+
+    async def _send(self, activity: Activity, message: OutgoingMessage) -> bool:
+        try:
+            await self._connector.send(activity, message)
+        except Exception as exc:
+            log.error("could not send a reply into the conversation: %s", exc)
+            return False
+        return True
+
+    async def _failed_turn(self, activity: Activity) -> web.StreamResponse:
+        name = activity.name or ""
+        if activity.type == "invoke" and name == "adaptiveCard/action":
+            # Universal Actions error response: Teams shows the message on the card.
+            return web.json_response(
+                {
+                    "statusCode": 500,
+                    "type": "application/vnd.microsoft.error",
+                    "value": {"code": "InternalError", "message": APOLOGY},
+                }
+            )
+        if activity.type == "message" or (activity.type == "invoke" and name != "application/search"):
+            await self._send(activity, OutgoingMessage(text=APOLOGY))
+        if activity.type == "invoke":
+            return _json_error(500, "internal error")
+        # The apology was sent; a non-2xx answer would only make the channel redeliver the activity.
+        return web.Response(status=200, headers=NO_CONTENT)
+
+
+async def _healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_web_app(
+    settings: Settings,
+    handler: TurnHandler,
+    *,
+    connector: ConnectorClient | None = None,
+    authenticator: InboundAuthenticator | None = None,
+) -> web.Application:
+    """The bot's aiohttp app. Outside local mode every activity must carry a valid Bot Framework JWT."""
+    if connector is None:
+        connector = ConnectorClient.from_settings(settings)
+    if authenticator is None and not settings.local_mode:
+        authenticator = InboundAuthenticator(settings)
+    app = web.Application(client_max_size=1024 * 1024)
+    app[HANDLER_KEY] = handler
+    app[CONNECTOR_KEY] = connector
+    app.router.add_post("/api/messages", MessagesEndpoint(handler, connector, authenticator).handle)
+    app.router.add_get("/healthz", _healthz)
+
+    async def _startup(_app: web.Application) -> None:
+        await handler.startup()
+
+    async def _cleanup(_app: web.Application) -> None:
+        try:
+            await handler.shutdown()
+        finally:
+            await connector.close()
+
+    app.on_startup.append(_startup)
+    app.on_cleanup.append(_cleanup)
+    return app
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind_address(settings: Settings) -> None:
+    if settings.local_mode and not is_loopback_host(settings.host):
+        raise ConfigError(
+            f"refusing to listen on {settings.host} without authentication: local mode (no MicrosoftAppId) "
+            "only binds to loopback (127.0.0.1, ::1, localhost); set MicrosoftAppId/MicrosoftAppPassword "
+            "to serve other hosts"
+        )
+
+
+class _DeferredHandler:
+    """Wraps a `build_handler` that returns an awaitable: the handler is built on app startup."""
+
+    def __init__(self, pending: Any) -> None:
+        self._pending = pending
+        self._handler: Any = None
+
+    async def startup(self) -> None:
+        self._handler = await self._pending
+        await self._handler.startup()
+
+    async def shutdown(self) -> None:
+        if self._handler is not None:
+            await self._handler.shutdown()
+
+    async def handle(self, activity: Activity) -> TurnResult:
+        result: TurnResult = await self._handler.handle(activity)
+        return result
+
+
+def serve(settings: Settings) -> None:
+    """Run the bot until interrupted (the `timebot serve` command)."""
+    check_bind_address(settings)
+    configure_logging(settings.log_level)
+    from bot.wiring import build_handler  # built by the application layer; imported only when serving
+
+    built: Any = build_handler(settings)
+    handler: TurnHandler = _DeferredHandler(built) if inspect.isawaitable(built) else built
+    app = create_web_app(settings, handler)
+    host = settings.host
+    shown = f"[{host}]" if ":" in host else host
+    mode = "local mode: no authentication" if settings.local_mode else f"app {settings.app_id}"
+    line = f"timebot listening on http://{shown}:{settings.port}/api/messages ({mode})"
+    web.run_app(app, host=host, port=settings.port, print=lambda *_a, **_k: print(line, flush=True))
