@@ -98,7 +98,8 @@ def make_projects(n: int, *, extreme: bool = False) -> list[ProjectView]:
 def make_summary(*, days: int = 1, groups: int = 3, extreme: bool = False, **overrides: Any) -> SummaryView:
     label = LONG_NAME if extreme else "Website"
     rows = [
-        TotalsRow(label=f"{label} {i}", seconds=3600 * (groups - i), billable_seconds=1800) for i in range(groups)
+        TotalsRow(label=f"{label} {i}", seconds=3600 * (groups - i), billable_seconds=1800)
+        for i in range(groups)
     ]
     total = sum(r.seconds for r in rows)
     day_rows = [TotalsRow(label=f"Day {d + 1}", seconds=3600 + d) for d in range(days)] if days > 1 else []
@@ -119,7 +120,9 @@ def make_summary(*, days: int = 1, groups: int = 3, extreme: bool = False, **ove
 
 def make_items(n: int, *, extreme: bool = False) -> list[NamedItem]:
     return [
-        NamedItem(id=f"i{i}", name=(LONG_NAME if extreme else f"Item {i}"), detail=(LONG_NOTE if extreme else None))
+        NamedItem(
+            id=f"i{i}", name=(LONG_NAME if extreme else f"Item {i}"), detail=(LONG_NOTE if extreme else None)
+        )
         for i in range(n)
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,18 +63,18 @@ def test_range_crossing_midnight() -> None:
 
 def test_range_end_in_other_zone_is_shown_in_start_zone() -> None:
     start = datetime(2026, 11, 17, 14, 0, tzinfo=BERLIN)
-    end = datetime(2026, 11, 17, 14, 30, tzinfo=timezone.utc)  # 15:30 in Berlin
+    end = datetime(2026, 11, 17, 14, 30, tzinfo=UTC)  # 15:30 in Berlin
     assert fmt.time_range(start, end, "en") == "Tue 17 Nov 14:00–15:30"
 
 
 def test_range_on_dst_days() -> None:
     # 29 Mar 2026: Berlin skips 02:00–03:00. Wall clock shows 01:30–03:30 (one real hour).
     start = datetime(2026, 3, 29, 1, 30, tzinfo=BERLIN)
-    end = (start.astimezone(timezone.utc) + timedelta(hours=1)).astimezone(BERLIN)
+    end = (start.astimezone(UTC) + timedelta(hours=1)).astimezone(BERLIN)
     assert fmt.time_range(start, end, "en") == "Sun 29 Mar 01:30–03:30"
     # 25 Oct 2026: 02:00–03:00 happens twice. 01:30 + 2 real hours = 02:30 (second time, CET).
     start = datetime(2026, 10, 25, 1, 30, tzinfo=BERLIN)
-    end = (start.astimezone(timezone.utc) + timedelta(hours=2)).astimezone(BERLIN)
+    end = (start.astimezone(UTC) + timedelta(hours=2)).astimezone(BERLIN)
     assert fmt.time_range(start, end, "de") == "So. 25. Okt. 01:30–02:30"
 
 
