@@ -704,7 +704,7 @@ class LocalBackend:
 
 
 async def _exists(conn: AsyncConnection, table: sa.Table, *where: sa.ColumnElement[bool]) -> bool:
-    return (await conn.execute(sa.select(sa.exists().where(*where)).select_from(table))).scalar_one() is True
+    return bool((await conn.execute(sa.select(sa.exists().select_from(table).where(*where)))).scalar_one())
 
 
 def _workspace_settings(row: Any) -> WorkspaceSettings:

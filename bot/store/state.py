@@ -125,7 +125,9 @@ class Store:
             # Wrapped in a derived table: some databases refuse LIMIT directly inside IN (…).
             await conn.execute(u.delete().where(mine, u.c.id.not_in(sa.select(keep.subquery().c.id))))
 
-    async def pop_undo(self, tenant_id: str, aad_object_id: str, token: str | None = None) -> UndoRecord | None:
+    async def pop_undo(
+        self, tenant_id: str, aad_object_id: str, token: str | None = None
+    ) -> UndoRecord | None:
         """Remove and return the user's latest record (or the one with `token`); None if there is none."""
         u = t.undo_records
         mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
@@ -134,7 +136,7 @@ class Store:
         for _ in range(_POP_ATTEMPTS):
             async with self._engine.begin() as conn:
                 latest = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(1).scalar_subquery()
-                # One statement: whoever deletes the row gets it; a concurrent pop deletes nothing and retries.
+                # One statement: whoever deletes the row gets it; a concurrent pop deletes nothing, retries.
                 row = (await conn.execute(u.delete().where(u.c.id == latest).returning(*u.c))).one_or_none()
                 if row is not None:
                     return UndoRecord(

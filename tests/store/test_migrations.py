@@ -53,7 +53,10 @@ async def test_upgrade_twice_is_a_no_op(engine: AsyncEngine) -> None:
 
 
 async def test_concurrent_upgrades_migrate_once(database_url: str) -> None:
-    async with engine_for(database_url, migrate=False) as first, engine_for(database_url, migrate=False) as second:
+    async with (
+        engine_for(database_url, migrate=False) as first,
+        engine_for(database_url, migrate=False) as second,
+    ):
         await asyncio.gather(upgrade(first), upgrade(second), upgrade(first))
         assert await current_revision(second) == HEAD
 

@@ -32,7 +32,7 @@ async def test_prefs_default_then_upsert(engine: AsyncEngine) -> None:
     prefs = UserPrefs(tenant_id=TENANT, aad_object_id="u1", timezone="Europe/Berlin", locale="de-DE")
     await store.save_prefs(prefs)
     assert await store.get_prefs(TENANT, "u1") == prefs
-    changed = prefs.model_copy(update={"timezone": "America/New_York", "workspace_id": "ws-9", "locale": None})
+    changed = prefs.model_copy(update={"timezone": "America/New_York", "workspace_id": "w9", "locale": None})
     await store.save_prefs(changed)
     assert await store.get_prefs(TENANT, "u1") == changed
     assert await store.get_prefs(TENANT, "u2") == UserPrefs(tenant_id=TENANT, aad_object_id="u2")
@@ -90,7 +90,7 @@ async def test_concurrent_pops_never_return_the_same_record(engine: AsyncEngine)
 async def test_conversation_refs_upsert(engine: AsyncEngine) -> None:
     store = Store(engine)
     assert await store.get_conversation_ref("conv-1") is None
-    ref = {"conversation": {"id": "19:abc@thread.tacv2"}, "serviceUrl": "https://smba.example/", "bot": {"id": "b"}}
+    ref = {"conversation": {"id": "19:abc@thread.tacv2"}, "serviceUrl": "https://smba.example/", "bot": {}}
     await store.save_conversation_ref("conv-1", TENANT, ref)
     assert await store.get_conversation_ref("conv-1") == ref
     ref2 = ref | {"serviceUrl": "https://smba.example/emea/"}

@@ -1,0 +1,69 @@
+"""Conformance harnesses: the same tests run against every backend, through the `Backend` protocol only.
+
+A harness knows how to give a bound backend for an identity and how to flip the workspace policy the tests
+need (admin-only master data). Add a backend by writing an async context manager yielding a `Harness` and
+listing it in `HARNESSES` (remote adapters will start their fake server there).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from adapters.backend import Backend, Identity
+from adapters.local import LocalBackend, LocalBackendFactory
+from adapters.models import WorkspaceSettings
+from tests.support.db import database, engine_for
+
+
+@dataclass
+class Harness:
+    name: str
+    bind: Callable[[Identity], Awaitable[Backend]]
+    set_admin_only_master_data: Callable[[Backend, bool], Awaitable[None]]
+    """Called with the workspace admin's backend."""
+    tenant_id: str = field(default_factory=lambda: f"tenant-{uuid.uuid4().hex[:12]}")
+
+    def identity(self, who: str) -> Identity:
+        return Identity(
+            tenant_id=self.tenant_id,
+            aad_object_id=f"aad-{who}-{self.tenant_id}",
+            name=who.title(),
+            email=f"{who}@example.com",
+            tenant_name="Contoso",
+        )
+
+
+async def _local_admin_only(backend: Backend, value: bool) -> None:
+    assert isinstance(backend, LocalBackend)
+    await backend.set_workspace_settings(WorkspaceSettings(admin_only_master_data=value))
+
+
+def _local(kind: str) -> Callable[[Path], AbstractAsyncContextManager[Harness]]:
+    @asynccontextmanager
+    async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+        async with database(kind, tmp_path) as url, engine_for(url) as engine:
+            factory = LocalBackendFactory(engine)
+            try:
+                yield Harness(f"local-{kind}", factory.bind, _local_admin_only)
+            finally:
+                await factory.close()
+
+    return harness
+
+
+HARNESSES: dict[str, Callable[[Path], AbstractAsyncContextManager[Harness]]] = {
+    "local-sqlite": _local("sqlite"),
+    "local-postgres": _local("postgres"),
+}
+
+PARAMS = [
+    pytest.param("local-sqlite", id="local-sqlite"),
+    pytest.param("local-postgres", id="local-postgres", marks=pytest.mark.postgres),
+]
+
