@@ -17,7 +17,7 @@ Deterministic rules (documented here, tested in `tests/unit/test_parse.py`):
   (`parse.ambiguous_number`); each choice re-submits the whole command with `90m` / `90h` in its place.
 * **`log 14:00-`** (an open range) is a timer that started at 14:00: it returns `StartTimer(at=14:00, …)`.
 * **`log`** sets `day` only when a date was typed; a range goes on that date (default today), a duration is
-  placed on `day` by the service (None = today).
+  placed on `day` by the service (None = today). `log 2h at 9` is the range 9:00-11:00.
 * **`start`/`stop`/`continue` times**: `at TIME`, or any time that cannot be mistaken for a word (`9:15`,
   `9am`, `14 Uhr`, `30 min ago`, `in 10 min`; `stop` also takes a bare `17`). Wall times are placed on
   today in ctx.tz.
@@ -141,7 +141,7 @@ _GROUPS: dict[str, SummaryGroup] = {
     "client": "client", "clients": "client", "kunde": "client", "kunden": "client",
     "task": "task", "tasks": "task", "aufgabe": "task", "aufgaben": "task",
     "tag": "tag", "tags": "tag",
-    "day": "day", "days": "day", "daily": "day", "tag_": "day", "tage": "day", "tagen": "day",
+    "day": "day", "days": "day", "daily": "day", "tage": "day", "tagen": "day",
 }  # fmt: skip
 
 _BILLABLE: dict[str, bool] = {
@@ -464,10 +464,14 @@ def _log(cmd: _Cmd) -> LogEntry | StartTimer:
         ("number", bare_number),
         ("date", lambda s: parse_date(s, ctx)),
         ("billable", _billable),
+        _clock_matchers(ctx, bare=False)[0],  # `at TIME`: `log 2h at 9` is 9:00-11:00
     ]
     scan = _scan(cmd.tokens, matchers)
     _no_leftovers(scan, runs=False, quoted=False)
     range_hit, duration_hit, number_hit = scan.one("range"), scan.one("duration"), scan.one("number")
+    at_hit = scan.one("at")
+    if at_hit is not None and range_hit is not None:
+        _fail("parse.unexpected", text=at_hit.text)
     date_hit, billable_hit = scan.one("date"), scan.one("billable")
     if range_hit and duration_hit:
         _fail("parse.unexpected", text=duration_hit.text)
@@ -484,6 +488,12 @@ def _log(cmd: _Cmd) -> LogEntry | StartTimer:
         duration = cast(timedelta, duration_hit.value)
         if duration <= timedelta(0):
             _fail("parse.zero_duration", text=duration_hit.text)
+        if at_hit is not None:
+            spec = RangeSpec(start=cast(ClockSpec, at_hit.value), duration=duration)
+            start, end = _resolve_range(spec, day, ctx, at_hit.text)
+            return LogEntry(
+                start=start, end=end, day=day, project=project, tags=scan.tags, note=note, billable=billable
+            )
         return LogEntry(
             duration=duration, day=day, project=project, tags=scan.tags, note=note, billable=billable
         )

@@ -349,7 +349,7 @@ def parse_date(s: str, ctx: ParseContext) -> date | None:
         m = _SLASHED.fullmatch(text)
         if m:
             a, b = int(m.group(1)), int(m.group(2))
-            month, day_ = (a, b) if ctx.locale.lower() == "en-us" else (b, a)
+            month, day_ = (a, b) if ctx.locale.replace("_", "-").lower() == "en-us" else (b, a)
             if m.group(3):
                 return _safe_date(_year(m.group(3)), month, day_)
             return _closest_year(month, day_, ref)

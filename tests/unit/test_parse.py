@@ -275,6 +275,11 @@ def test_start(text: str, expected: StartTimer) -> None:
             "log 14:00–15:30 20.11.",
             LogEntry(start=at(14, day=20), end=at(15, 30, day=20), day=date(2026, 11, 20)),
         ),
+        ("log 2h @web at 9", LogEntry(start=at(9), end=at(11), project=p("web"))),
+        (
+            "log 2h @web yesterday at 9",
+            LogEntry(start=at(9, day=16), end=at(11, day=16), day=date(2026, 11, 16), project=p("web")),
+        ),
         # an open range is a running timer
         ("log 14:00- @web", StartTimer(project=p("web"), at=at(14))),
         ("log 14:00 - @web #dev", StartTimer(project=p("web"), at=at(14), tags=["dev"])),
