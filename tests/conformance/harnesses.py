@@ -18,7 +18,7 @@ import pytest
 from adapters.backend import Backend, Identity
 from adapters.local import LocalBackend, LocalBackendFactory
 from adapters.models import WorkspaceSettings
-from tests.support.db import database, engine_for
+from tests.support.db import migrated_engine
 
 
 @dataclass
@@ -47,7 +47,7 @@ async def _local_admin_only(backend: Backend, value: bool) -> None:
 def _local(kind: str) -> Callable[[Path], AbstractAsyncContextManager[Harness]]:
     @asynccontextmanager
     async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-        async with database(kind, tmp_path) as url, engine_for(url) as engine:
+        async with migrated_engine(kind, tmp_path) as engine:
             factory = LocalBackendFactory(engine)
             try:
                 yield Harness(f"local-{kind}", factory.bind, _local_admin_only)
@@ -66,4 +66,3 @@ PARAMS = [
     pytest.param("local-sqlite", id="local-sqlite"),
     pytest.param("local-postgres", id="local-postgres", marks=pytest.mark.postgres),
 ]
-

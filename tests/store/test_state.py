@@ -70,8 +70,8 @@ async def test_undo_keeps_the_last_20(engine: AsyncEngine) -> None:
         await store.push_undo(TENANT, "u1", record)
     await store.push_undo(TENANT, "u2", _record(100))
     popped = []
-    while (record := await store.pop_undo(TENANT, "u1")) is not None:
-        popped.append(record)
+    while (latest := await store.pop_undo(TENANT, "u1")) is not None:
+        popped.append(latest)
     assert popped == list(reversed(records[5:]))
     assert await store.pop_undo(TENANT, "u2") is not None
 

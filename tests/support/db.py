@@ -10,8 +10,11 @@ repeated runs never collide. If PostgreSQL is unreachable its tests fail when `C
 from __future__ import annotations
 
 import asyncio
+import atexit
 import functools
 import os
+import shutil
+import threading
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,8 +25,10 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.local.tables import metadata as local_metadata
 from bot.store.db import create_engine
 from bot.store.migrate import upgrade
+from bot.store.tables import metadata as store_metadata
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 POSTGRES_URL = os.environ.get("TIMEBOT_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
@@ -113,6 +118,93 @@ async def engine_for(url: str, *, migrate: bool = True) -> AsyncIterator[AsyncEn
         await engine.dispose()
 
 
+class _Templates:
+    """Migrated databases made once per test session and reused: a SQLite file that each test copies, and a
+    PostgreSQL schema that each test empties (TRUNCATE) before use. Migrations are tested on their own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sqlite: Path | None = None
+        self._postgres: str | None = None
+        self._postgres_schema: str | None = None
+
+    def sqlite(self) -> Path:
+        with self._lock:
+            if self._sqlite is None:
+                import tempfile
+
+                folder = Path(tempfile.mkdtemp(prefix="timebot-template-"))
+                path = folder / "template.db"
+                asyncio.run(self._migrate(sqlite_url(path)))
+                atexit.register(shutil.rmtree, folder, True)
+                self._sqlite = path
+            return self._sqlite
+
+    def postgres(self) -> str:
+        require_postgres()
+        with self._lock:
+            if self._postgres is None:
+                schema = f"timebot_test_{uuid.uuid4().hex[:16]}"
+                asyncio.run(_execute(f'CREATE SCHEMA "{schema}"'))
+                self._postgres_schema = schema
+                atexit.register(self._drop_postgres)
+                separator = "&" if "?" in POSTGRES_URL else "?"
+                url = f"{POSTGRES_URL}{separator}search_path={schema}"
+                asyncio.run(self._migrate(url))
+                self._postgres = url
+            return self._postgres
+
+    def _drop_postgres(self) -> None:
+        if self._postgres_schema:
+            asyncio.run(_execute(f'DROP SCHEMA IF EXISTS "{self._postgres_schema}" CASCADE'))
+
+    @staticmethod
+    async def _migrate(url: str) -> None:
+        engine = create_engine(url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+
+async def _execute(sql: str) -> None:
+    conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_URL), timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+_TEMPLATES = _Templates()
+_ALL_TABLES = ", ".join(f'"{name}"' for name in [*local_metadata.tables, *store_metadata.tables])
+
+
+@asynccontextmanager
+async def migrated_engine(kind: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database of `kind` ("sqlite" or "postgres"), fast: cloned from a session template.
+
+    The PostgreSQL one is shared by the tests of a session (emptied before each), so do not use it from two
+    tests at once; use `database()` + `engine_for()` for a private one.
+    """
+    if kind == "sqlite":
+        template = await asyncio.to_thread(_TEMPLATES.sqlite)
+        path = tmp_path / f"timebot-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(template, path)
+        url = sqlite_url(path)
+    elif kind == "postgres":
+        url = await asyncio.to_thread(_TEMPLATES.postgres)
+    else:
+        raise ValueError(f"unknown database kind {kind!r}")
+    engine = create_engine(url)
+    try:
+        if kind == "postgres":
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql(f"TRUNCATE TABLE {_ALL_TABLES} RESTART IDENTITY CASCADE")
+        yield engine
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture(params=DATABASES)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """An empty database, once on SQLite and once on PostgreSQL."""
@@ -120,8 +212,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
 
 
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    """A migrated engine on each database."""
-    async with engine_for(database_url) as migrated:
+@pytest.fixture(params=DATABASES)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A migrated, empty database, once on SQLite and once on PostgreSQL (see `migrated_engine`)."""
+    async with migrated_engine(request.param, tmp_path) as migrated:
         yield migrated
