@@ -29,12 +29,14 @@ def echo_fields(entry: EntryView, locale: str, *, today: Any = None) -> dict[str
     }
 
 
-def entry_details(entry: EntryView, locale: str, *, note_limit: int = NOTE_LIMIT) -> dict[str, Any] | None:
+def entry_details(
+    entry: EntryView, locale: str, *, note_limit: int = NOTE_LIMIT, note: bool = True
+) -> dict[str, Any] | None:
     """A FactSet with tags, note and billable flag (only what is set)."""
     pairs: list[tuple[str, str]] = []
     if entry.tags:
         pairs.append((t("card.field.tags", locale), tags_text(entry.tags)))
-    if entry.note.strip():
+    if note and entry.note.strip():
         pairs.append((t("card.field.note", locale), user_text(entry.note, note_limit)))
     if entry.billable:
         pairs.append((t("card.field.billable", locale), t("card.field.yes", locale)))

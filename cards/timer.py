@@ -7,8 +7,8 @@ from typing import Any
 
 from cards import actions as act
 from cards import format as fmt
-from cards.common import echo_fields, entry_details, entry_path
-from cards.elements import action_set, card, column, columns, heading, text
+from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_path
+from cards.elements import action_set, card, column, columns, heading, text, user_text
 from cards.text import t
 from cards.views import EntryView
 
@@ -34,6 +34,8 @@ def _timer_body(
         body.append(text(t("card.timer.switched", locale, **echo_fields(switched_from, locale)), subtle=True))
     body.append(heading("⏱ " + t("card.timer.title", locale)))
     body.append(text(f"*{entry_path(entry, locale)}*", size="Medium", spacing="Small"))
+    if entry.note.strip():
+        body.append(text(user_text(entry.note, NOTE_LIMIT), spacing="None"))
     # "now" is start + elapsed: a timer running since yesterday shows its day.
     now = entry.start + timedelta(seconds=entry.duration_seconds)
     body.append(
@@ -59,7 +61,7 @@ def _timer_body(
             )
         )
     body.append(columns(stats))
-    details = entry_details(entry, locale)
+    details = entry_details(entry, locale, note=False)
     if details:
         body.append(details)
     buttons = [
