@@ -86,7 +86,7 @@ class LocalBackendFactory:
             return None
         mapping = row._mapping
         user_row = SimpleNamespace(**{c.name: mapping[f"user_{c.name}"] for c in us.c})
-        if user_row.name != identity.name[:200] or (identity.email and user_row.email != identity.email):
+        if user_row.name != _display_name(identity) or (identity.email and user_row.email != identity.email):
             return None  # profile changed: take the write path
         return self._backend(row, user_row)
 
@@ -116,7 +116,7 @@ class LocalBackendFactory:
                     )
                 )
             ).one_or_none()
-            name = (identity.name or identity.aad_object_id)[:200]
+            name = _display_name(identity)
             if user is None:
                 has_users = (
                     await conn.execute(sa.select(sa.exists().where(us.c.workspace_id == workspace.id)))
@@ -155,3 +155,7 @@ class LocalBackendFactory:
         if conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
         return (await conn.execute(stmt)).one_or_none()
+
+
+def _display_name(identity: Identity) -> str:
+    return (identity.name or identity.aad_object_id)[:200]
