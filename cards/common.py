@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from cards import format as fmt
@@ -21,11 +22,20 @@ def entry_path(entry: EntryView, locale: str, *, limit: int = NAME_LIMIT) -> str
     return fmt.PATH_SEPARATOR.join(user_text(p, limit) for p in parts if p)
 
 
-def echo_fields(entry: EntryView, locale: str, *, today: Any = None) -> dict[str, str]:
+def entry_range(entry: EntryView, locale: str) -> str:
+    """The entry's time range; a running entry started on an earlier day shows that day ("since Mon 16 Nov
+    22:00"). "Now" is start + elapsed, so this stays a pure function of the view."""
+    if entry.end is None:
+        now = entry.start + timedelta(seconds=entry.duration_seconds)
+        return fmt.time_range(entry.start, None, locale, today=now.date())
+    return fmt.time_range(entry.start, entry.end, locale)
+
+
+def echo_fields(entry: EntryView, locale: str) -> dict[str, str]:
     return {
         "duration": fmt.duration(entry.duration_seconds, locale),
         "path": entry_path(entry, locale),
-        "range": fmt.time_range(entry.start, entry.end, locale, today=today),
+        "range": entry_range(entry, locale),
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from cards import actions as act
 from cards import format as fmt
-from cards.common import entry_path
+from cards.common import entry_path, entry_range
 from cards.elements import (
     card,
     column,
@@ -35,7 +35,7 @@ def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
         columns(
             [
                 column([text(handle, weight="Bolder")], "40px"),
-                column([text(fmt.time_range(entry.start, entry.end, locale))], "stretch"),
+                column([text(entry_range(entry, locale))], "stretch"),
                 column([text(duration, weight="Bolder", align="Right")], "auto"),
             ]
         ),

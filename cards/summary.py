@@ -7,7 +7,7 @@ from typing import Any
 
 from cards import actions as act
 from cards import format as fmt
-from cards.common import entry_path
+from cards.common import entry_path, entry_range
 from cards.elements import (
     action_set,
     card,
@@ -47,7 +47,13 @@ def _group_row(label: str, seconds: int, total: int, locale: str) -> dict[str, A
                     column([text(fmt.duration(seconds, locale), align="Right")], "auto"),
                 ]
             ),
-            text(f"{bar(share)} {share}%", monospace=True, subtle=True, size="Small", spacing="None"),
+            text(
+                t("card.summary.share", locale, bar=bar(share), percent=share),
+                monospace=True,
+                subtle=True,
+                size="Small",
+                spacing="None",
+            ),
         ],
         spacing="Small",
     )
@@ -117,7 +123,7 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
                     "card.summary.running",
                     locale,
                     path=entry_path(view.running, locale),
-                    range=fmt.time_range(view.running.start, None, locale),
+                    range=entry_range(view.running, locale),
                 ),
                 subtle=True,
                 size="Small",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from cards import actions as act
 from cards import format as fmt
-from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_path
+from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_path, entry_range
 from cards.elements import action_set, card, column, columns, heading, text, user_text
 from cards.text import t
 from cards.views import EntryView
@@ -36,11 +35,7 @@ def _timer_body(
     body.append(text(f"*{entry_path(entry, locale)}*", size="Medium", spacing="Small"))
     if entry.note.strip():
         body.append(text(user_text(entry.note, NOTE_LIMIT), spacing="None"))
-    # "now" is start + elapsed: a timer running since yesterday shows its day.
-    now = entry.start + timedelta(seconds=entry.duration_seconds)
-    body.append(
-        text(fmt.time_range(entry.start, None, locale, today=now.date()), subtle=True, spacing="None")
-    )
+    body.append(text(entry_range(entry, locale), subtle=True, spacing="None"))
     stats = [
         column(
             [

@@ -116,6 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{percent}% billable ({duration})",
         "de": "{percent} % abrechenbar ({duration})",
     },
+    "card.summary.share": {"en": "{bar} {percent}%", "de": "{bar} {percent} %"},
     "card.summary.entries": {"en": "{count} entries", "de": "{count} Einträge"},
     "card.summary.by": {"en": "By {by}", "de": "Nach {by}"},
     "card.summary.by.project": {"en": "project", "de": "Projekt"},
