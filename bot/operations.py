@@ -84,6 +84,7 @@ class CancelTimer(Op):
 class ContinueEntry(Op):
     kind: Literal["continue"] = "continue"
     ref: EntryRef = EntryRef()
+    entry_id: str | None = None  # set by card buttons, which know the exact entry
     at: datetime | None = None
 
 

@@ -656,7 +656,7 @@ def _edit(cmd: _Cmd) -> EditEntry:
         and note is None
         and billable is None
     ):
-        _fail("parse.edit.nothing")
+        return EditEntry(ref=ref)  # nothing to change: the service answers with the edit form
     return EditEntry(
         ref=ref,
         start=start_at,

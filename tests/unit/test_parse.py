@@ -476,8 +476,6 @@ def test_times(text: str, start: date, end: date, project: ProjectRef | None, ta
         ("timezone Mars/Base", "parse.bad_timezone", {"zone": "Mars/Base"}, "timezone"),
         ("stop at banana", "parse.unexpected", {"text": "at"}, "stop"),
         ("stop @web", "parse.unexpected", {"text": "@web"}, "stop"),
-        ("edit", "parse.edit.nothing", {}, "edit"),
-        ("edit last", "parse.edit.nothing", {}, "edit"),
         ("edit start banana", "parse.bad_time", {"text": "banana"}, "edit"),
         ("edit start", "parse.edit.missing_value", {"field": "start"}, "edit"),
         ("edit date blursday", "parse.bad_date", {"text": "blursday"}, "edit"),
@@ -533,3 +531,11 @@ def test_parse_survives_a_broken_context() -> None:
     naive = ParseContext(now=datetime(2026, 11, 17, 15, 0), tz=BERLIN)
     op = parse("stop now", naive)
     assert isinstance(op, StopTimer) and op.at == NOW
+
+
+def test_bare_edit_asks_for_the_form() -> None:
+    """`edit` / `edit @2` with no field is not an error: the service answers with the edit form."""
+    from bot.operations import EditEntry, EntryRef
+
+    assert parse("edit", CTX) == EditEntry()
+    assert parse("edit @2", CTX) == EditEntry(ref=EntryRef(index=2))

@@ -1,0 +1,1 @@
+"""One router per feature; `bot.timebot` includes them in order."""

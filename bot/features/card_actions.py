@@ -1,0 +1,282 @@
+"""Card buttons: `Action.Submit` (a message with `value`) and `Action.Execute` (the `adaptiveCard/action`
+invoke) carry the same `{verb, …data}`; both run through the verb table below.
+
+Each verb has a pydantic payload model (inputs are validated here, not trusted) and says whether its result
+replaces the card the button was on (stop, undo, edit…) or arrives as a new message (run a command).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
+from bot.commands import clean_text, parse
+from bot.features.respond import render, run_operation
+from bot.operations import (
+    AddProject,
+    Ambiguity,
+    ContinueEntry,
+    DeleteEntry,
+    EditEntry,
+    Operation,
+    ParseFailure,
+    ProjectRef,
+    StartTimer,
+    Status,
+    StopTimer,
+    Undo,
+)
+from bot.replies import summary_text
+from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
+from bot.routing.router import Router
+from bot.routing.turn import Turn
+from bot.service.common import project_view, recent_entries
+from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick
+from cards.text import t
+
+router = Router("card_actions")
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+_operation = TypeAdapter(Operation)
+
+Result = Outcome | Ambiguity | ParseFailure
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class Empty(Payload):
+    pass
+
+
+class TokenData(Payload):
+    token: str = Field(min_length=1, max_length=100)
+
+
+class EntryData(Payload):
+    entry_id: str = Field(min_length=1, max_length=200)
+
+
+class EditSaveData(EntryData):
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RunData(Payload):
+    command: str = Field(min_length=1, max_length=2000)
+
+
+class PickData(Payload):
+    project_id: str = Field(min_length=1, max_length=200)
+    op: dict[str, Any]
+
+
+class CreateData(Payload):
+    name: str = Field(min_length=1, max_length=200)
+    op: dict[str, Any]
+
+
+Action = Callable[[Turn, Any], Awaitable[Result]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Verb:
+    payload: type[Payload]
+    run: Action
+    replaces_card: bool
+
+
+async def _undo(turn: Turn, data: TokenData) -> Result:
+    return await run_operation(turn, Undo(token=data.token), None)
+
+
+async def _stop(turn: Turn, data: Empty) -> Result:
+    return await run_operation(turn, StopTimer(), None)
+
+
+async def _status(turn: Turn, data: Empty) -> Result:
+    return await run_operation(turn, Status(), None)
+
+
+async def _continue(turn: Turn, data: EntryData) -> Result:
+    return await run_operation(turn, ContinueEntry(entry_id=data.entry_id), None)
+
+
+async def _edit(turn: Turn, data: EntryData) -> Result:
+    return await run_operation(turn, EditEntry(entry_id=data.entry_id), None)
+
+
+async def _delete(turn: Turn, data: EntryData) -> Result:
+    return await run_operation(turn, DeleteEntry(entry_id=data.entry_id), None)
+
+
+async def _delete_confirm(turn: Turn, data: EntryData) -> Result:
+    return await run_operation(turn, DeleteEntry(entry_id=data.entry_id, confirmed=True), None)
+
+
+async def _run(turn: Turn, data: RunData) -> Result:
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    text = clean_text(data.command)
+    return await run_operation(turn, parse(text, ctx.parse_context), retry_command=text)
+
+
+async def _switch(turn: Turn, data: Empty) -> Result:
+    """Offer the recently used projects (then the rest) to switch the timer to."""
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    refdata = await ctx.refdata()
+    recent = [e.project_id for e in await recent_entries(ctx, 0) if e.project_id]
+    ordered = list(dict.fromkeys([*recent, *(p.id for p in refdata.projects if not p.done)]))
+    candidates = [project_view(pid, refdata) for pid in ordered if refdata.project(pid)][:8]
+    return ProjectPick(query="", candidates=candidates, op=StartTimer().model_dump(mode="json"), can_create=False)
+
+
+def _with_project(op_json: dict[str, Any], project_id: str, name: str) -> Result:
+    try:
+        op = _operation.validate_python(op_json)
+    except ValidationError:
+        return Problem("error.bad_card")
+    if "project" not in type(op).model_fields:
+        return Problem("error.bad_card")
+    return op.model_copy(update={"project": ProjectRef(path=[name], id=project_id)})  # type: ignore[return-value]
+
+
+async def _pick_project(turn: Turn, data: PickData) -> Result:
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    project = (await ctx.refdata()).project(data.project_id)
+    if project is None:
+        return Problem("service.entry_gone")
+    op = _with_project(data.op, project.id, project.name)
+    return await run_operation(turn, op, None)  # type: ignore[arg-type]
+
+
+async def _create_project(turn: Turn, data: CreateData) -> Result:
+    created = await run_operation(turn, AddProject(name=data.name), None)
+    if isinstance(created, Problem):
+        return created
+    ctx = await turn.user()
+    assert ctx is not None
+    project = next((p for p in (await ctx.refdata()).projects if p.name.casefold() == data.name.casefold()), None)
+    if project is None:
+        return Problem("error.internal")
+    return await run_operation(turn, _with_project(data.op, project.id, project.name), None)  # type: ignore[arg-type]
+
+
+async def _edit_save(turn: Turn, data: EditSaveData) -> Result:
+    """The edit form: validate each field and return the form with the problem marked, not an error."""
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    errors: dict[str, str] = {}
+    day = _parse_date(data.date)
+    if data.date and day is None:
+        errors["date"] = t("form.bad_date", turn.locale)
+    start_t = _parse_time(data.start)
+    if data.start and start_t is None:
+        errors["start"] = t("form.bad_time", turn.locale)
+    end_t = _parse_time(data.end)
+    if data.end and end_t is None:
+        errors["end"] = t("form.bad_time", turn.locale)
+    if not errors:
+        on = day or ctx.today
+        fields: dict[str, Any] = {"entry_id": data.entry_id, "note": data.note or ""}
+        if day:
+            fields["day"] = day
+        if start_t:
+            fields["start"] = datetime.combine(on, start_t, tzinfo=ctx.tz)
+        if end_t:
+            fields["end"] = datetime.combine(on, end_t, tzinfo=ctx.tz)
+        outcome = await run_operation(turn, EditEntry(**fields), None)
+        if not isinstance(outcome, Problem):
+            return outcome
+        field = "end" if outcome.key in ("service.end_before_start", "service.too_long") else "date"
+        errors[field] = t(outcome.key, turn.locale, **outcome.params)
+    form = await run_operation(turn, EditEntry(entry_id=data.entry_id), None)
+    return dataclasses.replace(form, errors=errors) if isinstance(form, EditForm) else form
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_time(value: str | None) -> time | None:
+    try:
+        return time.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+VERBS: dict[str, Verb] = {
+    "undo": Verb(TokenData, _undo, replaces_card=True),
+    "stop": Verb(Empty, _stop, replaces_card=True),
+    "switch": Verb(Empty, _switch, replaces_card=False),
+    "refresh_status": Verb(Empty, _status, replaces_card=True),
+    "continue": Verb(EntryData, _continue, replaces_card=False),
+    "edit": Verb(EntryData, _edit, replaces_card=True),
+    "edit_save": Verb(EditSaveData, _edit_save, replaces_card=True),
+    "delete": Verb(EntryData, _delete, replaces_card=True),
+    "delete_confirm": Verb(EntryData, _delete_confirm, replaces_card=True),
+    "pick_project": Verb(PickData, _pick_project, replaces_card=True),
+    "create_project": Verb(CreateData, _create_project, replaces_card=True),
+    "run": Verb(RunData, _run, replaces_card=False),
+}
+
+
+def _card_data(turn: Turn) -> dict[str, Any]:
+    value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
+    if turn.activity.type == "invoke":
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        data = action.get("data")
+        return data if isinstance(data, dict) else {}
+    return value
+
+
+async def _perform(turn: Turn) -> tuple[Result, bool]:
+    verb = VERBS.get(card_verb(turn.activity) or "")
+    if verb is None:
+        return Problem("error.bad_card"), False
+    try:
+        payload = verb.payload.model_validate(_card_data(turn))
+    except ValidationError:
+        return Problem("error.bad_card"), False
+    return await verb.run(turn, payload), verb.replaces_card
+
+
+async def card_submit(turn: Turn) -> TurnResult:
+    """`Action.Submit`: update the card in place where the button acts on it, else answer below."""
+    outcome, replaces = await _perform(turn)
+    replace_id = turn.activity.reply_to_id if replaces else None
+    return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome), replace_activity_id=replace_id)])
+
+
+async def card_execute(turn: Turn) -> TurnResult:
+    """`Action.Execute`: the updated card goes back in the invoke response (no extra message)."""
+    outcome, replaces = await _perform(turn)
+    card = render(turn, outcome)
+    if replaces:
+        return TurnResult(invoke=InvokeResponse(body={"statusCode": 200, "type": CARD_TYPE, "value": card}))
+    note = summary_text(outcome, turn.locale) or t("reply.action_done", turn.locale)
+    return TurnResult(
+        messages=[OutgoingMessage(card=card)],
+        invoke=InvokeResponse(body={"statusCode": 200, "type": MESSAGE_TYPE, "value": note}),
+    )
+
+
+router.add(IsMessage & HasCardVerb, card_submit)
+router.add(invoke_named("adaptiveCard/action"), card_execute)

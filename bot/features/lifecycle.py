@@ -1,0 +1,36 @@
+"""Install and welcome: greet with the help card and remember the conversation for proactive messages."""
+
+from __future__ import annotations
+
+from bot.activity import OutgoingMessage, TurnResult
+from bot.features.respond import render
+from bot.routing.filters import AppInstalled, BotWasAdded
+from bot.routing.router import Router
+from bot.routing.turn import Turn
+from bot.service.outcomes import HelpShown
+
+router = Router("lifecycle")
+
+
+def conversation_reference(turn: Turn) -> dict[str, object]:
+    a = turn.activity
+    return {
+        "serviceUrl": a.service_url,
+        "channelId": a.channel_id,
+        "conversation": a.conversation.model_dump(by_alias=True, exclude_none=True),
+        "bot": a.recipient.model_dump(by_alias=True, exclude_none=True),
+        "user": a.from_.model_dump(by_alias=True, exclude_none=True),
+        "locale": a.locale,
+    }
+
+
+async def welcome(turn: Turn) -> TurnResult:
+    key = turn.state_key
+    if turn.activity.service_url and turn.activity.conversation.id:
+        await turn.services.store.save_conversation_ref(
+            turn.activity.conversation.id, key.tenant_id, conversation_reference(turn)
+        )
+    return TurnResult(messages=[OutgoingMessage(card=render(turn, HelpShown()))])
+
+
+router.add(BotWasAdded | AppInstalled, welcome)

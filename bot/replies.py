@@ -1,0 +1,97 @@
+"""Lay out outcomes as cards: the last step of the one-way flow (operation → service → outcome → card)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.operations import Ambiguity, ParseFailure
+from bot.service.outcomes import (
+    DeleteConfirm,
+    EditForm,
+    EntriesShown,
+    EntryChanged,
+    HelpShown,
+    ListShown,
+    Notice,
+    Outcome,
+    Problem,
+    ProjectPick,
+    StatusShown,
+    SummaryShown,
+)
+from cards import entry as entry_cards
+from cards import help as help_cards
+from cards import lists, messages, pickers, summary, timer
+from cards.text import t
+from cards.views import Choice
+
+Card = dict[str, Any]
+
+
+def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
+    match outcome:
+        case EntryChanged(action="started" | "continued"):
+            card = timer.timer_card(
+                outcome.entry, locale, switched_from=outcome.switched_from, undo_token=outcome.undo_token
+            )
+        case EntryChanged():
+            card = entry_cards.entry_card(
+                outcome.action, outcome.entry, locale, undo_token=outcome.undo_token,
+                switched_from=outcome.switched_from,
+            )
+        case StatusShown():
+            return timer.status_card(
+                outcome.running, locale, today_seconds=outcome.today_seconds, today_entries=outcome.today_entries
+            )
+        case SummaryShown():
+            return summary.summary_card(outcome.view, locale)
+        case EntriesShown():
+            return lists.entries_card(
+                outcome.period_label, outcome.entries, locale, total_seconds=outcome.total_seconds,
+                truncated=outcome.truncated,
+            )
+        case ListShown():
+            return lists.list_card(outcome.title, outcome.items, locale, empty_hint=outcome.empty_hint)
+        case ProjectPick():
+            return pickers.pick_project_card(
+                outcome.query, outcome.candidates, locale, op=outcome.op, can_create=outcome.can_create
+            )
+        case EditForm():
+            return entry_cards.edit_form_card(outcome.entry, locale, errors=outcome.errors or None)
+        case DeleteConfirm():
+            return entry_cards.delete_confirm_card(outcome.entry, locale)
+        case Notice():
+            return messages.notice_card(t(outcome.key, locale, **outcome.params), locale, facts=outcome.facts or None)
+        case Problem():
+            return messages.error_card(
+                t(outcome.key, locale, **outcome.params),
+                locale,
+                hint=t(outcome.hint_key, locale, **outcome.params) if outcome.hint_key else None,
+                retry_command=outcome.retry_command,
+            )
+        case HelpShown():
+            return help_cards.help_card(locale, outcome.topic)
+        case Ambiguity():
+            choices = [Choice(label=c.label, command=c.command) for c in outcome.choices]
+            return messages.choice_card(t(outcome.message_key, locale, **outcome.params), choices, locale)
+        case ParseFailure():
+            hint = t("parse.help_hint", locale, verb=outcome.verb) if outcome.verb else None
+            return messages.error_card(t(outcome.message_key, locale, **outcome.params), locale, hint=hint)
+        case _:
+            raise TypeError(f"no card for {type(outcome).__name__}")
+    if outcome.warnings:
+        spans = "; ".join(outcome.warnings)
+        card.setdefault("body", []).append(
+            {"type": "TextBlock", "text": t("service.overlaps", locale, spans=spans), "wrap": True,
+             "color": "Warning", "size": "Small"}
+        )
+    return card
+
+
+def summary_text(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> str | None:
+    """A one-line preview for notifications (Teams shows it in the activity feed and on lock screens)."""
+    if isinstance(outcome, Problem):
+        return t(outcome.key, locale, **outcome.params)
+    if isinstance(outcome, Notice):
+        return t(outcome.key, locale, **outcome.params)
+    return None

@@ -1,0 +1,1 @@
+"""Routing: composable filters over activities and a declarative table of routes per feature."""

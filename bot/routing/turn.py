@@ -1,0 +1,116 @@
+"""One inbound activity with what the bot knows about its sender: identity, state key, user context."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from adapters.backend import Backend, BackendFactory, Identity
+from bot.activity import Activity
+from bot.service.context import Services, UserContext
+
+LOCAL_TENANT = "local"
+
+
+@dataclass(frozen=True, slots=True)
+class StateKey:
+    """What "a conversation" means for state (aiogram-style): the user within one chat or channel thread."""
+
+    tenant_id: str
+    conversation_id: str
+    user_id: str
+    scope: Literal["personal", "groupChat", "channel"]
+
+
+def identity_of(activity: Activity) -> Identity | None:
+    """The person behind the activity, by Entra object id (falling back to the channel user id)."""
+    user_id = activity.from_.aad_object_id or activity.from_.id
+    if not user_id:
+        return None
+    return Identity(
+        tenant_id=activity.tenant_id or LOCAL_TENANT,
+        aad_object_id=user_id,
+        name=activity.from_.name or "Teams user",
+    )
+
+
+class BackendCache:
+    """Bound backends per person for a short while: binding looks up workspace and user each time."""
+
+    def __init__(self, factory: BackendFactory, ttl_seconds: float = 60.0, max_size: int = 4096) -> None:
+        self._factory = factory
+        self._ttl = ttl_seconds
+        self._max = max_size
+        self._items: dict[tuple[str, str], tuple[float, Backend]] = {}
+
+    async def bind(self, identity: Identity) -> Backend:
+        key = (identity.tenant_id, identity.aad_object_id)
+        hit = self._items.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        backend = await self._factory.bind(identity)
+        if len(self._items) >= self._max:
+            self._items.pop(next(iter(self._items)))
+        self._items[key] = (time.monotonic() + self._ttl, backend)
+        return backend
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+@dataclass
+class Turn:
+    activity: Activity
+    services: Services
+    backends: BackendCache
+    default_timezone: str
+    _user: UserContext | None = field(default=None, init=False)
+
+    @property
+    def locale(self) -> str:
+        return self.activity.locale or "en-US"
+
+    @property
+    def state_key(self) -> StateKey:
+        ident = identity_of(self.activity)
+        return StateKey(
+            tenant_id=ident.tenant_id if ident else LOCAL_TENANT,
+            conversation_id=self.activity.conversation.id,
+            user_id=ident.aad_object_id if ident else "",
+            scope=self.activity.scope,
+        )
+
+    async def user(self) -> UserContext | None:
+        """The sender's context; None when the activity carries no usable user id."""
+        if self._user is not None:
+            return self._user
+        identity = identity_of(self.activity)
+        if identity is None:
+            return None
+        backend = await self.backends.bind(identity)
+        prefs = await self.services.store.get_prefs(identity.tenant_id, identity.aad_object_id)
+        tz = (
+            _zone(self.activity.client_timezone())
+            or _zone(prefs.timezone)
+            or _zone(backend.user.timezone)
+            or _zone(backend.workspace.settings.default_timezone if backend.workspace.settings.default_timezone != "UTC" else None)
+            or ZoneInfo(self.default_timezone)
+        )
+        self._user = UserContext(
+            identity=identity,
+            backend=backend,
+            prefs=prefs,
+            tz=tz,
+            locale=self.locale,
+            now=self.services.clock().astimezone(tz),
+            services=self.services,
+        )
+        return self._user

@@ -1,0 +1,1 @@
+"""Runs operations for one user on that user's backend: resolution, undo journal, caches, outcomes."""

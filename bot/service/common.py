@@ -1,0 +1,146 @@
+"""Helpers shared by the operation handlers: views, the undo journal, names → ids."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from adapters.backend import Capability
+from adapters.errors import PermissionDenied
+from adapters.models import TagDraft, TimeEntry
+from bot.operations import ProjectRef
+from bot.service.context import UserContext
+from bot.service.outcomes import ProjectPick
+from bot.service.refdata import RefData
+from bot.service.resolve import ResolvedProject, Unresolved, match_name, resolve_project
+from bot.store.state import UndoRecord
+from cards.views import EntryView, ProjectView
+
+RECENT_WINDOWS = (timedelta(days=14), timedelta(days=92), timedelta(days=366))
+
+
+def entry_view(entry: TimeEntry, data: RefData, ctx: UserContext, handle: int | None = None) -> EntryView:
+    project = data.project(entry.project_id)
+    client = data.client(project.client_id) if project else None
+    task = data.task(entry.task_id)
+    now = ctx.now
+    return EntryView(
+        id=entry.id,
+        handle=handle,
+        start=entry.start.astimezone(ctx.tz),
+        end=entry.end.astimezone(ctx.tz) if entry.end else None,
+        duration_seconds=int(entry.duration(now).total_seconds()),
+        project=project.name if project else None,
+        project_color=project.color if project else None,
+        client=client.name if client else None,
+        task=task.name if task else None,
+        tags=data.tag_names(entry.tag_ids),
+        note=entry.description,
+        billable=entry.billable,
+        timezone=str(ctx.tz),
+    )
+
+
+def project_view(project_id: str, data: RefData) -> ProjectView:
+    project = data.project(project_id)
+    assert project is not None
+    client = data.client(project.client_id)
+    return ProjectView(
+        id=project.id, name=project.name, client=client.name if client else None,
+        billable=project.billable, color=project.color, done=project.done,
+    )
+
+
+async def journal(
+    ctx: UserContext,
+    action: Literal["create", "update", "delete"],
+    entity_id: str,
+    before: TimeEntry | None,
+    after: TimeEntry | None,
+    description: str = "",
+) -> str:
+    """Record a write so `undo` (or its button) can revert it; returns the token the Undo button carries."""
+    token = secrets.token_urlsafe(9)
+    await ctx.services.store.push_undo(
+        ctx.identity.tenant_id,
+        ctx.identity.aad_object_id,
+        UndoRecord(
+            token=token,
+            action=action,
+            entity="time_entry",
+            entity_id=entity_id,
+            before=before.model_dump(mode="json") if before else None,
+            after=after.model_dump(mode="json") if after else None,
+            created_at=ctx.now,
+            description=description,
+        ),
+    )
+    return token
+
+
+async def can_create_master_data(ctx: UserContext) -> bool:
+    settings = ctx.backend.workspace.settings
+    return not settings.admin_only_master_data or ctx.backend.user.is_admin
+
+
+async def resolve_target(
+    ctx: UserContext, ref: ProjectRef | None, op_json: dict[str, Any]
+) -> tuple[str | None, str | None, bool | None] | ProjectPick:
+    """(project_id, task_id, project's billable default) for a reference, or the card to pick one."""
+    if ref is None:
+        return None, None, None
+    data = await ctx.refdata()
+    result = resolve_project(ref, data)
+    if isinstance(result, ResolvedProject):
+        return result.project.id, result.task.id if result.task else None, result.project.billable
+    return _pick(ctx, result, data, op_json, await can_create_master_data(ctx))
+
+
+def _pick(ctx: UserContext, miss: Unresolved, data: RefData, op: dict[str, Any], can_create: bool) -> ProjectPick:
+    return ProjectPick(
+        query=miss.query,
+        candidates=[project_view(p.id, data) for p in miss.candidates],
+        op=op,
+        can_create=can_create and miss.missing_task is None and Capability.PROJECTS in ctx.backend.capabilities,
+    )
+
+
+async def tag_ids(ctx: UserContext, names: list[str]) -> list[str]:
+    """Map `#tag` names to ids, creating unknown time tags when the user may (Toggl-style tagging)."""
+    if not names or Capability.TAGS not in ctx.backend.capabilities:
+        return []
+    data = await ctx.refdata()
+    ids: list[str] = []
+    created = False
+    for name in dict.fromkeys(n.strip().lstrip("#") for n in names if n.strip().lstrip("#")):
+        exact = [t for t in data.tags if t.name.casefold() == name.casefold()]
+        tag = exact[0] if exact else None
+        if tag is None:
+            tag, _ = match_name(name, data.tags, lambda t: t.name)
+            if tag is not None and tag.name.casefold().startswith(name.casefold()) is False:
+                tag = None  # tags are exact or prefix only: a fuzzy tag would file time under the wrong label
+        if tag is None:
+            if not await can_create_master_data(ctx):
+                raise PermissionDenied(f"tag #{name} does not exist and only admins may create tags")
+            tag = await ctx.backend.create_tag(TagDraft(name=name))
+            created = True
+        ids.append(tag.id)
+    if created:
+        ctx.services.refdata.invalidate(ctx.backend)
+    return ids
+
+
+async def recent_entries(ctx: UserContext, at_least: int) -> list[TimeEntry]:
+    """The user's entries, newest first, reaching back far enough to have `at_least` of them (if any)."""
+    entries: list[TimeEntry] = []
+    end = ctx.now + timedelta(days=1)
+    for window in RECENT_WINDOWS:
+        entries = await ctx.backend.list_time_entries(ctx.now - window, end)
+        if len(entries) >= at_least:
+            break
+    return sorted(entries, key=lambda e: e.start, reverse=True)
+
+
+def local(dt: datetime, ctx: UserContext) -> datetime:
+    return dt.astimezone(ctx.tz)

@@ -1,0 +1,56 @@
+"""Who is acting, where and when: everything an operation needs besides the operation itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from adapters.backend import Backend, Identity
+from bot.operations import ParseContext
+from bot.service.refdata import RefData, RefDataCache
+from bot.store.state import Store, UserPrefs
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Services:
+    """The long-lived collaborators every operation may use (one set per bot process)."""
+
+    store: Store
+    refdata: RefDataCache
+    clock: Clock = utc_now
+
+
+@dataclass
+class UserContext:
+    identity: Identity
+    backend: Backend
+    prefs: UserPrefs
+    tz: ZoneInfo
+    locale: str
+    now: datetime  # aware, in `tz`
+    services: Services
+
+    @property
+    def parse_context(self) -> ParseContext:
+        return ParseContext(now=self.now, tz=self.tz, locale=self.locale)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    async def refdata(self) -> RefData:
+        return await self.services.refdata.get(self.backend)
+
+    def day_bounds(self, day: date, days: int = 1) -> tuple[datetime, datetime]:
+        """[local midnight of `day`, local midnight `days` later) as aware datetimes — DST-correct."""
+        start = datetime.combine(day, datetime.min.time(), tzinfo=self.tz)
+        end = datetime.combine(day + timedelta(days=days), datetime.min.time(), tzinfo=self.tz)
+        return start, end

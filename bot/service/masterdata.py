@@ -1,0 +1,117 @@
+"""Clients, projects, tasks and tags: list and create (creation may be restricted to admins)."""
+
+from __future__ import annotations
+
+from adapters.backend import Capability
+from adapters.errors import Unsupported
+from adapters.models import ClientDraft, ProjectDraft, TagDraft, TaskDraft
+from bot.operations import AddClient, AddProject, AddTag, AddTask, ListClients, ListProjects, ListTags, ListTasks
+from bot.service.common import resolve_target
+from bot.service.context import UserContext
+from bot.service.outcomes import ListShown, Notice, Outcome, Problem
+from bot.service.resolve import find_client
+from cards.text import t
+from cards.views import NamedItem
+
+
+def _require(ctx: UserContext, capability: Capability, name: str) -> None:
+    if capability not in ctx.backend.capabilities:
+        raise Unsupported(name)
+
+
+async def list_projects(ctx: UserContext, op: ListProjects) -> Outcome:
+    _require(ctx, Capability.PROJECTS, "projects")
+    data = await ctx.refdata()
+    projects = [p for p in data.projects if not p.done]
+    if op.client:
+        client, candidates = find_client(op.client, data.clients)
+        if client is None:
+            return Problem("service.unknown_client", {"name": op.client})
+        projects = [p for p in projects if p.client_id == client.id]
+    items = []
+    for p in sorted(projects, key=lambda p: p.name.casefold()):
+        client_obj = data.client(p.client_id)
+        bits = [client_obj.name if client_obj else None, t("list.billable", ctx.locale) if p.billable else None]
+        items.append(NamedItem(id=p.id, name=p.name, detail=" · ".join(b for b in bits if b) or None))
+    return ListShown(t("list.projects", ctx.locale), items, t("list.projects_empty", ctx.locale))
+
+
+async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
+    _require(ctx, Capability.PROJECTS, "projects")
+    client_id = None
+    if op.client:
+        client, _ = find_client(op.client, (await ctx.refdata()).clients)
+        if client is None:
+            return Problem("service.unknown_client", {"name": op.client}, hint_key="service.client_add_hint")
+        client_id = client.id
+    project = await ctx.backend.create_project(
+        ProjectDraft(name=op.name, client_id=client_id, billable=bool(op.billable), color=op.color, private=op.private)
+    )
+    ctx.services.refdata.invalidate(ctx.backend)
+    return Notice("service.project_created", {"name": project.name})
+
+
+async def list_clients(ctx: UserContext, op: ListClients) -> Outcome:
+    _require(ctx, Capability.CLIENTS, "clients")
+    data = await ctx.refdata()
+    counts = {c.id: sum(1 for p in data.projects if p.client_id == c.id and not p.done) for c in data.clients}
+    items = [
+        NamedItem(id=c.id, name=c.name, detail=t("list.project_count", ctx.locale, count=counts[c.id]))
+        for c in sorted(data.clients, key=lambda c: c.name.casefold())
+        if not c.archived
+    ]
+    return ListShown(t("list.clients", ctx.locale), items, t("list.clients_empty", ctx.locale))
+
+
+async def add_client(ctx: UserContext, op: AddClient) -> Outcome:
+    _require(ctx, Capability.CLIENTS, "clients")
+    client = await ctx.backend.create_client(ClientDraft(name=op.name))
+    ctx.services.refdata.invalidate(ctx.backend)
+    return Notice("service.client_created", {"name": client.name})
+
+
+async def list_tasks(ctx: UserContext, op: ListTasks) -> Outcome:
+    _require(ctx, Capability.TASKS, "tasks")
+    data = await ctx.refdata()
+    tasks = [task for task in data.tasks if not task.done]
+    if op.project is not None:
+        target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
+        if not isinstance(target, tuple):
+            return target
+        tasks = [task for task in tasks if task.project_id == target[0]]
+    items = []
+    for task in sorted(tasks, key=lambda x: x.name.casefold()):
+        project = data.project(task.project_id)
+        items.append(NamedItem(id=task.id, name=task.name, detail=project.name if project else None))
+    return ListShown(t("list.tasks", ctx.locale), items, t("list.tasks_empty", ctx.locale))
+
+
+async def add_task(ctx: UserContext, op: AddTask) -> Outcome:
+    _require(ctx, Capability.TASKS, "tasks")
+    target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
+    if not isinstance(target, tuple):
+        return target
+    project_id = target[0]
+    assert project_id is not None
+    estimate = int(op.estimate.total_seconds()) if op.estimate else None
+    task = await ctx.backend.create_task(TaskDraft(project_id=project_id, name=op.name, estimate_seconds=estimate))
+    ctx.services.refdata.invalidate(ctx.backend)
+    project = (await ctx.refdata()).project(project_id)
+    return Notice("service.task_created", {"name": task.name, "project": project.name if project else ""})
+
+
+async def list_tags(ctx: UserContext, op: ListTags) -> Outcome:
+    _require(ctx, Capability.TAGS, "tags")
+    data = await ctx.refdata()
+    items = [
+        NamedItem(id=tag.id, name=f"#{tag.name}", detail=t(f"list.tag_{tag.kind}", ctx.locale))
+        for tag in sorted(data.tags, key=lambda x: x.name.casefold())
+    ]
+    return ListShown(t("list.tags", ctx.locale), items, t("list.tags_empty", ctx.locale))
+
+
+async def add_tag(ctx: UserContext, op: AddTag) -> Outcome:
+    _require(ctx, Capability.TAGS, "tags")
+    tag = await ctx.backend.create_tag(TagDraft(name=op.name.lstrip("#"), kind=op.tag_kind))
+    ctx.services.refdata.invalidate(ctx.backend)
+    return Notice("service.tag_created", {"name": tag.name})

@@ -1,0 +1,99 @@
+"""What running an operation produced, before it is laid out as a card (`bot.replies` does that)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cards.views import EntryView, NamedItem, ProjectView, SummaryView
+
+EntryAction = Literal[
+    "logged", "started", "stopped", "edited", "deleted", "cancelled", "continued", "restored"
+]
+
+
+@dataclass(frozen=True)
+class EntryChanged:
+    action: EntryAction
+    entry: EntryView
+    undo_token: str | None = None
+    switched_from: EntryView | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StatusShown:
+    running: EntryView | None
+    today_seconds: int
+    today_entries: int
+
+
+@dataclass(frozen=True)
+class SummaryShown:
+    view: SummaryView
+
+
+@dataclass(frozen=True)
+class EntriesShown:
+    period_label: str
+    entries: list[EntryView]
+    total_seconds: int
+    truncated: int = 0
+
+
+@dataclass(frozen=True)
+class ListShown:
+    title: str
+    items: list[NamedItem]
+    empty_hint: str | None = None
+
+
+@dataclass(frozen=True)
+class ProjectPick:
+    """Refuse before guessing: the name matched nothing or several projects; let the person choose."""
+
+    query: str
+    candidates: list[ProjectView]
+    op: dict[str, Any]
+    can_create: bool
+
+
+@dataclass(frozen=True)
+class EditForm:
+    entry: EntryView
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeleteConfirm:
+    entry: EntryView
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short confirmation or information: a catalogue key and its fields."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the person can fix (or retry): a catalogue key, fields, and the command to retry."""
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    hint_key: str | None = None
+    retry_command: str | None = None
+
+
+@dataclass(frozen=True)
+class HelpShown:
+    topic: str | None = None
+
+
+Outcome = (
+    EntryChanged | StatusShown | SummaryShown | EntriesShown | ListShown | ProjectPick | EditForm
+    | DeleteConfirm | Notice | Problem | HelpShown
+)

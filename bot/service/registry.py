@@ -1,0 +1,46 @@
+"""The declarative table from operation type to the handler that runs it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot import operations as ops
+from bot.service import entries, masterdata, preferences, summaries, timer
+from bot.service.context import UserContext
+from bot.service.outcomes import HelpShown, Outcome
+
+
+async def _help(ctx: UserContext, op: ops.Help) -> Outcome:
+    return HelpShown(op.topic)
+
+
+Handler = Callable[[UserContext, Any], Awaitable[Outcome]]
+
+HANDLERS: dict[type[ops.Op], Handler] = {
+    ops.Help: _help,
+    ops.StartTimer: timer.start,
+    ops.StopTimer: timer.stop,
+    ops.CancelTimer: timer.cancel,
+    ops.ContinueEntry: timer.continue_entry,
+    ops.Status: timer.status,
+    ops.LogEntry: entries.log,
+    ops.EditEntry: entries.edit,
+    ops.DeleteEntry: entries.delete,
+    ops.Undo: entries.undo,
+    ops.ListTimes: entries.times,
+    ops.Summary: summaries.summary,
+    ops.ListProjects: masterdata.list_projects,
+    ops.AddProject: masterdata.add_project,
+    ops.ListClients: masterdata.list_clients,
+    ops.AddClient: masterdata.add_client,
+    ops.ListTasks: masterdata.list_tasks,
+    ops.AddTask: masterdata.add_task,
+    ops.ListTags: masterdata.list_tags,
+    ops.AddTag: masterdata.add_tag,
+    ops.SetTimezone: preferences.set_timezone,
+}
+
+
+async def execute(ctx: UserContext, op: ops.Op) -> Outcome:
+    return await HANDLERS[type(op)](ctx, op)

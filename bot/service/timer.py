@@ -1,0 +1,150 @@
+"""Timer operations: start (switching if one runs), stop, cancel, continue, status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.errors import NotFound
+from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
+from bot.operations import CancelTimer, ContinueEntry, EntryRef, Status, StartTimer, StopTimer
+from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
+from bot.service.context import UserContext
+from bot.service.outcomes import EntryChanged, Outcome, Problem, StatusShown
+
+
+async def start(ctx: UserContext, op: StartTimer) -> Outcome:
+    target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
+    if not isinstance(target, tuple):
+        return target
+    project_id, task_id, billable_default = target
+    at = op.at or ctx.now
+    if at > ctx.now:
+        return Problem("service.start_in_future", {"time": at.strftime("%H:%M")})
+    tags = await tag_ids(ctx, op.tags)
+    switched = await _stop_running(ctx, at)
+    if isinstance(switched, Problem):
+        return switched
+    draft = TimeEntryDraft(
+        start=at,
+        timezone=str(ctx.tz),
+        project_id=project_id,
+        task_id=task_id,
+        tag_ids=tags,
+        description=op.note or "",
+        billable=op.billable if op.billable is not None else bool(billable_default),
+    )
+    return await _begin(ctx, draft, "started", switched)
+
+
+async def _begin(
+    ctx: UserContext, draft: TimeEntryDraft, action: str, switched: TimeEntry | None
+) -> Outcome:
+    entry = await ctx.backend.create_time_entry(draft)
+    token = await journal(ctx, "create", entry.id, None, entry, "start")
+    data = await ctx.refdata()
+    return EntryChanged(
+        action="started" if action == "started" else "continued",
+        entry=entry_view(entry, data, ctx),
+        undo_token=token,
+        switched_from=entry_view(switched, data, ctx) if switched else None,
+    )
+
+
+async def _stop_running(ctx: UserContext, at: datetime) -> TimeEntry | None | Problem:
+    """Stop the running timer (if any) at `at`; a start before the running timer's start is refused."""
+    running = await ctx.backend.current_timer()
+    if running is None:
+        return None
+    if at < running.start:
+        return Problem(
+            "service.before_running_start",
+            {"time": at.astimezone(ctx.tz).strftime("%H:%M"), "start": running.start.astimezone(ctx.tz).strftime("%H:%M")},
+        )
+    return await ctx.backend.update_time_entry(running.id, TimeEntryPatch(end=at))
+
+
+async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
+    running = await ctx.backend.current_timer()
+    if running is None:
+        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+    at = op.at or ctx.now
+    if at < running.start:
+        return Problem(
+            "service.stop_before_start",
+            {"time": at.astimezone(ctx.tz).strftime("%H:%M"), "start": running.start.astimezone(ctx.tz).strftime("%H:%M")},
+        )
+    if at > ctx.now:
+        return Problem("service.stop_in_future", {"time": at.astimezone(ctx.tz).strftime("%H:%M")})
+    stopped = await ctx.backend.update_time_entry(running.id, TimeEntryPatch(end=at))
+    token = await journal(ctx, "update", stopped.id, running, stopped, "stop")
+    return EntryChanged("stopped", entry_view(stopped, await ctx.refdata(), ctx), undo_token=token)
+
+
+async def cancel(ctx: UserContext, op: CancelTimer) -> Outcome:
+    running = await ctx.backend.current_timer()
+    if running is None:
+        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+    await ctx.backend.delete_time_entry(running.id)
+    token = await journal(ctx, "delete", running.id, running, None, "cancel")
+    return EntryChanged("cancelled", entry_view(running, await ctx.refdata(), ctx), undo_token=token)
+
+
+async def continue_entry(ctx: UserContext, op: ContinueEntry) -> Outcome:
+    source = await find_entry(ctx, op.ref, op.entry_id)
+    if isinstance(source, Problem):
+        return source
+    at = op.at or ctx.now
+    switched = await _stop_running(ctx, at)
+    if isinstance(switched, Problem):
+        return switched
+    draft = TimeEntryDraft(
+        start=at,
+        timezone=str(ctx.tz),
+        project_id=source.project_id,
+        task_id=source.task_id,
+        tag_ids=list(source.tag_ids),
+        description=source.description,
+        billable=source.billable,
+    )
+    return await _begin(ctx, draft, "continued", switched)
+
+
+async def status(ctx: UserContext, op: Status) -> Outcome:
+    start, end = ctx.day_bounds(ctx.today)
+    entries = await ctx.backend.list_time_entries(start, end)
+    running = next((e for e in entries if e.running), None)
+    if running is None:
+        running = await ctx.backend.current_timer()  # a timer started before midnight still runs today
+    total = sum(_clipped(e, start, end, ctx.now) for e in entries)
+    if running is not None and all(e.id != running.id for e in entries):
+        total += _clipped(running, start, end, ctx.now)
+    data = await ctx.refdata()
+    return StatusShown(
+        running=entry_view(running, data, ctx) if running else None,
+        today_seconds=total,
+        today_entries=len(entries),
+    )
+
+
+def _clipped(entry: TimeEntry, start: datetime, end: datetime, now: datetime) -> int:
+    """Seconds of `entry` inside [start, end): an entry crossing midnight counts on each day for its part."""
+    entry_end = entry.end or now
+    seconds = (min(entry_end, end) - max(entry.start, start)).total_seconds()
+    return max(int(seconds), 0)
+
+
+async def find_entry(ctx: UserContext, ref: EntryRef, entry_id: str | None) -> TimeEntry | Problem:
+    if entry_id:
+        try:
+            return await ctx.backend.get_time_entry(entry_id)
+        except NotFound:
+            return Problem("service.entry_gone")
+    entries = await recent_entries(ctx, ref.index)
+    if len(entries) < ref.index:
+        if not entries:
+            return Problem("service.no_entries", hint_key="service.no_entries_hint")
+        return Problem("service.no_such_entry", {"handle": f"@{ref.index}", "count": str(len(entries))})
+    return entries[ref.index - 1]
+
+
+clipped_seconds = _clipped

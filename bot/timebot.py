@@ -1,0 +1,75 @@
+"""The application: routes each activity to its feature and never lets an error escape as a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from adapters.backend import BackendFactory
+from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
+from bot.features import card_actions, commands, lifecycle, search
+from bot.features.respond import render
+from bot.routing.router import Router
+from bot.routing.turn import BackendCache, Turn
+from bot.service.context import Services
+from bot.service.outcomes import Problem
+
+log = logging.getLogger(__name__)
+
+
+def build_router() -> Router:
+    root = Router("timebot")
+    for feature in (lifecycle.router, card_actions.router, search.router, commands.router):
+        root.include(feature)
+    return root
+
+
+class Timebot:
+    """Implements `bot.app.TurnHandler` over a backend factory and the bot's state store."""
+
+    def __init__(
+        self,
+        services: Services,
+        backends: BackendFactory,
+        *,
+        default_timezone: str = "UTC",
+        on_startup: list | None = None,  # type: ignore[type-arg]
+        on_shutdown: list | None = None,  # type: ignore[type-arg]
+    ) -> None:
+        self.services = services
+        self.factory = backends
+        self.backends = BackendCache(backends)
+        self.default_timezone = default_timezone
+        self.router = build_router()
+        self._on_startup = on_startup or []
+        self._on_shutdown = on_shutdown or []
+
+    async def startup(self) -> None:
+        for hook in self._on_startup:
+            await hook()
+
+    async def shutdown(self) -> None:
+        await self.factory.close()
+        for hook in self._on_shutdown:
+            await hook()
+
+    async def handle(self, activity: Activity) -> TurnResult:
+        turn = Turn(activity, self.services, self.backends, self.default_timezone)
+        route = self.router.find(turn)
+        if route is None:
+            # Unknown activity kinds (typing, reactions, …) are fine to ignore; an unknown invoke is "not ours".
+            return TurnResult(invoke=InvokeResponse(status=501)) if activity.type == "invoke" else TurnResult()
+        if activity.type == "message" and activity.id and await self.services.store.seen_activity(
+            f"{activity.conversation.id}|{activity.id}"
+        ):
+            log.info("ignoring redelivered activity")
+            return TurnResult()
+        try:
+            return await route.handler(turn)
+        except Exception:
+            log.exception("route %s failed", route.name)
+            text = (activity.text or "").strip() or None
+            card = render(turn, Problem("error.internal", retry_command=text))
+            if activity.type == "invoke":
+                body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}
+                return TurnResult(invoke=InvokeResponse(body=body))
+            return TurnResult(messages=[OutgoingMessage(card=card)])

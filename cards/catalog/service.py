@@ -1,0 +1,172 @@
+"""Strings for what the service answers: problems, confirmations, list titles, backend errors."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "service.start_in_future": {
+        "en": "I can't start a timer in the future ({time}). Start it now, or log the time when it's done.",
+        "de": "Ich kann keinen Timer in der Zukunft starten ({time}). Starte ihn jetzt oder erfasse die Zeit danach.",
+    },
+    "service.before_running_start": {
+        "en": "Your running timer started at {start}, so I can't switch at {time}. Pick a time after {start}.",
+        "de": "Dein laufender Timer begann um {start}, ein Wechsel um {time} geht nicht. Wähle eine Zeit nach {start}.",
+    },
+    "service.no_timer": {"en": "No timer is running.", "de": "Es läuft kein Timer."},
+    "service.no_timer_hint": {
+        "en": "Start one with `start @project`.",
+        "de": "Starte einen mit `start @projekt`.",
+    },
+    "service.stop_before_start": {
+        "en": "The timer started at {start}; it can't stop at {time}.",
+        "de": "Der Timer lief ab {start}; er kann nicht um {time} enden.",
+    },
+    "service.stop_in_future": {
+        "en": "{time} is still in the future. Say `stop` to stop now.",
+        "de": "{time} liegt noch in der Zukunft. Sag `stop`, um jetzt zu stoppen.",
+    },
+    "service.entry_gone": {
+        "en": "That entry no longer exists (it was deleted or changed elsewhere).",
+        "de": "Diesen Eintrag gibt es nicht mehr (er wurde anderswo gelöscht oder geändert).",
+    },
+    "service.no_entries": {"en": "You have no time entries yet.", "de": "Du hast noch keine Zeiteinträge."},
+    "service.no_entries_hint": {
+        "en": "Try `log 1h @project` or `start @project`.",
+        "de": "Versuch `log 1h @projekt` oder `start @projekt`.",
+    },
+    "service.no_such_entry": {
+        "en": "There is no entry {handle}: I found only {count} recent entries. `times` lists them.",
+        "de": "Es gibt keinen Eintrag {handle}: Ich habe nur {count} neuere Einträge gefunden. `times` listet sie auf.",
+    },
+    "service.end_before_start": {
+        "en": "The end ({end}) must come after the start ({start}).",
+        "de": "Das Ende ({end}) muss nach dem Beginn ({start}) liegen.",
+    },
+    "service.too_long": {
+        "en": "One entry can't be longer than {hours} hours. Split it into several entries.",
+        "de": "Ein Eintrag darf nicht länger als {hours} Stunden sein. Teile ihn in mehrere auf.",
+    },
+    "service.log_needs_time": {
+        "en": "How long? Give a duration or a time range.",
+        "de": "Wie lange? Gib eine Dauer oder einen Zeitraum an.",
+    },
+    "service.log_hint": {
+        "en": "For example `log 1h30m @website` or `log 9-10:30 @website`.",
+        "de": "Zum Beispiel `log 1h30m @website` oder `log 9-10:30 @website`.",
+    },
+    "service.future_day": {
+        "en": "{date} is in the future; I only log time that has happened.",
+        "de": "{date} liegt in der Zukunft; ich erfasse nur vergangene Zeit.",
+    },
+    "service.nothing_to_undo": {
+        "en": "There is nothing to undo.",
+        "de": "Es gibt nichts rückgängig zu machen.",
+    },
+    "service.undo_expired": {
+        "en": "That change was already undone or is too old to undo.",
+        "de": "Diese Änderung wurde schon rückgängig gemacht oder ist zu alt.",
+    },
+    "service.undo_conflict": {
+        "en": "I can't undo that: it would leave two timers running.",
+        "de": "Das kann ich nicht rückgängig machen: Dann liefen zwei Timer.",
+    },
+    "service.undo_conflict_hint": {
+        "en": "Stop the running timer first, then undo.",
+        "de": "Stoppe zuerst den laufenden Timer und mach es dann rückgängig.",
+    },
+    "service.unknown_client": {
+        "en": "I don't know a client “{name}”.",
+        "de": "Ich kenne keinen Kunden „{name}“.",
+    },
+    "service.client_add_hint": {
+        "en": "Create it with `client add {name}`, or see `clients`.",
+        "de": "Lege ihn mit `client add {name}` an oder sieh dir `clients` an.",
+    },
+    "service.project_created": {"en": "Created project **{name}**.", "de": "Projekt **{name}** angelegt."},
+    "service.client_created": {"en": "Created client **{name}**.", "de": "Kunde **{name}** angelegt."},
+    "service.task_created": {
+        "en": "Created task **{name}** in *{project}*.",
+        "de": "Aufgabe **{name}** in *{project}* angelegt.",
+    },
+    "service.tag_created": {"en": "Created tag **#{name}**.", "de": "Tag **#{name}** angelegt."},
+    "service.timezone_is": {
+        "en": "Your time zone is **{zone}**. Change it with `timezone Europe/Berlin`.",
+        "de": "Deine Zeitzone ist **{zone}**. Ändern mit `timezone Europe/Berlin`.",
+    },
+    "service.timezone_set": {
+        "en": "Time zone set to **{zone}**. Teams' own client time zone still wins when Teams sends one.",
+        "de": "Zeitzone auf **{zone}** gesetzt. Meldet Teams die Zeitzone des Clients, gilt diese.",
+    },
+    "service.unknown_timezone": {
+        "en": "“{zone}” is not a time zone I know. Did you mean `timezone {suggestion}`?",
+        "de": "„{zone}“ kenne ich nicht als Zeitzone. Meintest du `timezone {suggestion}`?",
+    },
+    "service.overlaps": {"en": "Overlaps with: {spans}", "de": "Überschneidet sich mit: {spans}"},
+    "summary.none": {"en": "(no project)", "de": "(kein Projekt)"},
+    "list.billable": {"en": "billable", "de": "abrechenbar"},
+    "list.projects": {"en": "Projects", "de": "Projekte"},
+    "list.projects_empty": {
+        "en": "No projects yet. Create one with `project add Website client:Acme`.",
+        "de": "Noch keine Projekte. Lege eins an mit `project add Website client:Acme`.",
+    },
+    "list.project_count": {"en": "{count} projects", "de": "{count} Projekte"},
+    "list.clients": {"en": "Clients", "de": "Kunden"},
+    "list.clients_empty": {
+        "en": "No clients yet. Create one with `client add Acme`.",
+        "de": "Noch keine Kunden. Lege einen an mit `client add Acme`.",
+    },
+    "list.tasks": {"en": "Tasks", "de": "Aufgaben"},
+    "list.tasks_empty": {
+        "en": "No tasks yet. Create one with `task add website/Design`.",
+        "de": "Noch keine Aufgaben. Lege eine an mit `task add website/Design`.",
+    },
+    "list.tags": {"en": "Tags", "de": "Tags"},
+    "list.tags_empty": {
+        "en": "No tags yet. Add one with `tag add meeting`, or just use `#meeting` when you log time.",
+        "de": "Noch keine Tags. Lege einen an mit `tag add meeting` oder nutze einfach `#meeting` beim Erfassen.",
+    },
+    "list.tag_time": {"en": "time tag", "de": "Zeit-Tag"},
+    "list.tag_project": {"en": "project tag", "de": "Projekt-Tag"},
+    "error.not_found": {
+        "en": "I couldn't find that: {detail}",
+        "de": "Das habe ich nicht gefunden: {detail}",
+    },
+    "error.conflict": {
+        "en": "That clashes with existing data: {detail}",
+        "de": "Das kollidiert mit vorhandenen Daten: {detail}",
+    },
+    "error.permission": {
+        "en": "You're not allowed to do that here: {detail}",
+        "de": "Das darfst du hier nicht: {detail}",
+    },
+    "error.permission_hint": {
+        "en": "Ask a workspace admin, or an admin can allow everyone to create projects, clients and tags.",
+        "de": "Frag eine Workspace-Administration; sie kann allen das Anlegen von Projekten, Kunden und Tags erlauben.",
+    },
+    "error.unauthorized": {
+        "en": "Your connection to the time tracker has expired. Please connect again.",
+        "de": "Deine Verbindung zur Zeiterfassung ist abgelaufen. Bitte verbinde dich erneut.",
+    },
+    "error.validation": {"en": "That doesn't work: {detail}", "de": "Das geht so nicht: {detail}"},
+    "error.unsupported": {
+        "en": "Your time tracker doesn't support {capability}, so I can't do that there.",
+        "de": "Deine Zeiterfassung unterstützt {capability} nicht, daher geht das dort nicht.",
+    },
+    "error.unavailable": {
+        "en": "The time tracker isn't answering right now. Nothing you typed is lost: try again in a moment.",
+        "de": "Die Zeiterfassung antwortet gerade nicht. Nichts ist verloren: Versuch es gleich noch einmal.",
+    },
+    "error.internal": {
+        "en": "Something went wrong on my side. Nothing you typed is lost: you can retry it.",
+        "de": "Bei mir ist etwas schiefgegangen. Nichts ist verloren: Du kannst es erneut versuchen.",
+    },
+    "error.no_identity": {
+        "en": "I can't tell who you are (Teams sent no user id), so I can't track time for you here.",
+        "de": "Ich kann dich nicht erkennen (Teams hat keine Benutzer-ID gesendet), daher kann ich hier keine Zeit erfassen.",
+    },
+    "error.bad_card": {
+        "en": "That button's data didn't make sense to me. Please try the command again.",
+        "de": "Die Daten dieses Buttons ergeben für mich keinen Sinn. Bitte versuch den Befehl erneut.",
+    },
+    "error.bad_input": {"en": "Please check: {detail}", "de": "Bitte prüfen: {detail}"},
+    "form.bad_date": {"en": "Use a date like 2026-11-17.", "de": "Bitte ein Datum wie 2026-11-17 angeben."},
+    "form.bad_time": {"en": "Use a time like 14:30.", "de": "Bitte eine Uhrzeit wie 14:30 angeben."},
+    "reply.action_done": {"en": "Done — see my reply below.", "de": "Erledigt – siehe meine Antwort unten."},
+}
