@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -399,3 +400,62 @@ def test_required_help_topics_exist() -> None:
         "timezone",
     ):
         assert topic in TOPICS
+
+
+# --- property: any entry renders into valid cards --------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.support.cards import assert_routable, assert_valid_card  # noqa: E402
+
+_names = st.one_of(st.none(), st.text(min_size=1, max_size=250))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    project=_names,
+    client=_names,
+    task=_names,
+    note=st.text(max_size=600),
+    tags=st.lists(st.text(min_size=1, max_size=60), max_size=120),
+    minutes=st.integers(min_value=0, max_value=60 * 30),
+    is_running=st.booleans(),
+    locale=st.sampled_from(["en", "de", "fr-FR", ""]),
+)
+def test_any_entry_renders(
+    project: str | None,
+    client: str | None,
+    task: str | None,
+    note: str,
+    tags: list[str],
+    minutes: int,
+    is_running: bool,
+    locale: str,
+) -> None:
+    start = at(17, 23, 10)
+    end = None if is_running else start + timedelta(minutes=minutes)
+    entry = make_entry(
+        project=project,
+        client=client,
+        task=task,
+        note=note,
+        tags=tags,
+        end=end,
+        duration_seconds=minutes * 60,
+    )
+    for card in (
+        entry_card("logged", entry, locale, undo_token="u"),
+        timer_card(entry, locale, today_seconds=minutes * 60),
+        edit_form_card(entry, locale),
+        delete_confirm_card(entry, locale),
+        entries_card("p", [entry] * 2, locale, total_seconds=minutes * 120),
+    ):
+        assert_valid_card(card)
+        assert_routable(card)
+
+
+def test_edit_form_keeps_a_long_note_whole(check: Check) -> None:
+    note = "x" * 8000
+    card = check(edit_form_card(make_entry(note=note), "en"))
+    assert next(el for el in card["body"] if el.get("id") == "note")["value"] == note
