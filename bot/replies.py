@@ -22,10 +22,28 @@ from bot.service.outcomes import (
 from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import lists, messages, pickers, summary, timer
+from cards.format import escape
 from cards.text import t
 from cards.views import Choice
 
 Card = dict[str, Any]
+
+
+def say(key: str, locale: str, params: dict[str, str]) -> str:
+    """A catalogue sentence with its fields escaped: they carry names and text people typed."""
+    return t(key, locale, **{name: escape(str(value)) for name, value in params.items()})
+
+
+def _failure_hint(failure: ParseFailure, locale: str) -> tuple[str | None, str | None]:
+    """(hint, corrected command) for a parse failure: "Did you mean start?" with a button that runs it."""
+    suggestion = failure.params.get("suggestion")
+    if suggestion:
+        text = failure.params.get("text", "")
+        rest = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+        return say("parse.did_you_mean", locale, {"suggestion": suggestion}), f"{suggestion} {rest}".strip()
+    if failure.verb:
+        return say("reply.help_hint", locale, {"verb": failure.verb}), None
+    return None, None
 
 
 def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
@@ -61,22 +79,24 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
         case DeleteConfirm():
             return entry_cards.delete_confirm_card(outcome.entry, locale)
         case Notice():
-            return messages.notice_card(t(outcome.key, locale, **outcome.params), locale, facts=outcome.facts or None)
+            return messages.notice_card(say(outcome.key, locale, outcome.params), locale, facts=outcome.facts or None)
         case Problem():
             return messages.error_card(
-                t(outcome.key, locale, **outcome.params),
+                say(outcome.key, locale, outcome.params),
                 locale,
-                hint=t(outcome.hint_key, locale, **outcome.params) if outcome.hint_key else None,
+                hint=say(outcome.hint_key, locale, outcome.params) if outcome.hint_key else None,
                 retry_command=outcome.retry_command,
             )
         case HelpShown():
             return help_cards.help_card(locale, outcome.topic)
         case Ambiguity():
             choices = [Choice(label=c.label, command=c.command) for c in outcome.choices]
-            return messages.choice_card(t(outcome.message_key, locale, **outcome.params), choices, locale)
+            return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)
         case ParseFailure():
-            hint = t("parse.help_hint", locale, verb=outcome.verb) if outcome.verb else None
-            return messages.error_card(t(outcome.message_key, locale, **outcome.params), locale, hint=hint)
+            hint, corrected = _failure_hint(outcome, locale)
+            return messages.error_card(
+                say(outcome.message_key, locale, outcome.params), locale, hint=hint, retry_command=corrected
+            )
         case _:
             raise TypeError(f"no card for {type(outcome).__name__}")
     if outcome.warnings:
@@ -90,8 +110,6 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
 
 def summary_text(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> str | None:
     """A one-line preview for notifications (Teams shows it in the activity feed and on lock screens)."""
-    if isinstance(outcome, Problem):
-        return t(outcome.key, locale, **outcome.params)
-    if isinstance(outcome, Notice):
+    if isinstance(outcome, Problem | Notice):
         return t(outcome.key, locale, **outcome.params)
     return None

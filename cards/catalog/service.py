@@ -169,4 +169,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.bad_date": {"en": "Use a date like 2026-11-17.", "de": "Bitte ein Datum wie 2026-11-17 angeben."},
     "form.bad_time": {"en": "Use a time like 14:30.", "de": "Bitte eine Uhrzeit wie 14:30 angeben."},
     "reply.action_done": {"en": "Done — see my reply below.", "de": "Erledigt – siehe meine Antwort unten."},
+    "reply.help_hint": {
+        "en": "`help {verb}` shows how to write it.",
+        "de": "`help {verb}` zeigt, wie man es schreibt.",
+    },
 }
