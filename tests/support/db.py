@@ -120,7 +120,7 @@ async def engine_for(url: str, *, migrate: bool = True) -> AsyncIterator[AsyncEn
 
 class _Templates:
     """Migrated databases made once per test session and reused: a SQLite file that each test copies, and a
-    PostgreSQL schema that each test empties (TRUNCATE) before use. Migrations are tested on their own."""
+    PostgreSQL schema that each test empties before use. Migrations are tested on their own."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -176,7 +176,7 @@ async def _execute(sql: str) -> None:
 
 
 _TEMPLATES = _Templates()
-_ALL_TABLES = ", ".join(f'"{name}"' for name in [*local_metadata.tables, *store_metadata.tables])
+_EMPTYING_ORDER = [*reversed(local_metadata.sorted_tables), *reversed(store_metadata.sorted_tables)]
 
 
 @asynccontextmanager
@@ -198,8 +198,10 @@ async def migrated_engine(kind: str, tmp_path: Path) -> AsyncIterator[AsyncEngin
     engine = create_engine(url)
     try:
         if kind == "postgres":
+            # DELETE beats TRUNCATE on a handful of tiny tables (no new files, no fsync per table).
             async with engine.begin() as conn:
-                await conn.exec_driver_sql(f"TRUNCATE TABLE {_ALL_TABLES} RESTART IDENTITY CASCADE")
+                for table in _EMPTYING_ORDER:
+                    await conn.execute(table.delete())
         yield engine
     finally:
         await engine.dispose()
