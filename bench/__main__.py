@@ -1,0 +1,246 @@
+"""`python -m bench [--users 16] [--seconds 10]`: closed-loop load on `POST /api/messages`.
+
+Set-up (chosen so every row gets the same, fair conditions):
+* each server under test runs in its **own process** (the load generator must not share its event loop);
+* the fake Bot Connector that receives the replies runs in **another process**, shared by all rows;
+* the load generator (this process) runs `--users` virtual users, each in its own 1:1 conversation, each
+  sending its next message as soon as the previous one was answered (closed loop), for `--seconds` per
+  scenario after a short warm-up.
+
+Rows: the bare aiohttp **anchor** (parse, one pooled reply, 200 — the protocol work only), **timebot** (the
+real app: transport + routing + service + local backend on SQLite), **timebot transport** (the transport
+with an echo handler) and **stock botbuilder** (`CloudAdapter` + `ActivityHandler`). The ratio column is
+rps / anchor rps. `replies` = connector calls per request (1.00 means every request produced its reply).
+All processes share the machine's cores, so absolute numbers depend on it; the ratios are the point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from bench.messages import message
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = {"status": "status", "log": "log 30m"}
+TARGETS = {
+    "anchor": "bare aiohttp anchor",
+    "timebot": "timebot",
+    "transport": "timebot transport (echo handler)",
+    "stock": "stock botbuilder",
+}
+
+
+@dataclass
+class Result:
+    target: str
+    scenario: str
+    handler: str
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    replies: int = 0
+    server_cpu: float | None = None  # seconds of CPU the server process used during the run
+
+    @property
+    def cpu_per_request_us(self) -> float | None:
+        if self.server_cpu is None or not self.requests:
+            return None
+        return self.server_cpu / self.requests * 1e6
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux /proc); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class Process:
+    """A child process that prints `READY <port> [description]` when it is listening."""
+
+    def __init__(self, *args: str) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), TIMEBOT_LOG_LEVEL="WARNING")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("READY "):
+            self.stop()
+            raise RuntimeError(f"{' '.join(args)} did not start (got {line!r})")
+        _, port, *rest = line.split(" ", 2)
+        self.port = int(port)
+        self.description = rest[0] if rest else ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+async def _wait_healthy(session: aiohttp.ClientSession, base: str) -> None:
+    for _ in range(100):
+        try:
+            async with session.get(base + "/healthz") as resp:
+                if resp.status == 200:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.05)
+    raise RuntimeError(f"{base} never became healthy")
+
+
+async def _connector_count(session: aiohttp.ClientSession, connector: str) -> int:
+    async with session.get(connector + "/stats") as resp:
+        return int((await resp.json())["count"])
+
+
+async def _load(
+    session: aiohttp.ClientSession, base: str, connector: str, text: str, users: int, seconds: float,
+    result: Result | None,
+) -> None:
+    deadline = time.monotonic() + seconds
+
+    async def user(n: int) -> None:
+        while time.monotonic() < deadline:
+            body = json.dumps(message(n, text, connector)).encode()
+            started = time.perf_counter()
+            try:
+                async with session.post(
+                    base + "/api/messages", data=body, headers={"Content-Type": "application/json"}
+                ) as resp:
+                    await resp.read()
+                    ok = resp.status < 300
+            except aiohttp.ClientError:
+                ok = False
+            elapsed = time.perf_counter() - started
+            if result is not None:
+                result.requests += 1
+                result.latencies.append(elapsed)
+                if not ok:
+                    result.errors += 1
+
+    started = time.monotonic()
+    await asyncio.gather(*(user(n) for n in range(users)))
+    if result is not None:
+        result.seconds = time.monotonic() - started
+
+
+async def run_target(
+    target: str, connector: str, users: int, seconds: float, warmup: float
+) -> list[Result]:
+    server = Process("bench.servers", target)
+    base = f"http://127.0.0.1:{server.port}"
+    results = []
+    try:
+        pool = aiohttp.TCPConnector(limit=users * 2)
+        timeout = aiohttp.ClientTimeout(total=30)
+        async with aiohttp.ClientSession(connector=pool, timeout=timeout) as session:
+            await _wait_healthy(session, base)
+            for scenario, text in SCENARIOS.items():
+                await _load(session, base, connector, text, users, warmup, None)
+                before = await _connector_count(session, connector)
+                result = Result(target, scenario, server.description)
+                cpu_before = cpu_seconds(server.proc.pid)
+                await _load(session, base, connector, text, users, seconds, result)
+                cpu_after = cpu_seconds(server.proc.pid)
+                if cpu_before is not None and cpu_after is not None:
+                    result.server_cpu = cpu_after - cpu_before
+                await asyncio.sleep(0.2)
+                result.replies = await _connector_count(session, connector) - before
+                results.append(result)
+                print(
+                    f"  {TARGETS[target]:<34} {scenario:<7} {result.rps:8.1f} req/s  "
+                    f"p50 {result.pct(0.5):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
+                    f"cpu {result.cpu_per_request_us or 0:5.0f} us/req  errors {result.errors}",
+                    file=sys.stderr, flush=True,
+                )
+    finally:
+        server.stop()
+    return results
+
+
+def table(results: list[Result], users: int, seconds: float) -> str:
+    anchor = {r.scenario: r for r in results if r.target == "anchor"}
+    lines = [
+        "| server | scenario | req/s | p50 ms | p99 ms | ratio vs anchor (req/s) | server CPU µs/req "
+        "| ratio vs anchor (CPU) | replies/req | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        base = anchor.get(r.scenario)
+        ratio = r.rps / base.rps if base and base.rps else float("nan")
+        cpu = r.cpu_per_request_us
+        base_cpu = base.cpu_per_request_us if base else None
+        cpu_ratio = f"{base_cpu / cpu:.2f}" if cpu and base_cpu else "n/a"
+        replies = r.replies / r.requests if r.requests else 0.0
+        lines.append(
+            f"| {TARGETS[r.target]} | `{SCENARIOS[r.scenario]}` | {r.rps:.0f} | {r.pct(0.5):.1f} | "
+            f"{r.pct(0.99):.1f} | {ratio:.2f} | {f'{cpu:.0f}' if cpu else 'n/a'} | {cpu_ratio} | "
+            f"{replies:.2f} | {r.errors} |"
+        )
+    handlers = sorted({f"- {TARGETS[r.target]}: {r.handler}" for r in results})
+    header = (
+        f"{users} concurrent users (closed loop), {seconds:g} s per scenario, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+    return "\n".join([header, "", *lines, "", *handlers])
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=1.0)
+    parser.add_argument(
+        "--targets", default="anchor,timebot,transport,stock",
+        help="comma-separated subset of: " + ", ".join(TARGETS),
+    )
+    args = parser.parse_args(argv)
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown:
+        parser.error(f"unknown targets: {', '.join(unknown)}")
+    if "anchor" in targets:
+        targets = ["anchor"] + [t for t in targets if t != "anchor"]
+    connector_proc = Process("bench.connector")
+    connector = f"http://127.0.0.1:{connector_proc.port}"
+    results: list[Result] = []
+    try:
+        for target in targets:
+            results += await run_target(target, connector, args.users, args.seconds, args.warmup)
+    finally:
+        connector_proc.stop()
+    print(table(results, args.users, args.seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

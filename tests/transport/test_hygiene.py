@@ -1,0 +1,135 @@
+"""No secrets in logs; botbuilder's blocking JWKS fetch stays off the event loop; `serve` really serves."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from bot.transport.connector import ConnectorClient
+from bot.transport.redact import RedactingFilter, redact
+from tests.transport.conftest import APP_ID, FAST_RETRY, FakeTokens, auth_settings, make_activity
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_redact_tokens_and_secrets():
+    jwt_like = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl"
+    text = f"Authorization: Bearer {jwt_like} token={jwt_like} password=hunter2"
+    cleaned = redact(text)
+    assert jwt_like not in cleaned
+    assert "hunter2" not in cleaned
+    assert "Bearer <redacted>" in cleaned
+
+
+def test_redacting_filter_covers_messages_args_and_tracebacks():
+    stream_records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            stream_records.append(self.format(record))
+
+    handler = Collect()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("timebot.test.redact")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("header was %s", "Bearer abc.def.ghi")
+        try:
+            raise RuntimeError("failed with Bearer secret-token-value")
+        except RuntimeError:
+            logger.exception("turn failed")
+    finally:
+        logger.removeHandler(handler)
+    joined = "\n".join(stream_records)
+    assert "abc.def.ghi" not in joined
+    assert "secret-token-value" not in joined
+    assert "turn failed" in joined and "RuntimeError" in joined
+
+
+async def test_jwks_fetch_runs_off_the_event_loop(bot_client, handler, token_issuer, fake_connector,
+                                                  monkeypatch):
+    import requests
+    from botframework.connector.auth import jwt_token_extractor
+
+    loop_thread = threading.current_thread()
+    fetch_threads: list[threading.Thread] = []
+    real_get = requests.get
+
+    def spy_get(*args, **kwargs):
+        fetch_threads.append(threading.current_thread())
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(jwt_token_extractor.requests, "get", spy_get)
+    connector = ConnectorClient(token_provider=FakeTokens(), retry=FAST_RETRY)
+    client = await bot_client(auth_settings(token_issuer), handler, connector)
+    token = token_issuer.mint(audience=APP_ID, service_url=fake_connector.url)
+    resp = await client.post(
+        "/api/messages", json=make_activity(fake_connector.url), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert resp.status == 200
+    assert len(fetch_threads) == 2  # metadata + keys
+    assert all(t is not loop_thread for t in fetch_threads)
+
+
+async def test_json_with_charset_is_accepted(bot_client, handler, fake_connector):
+    import json
+
+    from tests.transport.conftest import make_settings
+
+    client = await bot_client(make_settings(), handler)
+    resp = await client.post(
+        "/api/messages",
+        data=json.dumps(make_activity(fake_connector.url)).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
+    assert resp.status == 200
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_timebot_serve_starts_and_answers_healthz(tmp_path):
+    """`python -m bot serve` with the real wiring: one line on stdout, /healthz answers."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.lower().startswith(("microsoftapp", "microsoft_app"))}
+    env.update(PYTHONPATH=str(ROOT), TIMEBOT_DATA_DIR=str(tmp_path), TIMEBOT_LOG_LEVEL="WARNING")
+    env.pop("TIMEBOT_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        url = f"http://127.0.0.1:{port}/api/messages"
+        expected = f"timebot listening on {url} (local mode: no authentication)"
+        assert line == expected
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    assert resp.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
