@@ -50,8 +50,11 @@ class Activity(Wire):
     local_timezone: str | None = Field(default=None, alias="localTimezone")
     service_url: str | None = Field(default=None, alias="serviceUrl")
     channel_id: str | None = Field(default=None, alias="channelId")
-    from_: ChannelAccount = Field(default_factory=ChannelAccount, validation_alias=AliasChoices("from", "from_"),
-                                  serialization_alias="from")
+    from_: ChannelAccount = Field(
+        default_factory=ChannelAccount,
+        validation_alias=AliasChoices("from", "from_"),
+        serialization_alias="from",
+    )
     conversation: ConversationAccount = Field(default_factory=ConversationAccount)
     recipient: ChannelAccount = Field(default_factory=ChannelAccount)
     text: str | None = None

@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "manifest":
             from bot.manifest import write_package
 
-            path = write_package(app_id=args.app_id, out=args.out, name=args.name, valid_domain=args.valid_domain)
+            path = write_package(
+                app_id=args.app_id, out=args.out, name=args.name, valid_domain=args.valid_domain
+            )
             print(f"wrote {path}")
             return 0
     except ConfigError as exc:

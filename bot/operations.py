@@ -93,7 +93,7 @@ class Status(Op):
 
 
 class LogEntry(Op):
-    """A finished entry. Either `start`+`end`, or `duration` (placed by the service on `day`, default today)."""
+    """A finished entry: `start`+`end`, or a `duration` the service places on `day` (default today)."""
 
     kind: Literal["log"] = "log"
     duration: timedelta | None = None
@@ -225,7 +225,7 @@ Operation = Annotated[
 ]
 
 
-# ---- what the parser returns when it cannot produce an operation ---------------------------------------------
+# ---- what the parser returns when it cannot produce an operation ----------------------------------------
 
 
 class Choice(Op):

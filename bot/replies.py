@@ -54,18 +54,27 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
             )
         case EntryChanged():
             card = entry_cards.entry_card(
-                outcome.action, outcome.entry, locale, undo_token=outcome.undo_token,
+                outcome.action,
+                outcome.entry,
+                locale,
+                undo_token=outcome.undo_token,
                 switched_from=outcome.switched_from,
             )
         case StatusShown():
             return timer.status_card(
-                outcome.running, locale, today_seconds=outcome.today_seconds, today_entries=outcome.today_entries
+                outcome.running,
+                locale,
+                today_seconds=outcome.today_seconds,
+                today_entries=outcome.today_entries,
             )
         case SummaryShown():
             return summary.summary_card(outcome.view, locale)
         case EntriesShown():
             return lists.entries_card(
-                outcome.period_label, outcome.entries, locale, total_seconds=outcome.total_seconds,
+                outcome.period_label,
+                outcome.entries,
+                locale,
+                total_seconds=outcome.total_seconds,
                 truncated=outcome.truncated,
             )
         case ListShown():
@@ -79,7 +88,9 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
         case DeleteConfirm():
             return entry_cards.delete_confirm_card(outcome.entry, locale)
         case Notice():
-            return messages.notice_card(say(outcome.key, locale, outcome.params), locale, facts=outcome.facts or None)
+            return messages.notice_card(
+                say(outcome.key, locale, outcome.params), locale, facts=outcome.facts or None
+            )
         case Problem():
             return messages.error_card(
                 say(outcome.key, locale, outcome.params),
@@ -102,8 +113,13 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
     if outcome.warnings:
         spans = "; ".join(outcome.warnings)
         card.setdefault("body", []).append(
-            {"type": "TextBlock", "text": t("service.overlaps", locale, spans=spans), "wrap": True,
-             "color": "Warning", "size": "Small"}
+            {
+                "type": "TextBlock",
+                "text": t("service.overlaps", locale, spans=spans),
+                "wrap": True,
+                "color": "Warning",
+                "size": "Small",
+            }
         )
     return card
 

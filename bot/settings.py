@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     backend: Literal["local"] = Field(default="local", validation_alias="TIMEBOT_BACKEND")
     default_timezone: str = Field(default="UTC", validation_alias="TIMEBOT_DEFAULT_TIMEZONE")
     secret_key: SecretStr = Field(default=SecretStr(""), validation_alias="TIMEBOT_SECRET_KEY")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias="TIMEBOT_LOG_LEVEL")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias="TIMEBOT_LOG_LEVEL"
+    )
 
     # Test and sovereign-cloud overrides for inbound JWT validation (Bot Framework's TO_BOT_FROM_CHANNEL_*).
     openid_metadata_url: str = Field(default="", validation_alias="TIMEBOT_OPENID_METADATA_URL")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
@@ -14,6 +15,7 @@ from bot.service.context import Services
 from bot.service.outcomes import Problem
 
 log = logging.getLogger(__name__)
+Hook = Callable[[], Awaitable[None]]
 
 
 def build_router() -> Router:
@@ -32,8 +34,8 @@ class Timebot:
         backends: BackendFactory,
         *,
         default_timezone: str = "UTC",
-        on_startup: list | None = None,  # type: ignore[type-arg]
-        on_shutdown: list | None = None,  # type: ignore[type-arg]
+        on_startup: list[Hook] | None = None,
+        on_shutdown: list[Hook] | None = None,
     ) -> None:
         self.services = services
         self.factory = backends
@@ -56,10 +58,14 @@ class Timebot:
         turn = Turn(activity, self.services, self.backends, self.default_timezone)
         route = self.router.find(turn)
         if route is None:
-            # Unknown activity kinds (typing, reactions, …) are fine to ignore; an unknown invoke is "not ours".
-            return TurnResult(invoke=InvokeResponse(status=501)) if activity.type == "invoke" else TurnResult()
-        if activity.type == "message" and activity.id and await self.services.store.seen_activity(
-            f"{activity.conversation.id}|{activity.id}"
+            # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".
+            return (
+                TurnResult(invoke=InvokeResponse(status=501)) if activity.type == "invoke" else TurnResult()
+            )
+        if (
+            activity.type == "message"
+            and activity.id
+            and await self.services.store.seen_activity(f"{activity.conversation.id}|{activity.id}")
         ):
             log.info("ignoring redelivered activity")
             return TurnResult()

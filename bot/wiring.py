@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.settings import Settings
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
+from bot.settings import Settings
 from bot.timebot import Timebot
 
 

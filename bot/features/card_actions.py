@@ -139,7 +139,9 @@ async def _switch(turn: Turn, data: Empty) -> Result:
     recent = [e.project_id for e in await recent_entries(ctx, 0) if e.project_id]
     ordered = list(dict.fromkeys([*recent, *(p.id for p in refdata.projects if not p.done)]))
     candidates = [project_view(pid, refdata) for pid in ordered if refdata.project(pid)][:8]
-    return ProjectPick(query="", candidates=candidates, op=StartTimer().model_dump(mode="json"), can_create=False)
+    return ProjectPick(
+        query="", candidates=candidates, op=StartTimer().model_dump(mode="json"), can_create=False
+    )
 
 
 def _with_project(op_json: dict[str, Any], project_id: str, name: str) -> Result:
@@ -169,7 +171,9 @@ async def _create_project(turn: Turn, data: CreateData) -> Result:
         return created
     ctx = await turn.user()
     assert ctx is not None
-    project = next((p for p in (await ctx.refdata()).projects if p.name.casefold() == data.name.casefold()), None)
+    project = next(
+        (p for p in (await ctx.refdata()).projects if p.name.casefold() == data.name.casefold()), None
+    )
     if project is None:
         return Problem("error.internal")
     return await run_operation(turn, _with_project(data.op, project.id, project.name), None)  # type: ignore[arg-type]
@@ -241,8 +245,8 @@ VERBS: dict[str, Verb] = {
 def _card_data(turn: Turn) -> dict[str, Any]:
     value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
     if turn.activity.type == "invoke":
-        action = value.get("action") if isinstance(value.get("action"), dict) else {}
-        data = action.get("data")
+        action = value.get("action")
+        data = action.get("data") if isinstance(action, dict) else None
         return data if isinstance(data, dict) else {}
     return value
 

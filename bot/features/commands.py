@@ -19,7 +19,9 @@ async def text_command(turn: Turn) -> TurnResult:
     if ctx is None:
         card = render(turn, Problem("error.no_identity"))
     else:
-        card = render(turn, await run_operation(turn, parse(text, ctx.parse_context), retry_command=text or None))
+        card = render(
+            turn, await run_operation(turn, parse(text, ctx.parse_context), retry_command=text or None)
+        )
     return TurnResult(messages=[OutgoingMessage(card=card)])
 
 

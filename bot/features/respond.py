@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from adapters.errors import (
     BackendError,
@@ -43,7 +44,9 @@ def problem_for(exc: BackendError, retry_command: str | None) -> Problem:
     return Problem("error.internal", retry_command=retry_command)
 
 
-async def run_operation(turn: Turn, op: Op | Ambiguity | ParseFailure, retry_command: str | None) -> Outcome | Ambiguity | ParseFailure:
+async def run_operation(
+    turn: Turn, op: Op | Ambiguity | ParseFailure, retry_command: str | None
+) -> Outcome | Ambiguity | ParseFailure:
     if isinstance(op, Ambiguity | ParseFailure):
         return op
     ctx = await turn.user()
@@ -56,5 +59,5 @@ async def run_operation(turn: Turn, op: Op | Ambiguity | ParseFailure, retry_com
         return problem_for(exc, retry_command)
 
 
-def render(turn: Turn, outcome: Outcome | Ambiguity | ParseFailure) -> dict:  # type: ignore[type-arg]
+def render(turn: Turn, outcome: Outcome | Ambiguity | ParseFailure) -> dict[str, Any]:
     return card_for(outcome, turn.locale)

@@ -19,7 +19,8 @@ MAX_RESULTS = 15
 async def search(turn: Turn) -> TurnResult:
     value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
     query = str(value.get("queryText") or "")[:200]
-    options = value.get("queryOptions") if isinstance(value.get("queryOptions"), dict) else {}
+    raw_options = value.get("queryOptions")
+    options: dict[str, Any] = raw_options if isinstance(raw_options, dict) else {}
     try:
         top = max(1, min(int(options.get("top", MAX_RESULTS)), MAX_RESULTS))
     except (TypeError, ValueError):
@@ -31,7 +32,11 @@ async def search(turn: Turn) -> TurnResult:
         projects = [p for p in data.projects if not p.done]
         if query.strip():
             ranked = process.extract(
-                query, [p.name for p in projects], scorer=fuzz.WRatio, processor=utils.default_process, limit=top
+                query,
+                [p.name for p in projects],
+                scorer=fuzz.WRatio,
+                processor=utils.default_process,
+                limit=top,
             )
             chosen = [projects[i] for _, score, i in ranked if score >= 50]
         else:

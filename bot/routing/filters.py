@@ -1,6 +1,6 @@
 """Composable activity filters (`&`, `|`, `~`), so a route reads as what it matches.
 
-    Route(IsMessage & HasCardVerb, card_action)
+Route(IsMessage & HasCardVerb, card_action)
 """
 
 from __future__ import annotations
@@ -46,10 +46,7 @@ def _card_verb(activity: Activity) -> str | None:
     if not isinstance(value, dict):
         return None
     action = value.get("action")
-    if activity.type == "invoke" and isinstance(action, dict):
-        verb = action.get("verb")
-    else:
-        verb = value.get("verb")
+    verb = action.get("verb") if activity.type == "invoke" and isinstance(action, dict) else value.get("verb")
     return verb if isinstance(verb, str) and verb else None
 
 

@@ -101,7 +101,11 @@ class Turn:
             _zone(self.activity.client_timezone())
             or _zone(prefs.timezone)
             or _zone(backend.user.timezone)
-            or _zone(backend.workspace.settings.default_timezone if backend.workspace.settings.default_timezone != "UTC" else None)
+            or _zone(
+                backend.workspace.settings.default_timezone
+                if backend.workspace.settings.default_timezone != "UTC"
+                else None
+            )
             or ZoneInfo(self.default_timezone)
         )
         self._user = UserContext(

@@ -47,8 +47,12 @@ def project_view(project_id: str, data: RefData) -> ProjectView:
     assert project is not None
     client = data.client(project.client_id)
     return ProjectView(
-        id=project.id, name=project.name, client=client.name if client else None,
-        billable=project.billable, color=project.color, done=project.done,
+        id=project.id,
+        name=project.name,
+        client=client.name if client else None,
+        billable=project.billable,
+        color=project.color,
+        done=project.done,
     )
 
 
@@ -97,12 +101,16 @@ async def resolve_target(
     return _pick(ctx, result, data, op_json, await can_create_master_data(ctx))
 
 
-def _pick(ctx: UserContext, miss: Unresolved, data: RefData, op: dict[str, Any], can_create: bool) -> ProjectPick:
+def _pick(
+    ctx: UserContext, miss: Unresolved, data: RefData, op: dict[str, Any], can_create: bool
+) -> ProjectPick:
     return ProjectPick(
         query=miss.query,
         candidates=[project_view(p.id, data) for p in miss.candidates],
         op=op,
-        can_create=can_create and miss.missing_task is None and Capability.PROJECTS in ctx.backend.capabilities,
+        can_create=can_create
+        and miss.missing_task is None
+        and Capability.PROJECTS in ctx.backend.capabilities,
     )
 
 
@@ -117,7 +125,7 @@ async def tag_ids(ctx: UserContext, names: list[str]) -> list[str]:
         exact = [t for t in data.tags if t.name.casefold() == name.casefold()]
         tag = exact[0] if exact else None
         if tag is None:
-            tag, _ = match_name(name, data.tags, lambda t: t.name)
+            tag, _ = match_name(name, data.tags)
             if tag is not None and tag.name.casefold().startswith(name.casefold()) is False:
                 tag = None  # tags are exact or prefix only: a fuzzy tag would file time under the wrong label
         if tag is None:

@@ -112,7 +112,7 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
     if op.add_tags or op.remove_tags:
         removing = set()
         for name in op.remove_tags:
-            tag, _ = match_name(name.lstrip("#"), data.tags, lambda t: t.name)
+            tag, _ = match_name(name.lstrip("#"), data.tags)
             if tag is not None:
                 removing.add(tag.id)
         added = await tag_ids(ctx, op.add_tags)
@@ -121,7 +121,7 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
         patch["description"] = op.note
     if op.billable is not None:
         patch["billable"] = op.billable
-    updated = await ctx.backend.update_time_entry(entry.id, TimeEntryPatch(**patch))  # type: ignore[arg-type]
+    updated = await ctx.backend.update_time_entry(entry.id, TimeEntryPatch(**patch))
     token = await journal(ctx, "update", entry.id, entry, updated, "edit")
     return EntryChanged("edited", entry_view(updated, await ctx.refdata(), ctx), undo_token=token)
 
@@ -189,8 +189,13 @@ async def undo(ctx: UserContext, op: Undo) -> Outcome:
             restored = await ctx.backend.update_time_entry(
                 record.entity_id,
                 TimeEntryPatch(
-                    start=before.start, end=before.end, timezone=before.timezone, project_id=before.project_id,
-                    task_id=before.task_id, tag_ids=before.tag_ids, description=before.description,
+                    start=before.start,
+                    end=before.end,
+                    timezone=before.timezone,
+                    project_id=before.project_id,
+                    task_id=before.task_id,
+                    tag_ids=before.tag_ids,
+                    description=before.description,
                     billable=before.billable,
                 ),
             )
@@ -216,7 +221,9 @@ async def times(ctx: UserContext, op: ListTimes) -> Outcome:
         target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
         if not isinstance(target, tuple):
             return target
-        entries = [e for e in entries if e.project_id == target[0] and (target[1] is None or e.task_id == target[1])]
+        entries = [
+            e for e in entries if e.project_id == target[0] and (target[1] is None or e.task_id == target[1])
+        ]
     if op.tags:
         wanted = {n.lstrip("#").casefold() for n in op.tags}
         entries = [e for e in entries if wanted & {n.casefold() for n in data.tag_names(e.tag_ids)}]

@@ -5,7 +5,16 @@ from __future__ import annotations
 from adapters.backend import Capability
 from adapters.errors import Unsupported
 from adapters.models import ClientDraft, ProjectDraft, TagDraft, TaskDraft
-from bot.operations import AddClient, AddProject, AddTag, AddTask, ListClients, ListProjects, ListTags, ListTasks
+from bot.operations import (
+    AddClient,
+    AddProject,
+    AddTag,
+    AddTask,
+    ListClients,
+    ListProjects,
+    ListTags,
+    ListTasks,
+)
 from bot.service.common import resolve_target
 from bot.service.context import UserContext
 from bot.service.outcomes import ListShown, Notice, Outcome, Problem
@@ -24,14 +33,17 @@ async def list_projects(ctx: UserContext, op: ListProjects) -> Outcome:
     data = await ctx.refdata()
     projects = [p for p in data.projects if not p.done]
     if op.client:
-        client, candidates = find_client(op.client, data.clients)
+        client, _ = find_client(op.client, data.clients)
         if client is None:
             return Problem("service.unknown_client", {"name": op.client})
         projects = [p for p in projects if p.client_id == client.id]
     items = []
     for p in sorted(projects, key=lambda p: p.name.casefold()):
         client_obj = data.client(p.client_id)
-        bits = [client_obj.name if client_obj else None, t("list.billable", ctx.locale) if p.billable else None]
+        bits = [
+            client_obj.name if client_obj else None,
+            t("list.billable", ctx.locale) if p.billable else None,
+        ]
         items.append(NamedItem(id=p.id, name=p.name, detail=" · ".join(b for b in bits if b) or None))
     return ListShown(t("list.projects", ctx.locale), items, t("list.projects_empty", ctx.locale))
 
@@ -45,7 +57,9 @@ async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
             return Problem("service.unknown_client", {"name": op.client}, hint_key="service.client_add_hint")
         client_id = client.id
     project = await ctx.backend.create_project(
-        ProjectDraft(name=op.name, client_id=client_id, billable=bool(op.billable), color=op.color, private=op.private)
+        ProjectDraft(
+            name=op.name, client_id=client_id, billable=bool(op.billable), color=op.color, private=op.private
+        )
     )
     ctx.services.refdata.invalidate(ctx.backend)
     return Notice("service.project_created", {"name": project.name})
@@ -94,7 +108,9 @@ async def add_task(ctx: UserContext, op: AddTask) -> Outcome:
     project_id = target[0]
     assert project_id is not None
     estimate = int(op.estimate.total_seconds()) if op.estimate else None
-    task = await ctx.backend.create_task(TaskDraft(project_id=project_id, name=op.name, estimate_seconds=estimate))
+    task = await ctx.backend.create_task(
+        TaskDraft(project_id=project_id, name=op.name, estimate_seconds=estimate)
+    )
     ctx.services.refdata.invalidate(ctx.backend)
     project = (await ctx.refdata()).project(project_id)
     return Notice("service.task_created", {"name": task.name, "project": project.name if project else ""})

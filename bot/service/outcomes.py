@@ -94,6 +94,15 @@ class HelpShown:
 
 
 Outcome = (
-    EntryChanged | StatusShown | SummaryShown | EntriesShown | ListShown | ProjectPick | EditForm
-    | DeleteConfirm | Notice | Problem | HelpShown
+    EntryChanged
+    | StatusShown
+    | SummaryShown
+    | EntriesShown
+    | ListShown
+    | ProjectPick
+    | EditForm
+    | DeleteConfirm
+    | Notice
+    | Problem
+    | HelpShown
 )

@@ -6,9 +6,9 @@ gets the candidates to show on a pick-a-project card.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz, process, utils
 
@@ -16,15 +16,27 @@ from adapters.models import Client, Project, Task
 from bot.operations import ProjectRef
 from bot.service.refdata import RefData
 
-T = TypeVar("T")
 
-CONFIDENT = 85.0  # a fuzzy score this high, with a clear lead, is taken without asking (one typo in 7 letters)
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=Named)
+
+CONFIDENT = (
+    85.0  # a fuzzy score this high, with a clear lead, is taken without asking (one typo in 7 letters)
+)
 CANDIDATE = 55.0  # scores above this are offered as choices
 LEAD = 8.0
 
 
-def match_name(query: str, items: Sequence[T], name: Callable[[T], str]) -> tuple[T | None, list[T]]:
+def match_name(query: str, items: Sequence[T]) -> tuple[T | None, list[T]]:
     """Return (the match, []) when certain, else (None, candidates best first)."""
+
+    def name(item: T) -> str:
+        return item.name
+
     q = query.strip().casefold()
     if not q:
         return None, list(items)[:8]
@@ -80,14 +92,14 @@ def resolve_project(ref: ProjectRef, data: RefData) -> ResolvedProject | Unresol
 
     parts = ref.path
     if len(parts) == 3:
-        client, _ = match_name(parts[0], data.clients, lambda c: c.name)
+        client, _ = match_name(parts[0], data.clients)
         scoped = [p for p in projects if client and p.client_id == client.id] if client else []
         return _with_task(parts[1], parts[2], scoped or projects, data)
     if len(parts) == 2:
         # project/task is the common case; client/project when the first part names a client only.
-        project, _ = match_name(parts[0], projects, lambda p: p.name)
+        project, _ = match_name(parts[0], projects)
         if project is None:
-            client, _ = match_name(parts[0], data.clients, lambda c: c.name)
+            client, _ = match_name(parts[0], data.clients)
             if client is not None:
                 return _project_only(parts[1], [p for p in projects if p.client_id == client.id] or projects)
         return _with_task(parts[0], parts[1], projects, data)
@@ -95,20 +107,22 @@ def resolve_project(ref: ProjectRef, data: RefData) -> ResolvedProject | Unresol
 
 
 def _project_only(query: str, projects: list[Project]) -> ResolvedProject | Unresolved:
-    project, candidates = match_name(query, projects, lambda p: p.name)
+    project, candidates = match_name(query, projects)
     return ResolvedProject(project) if project else Unresolved(query, candidates)
 
 
-def _with_task(project_q: str, task_q: str, projects: list[Project], data: RefData) -> ResolvedProject | Unresolved:
-    project, candidates = match_name(project_q, projects, lambda p: p.name)
+def _with_task(
+    project_q: str, task_q: str, projects: list[Project], data: RefData
+) -> ResolvedProject | Unresolved:
+    project, candidates = match_name(project_q, projects)
     if project is None:
         return Unresolved(f"{project_q}/{task_q}", candidates)
     tasks = [t for t in data.tasks if t.project_id == project.id and not t.done]
-    task, _ = match_name(task_q, tasks, lambda t: t.name)
+    task, _ = match_name(task_q, tasks)
     if task is None:
         return Unresolved(f"{project.name}/{task_q}", [project], missing_task=task_q)
     return ResolvedProject(project, task)
 
 
 def find_client(name: str, clients: Sequence[Client]) -> tuple[Client | None, list[Client]]:
-    return match_name(name, clients, lambda c: c.name)
+    return match_name(name, clients)

@@ -46,7 +46,9 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
             billable_seconds=billable,
             by=op.by,
             rows=_rows(groups),
-            days=[] if single_day else [TotalsRow(label=k, seconds=v[0], billable_seconds=v[1]) for k, v in sorted(days.items())],
+            days=[]
+            if single_day
+            else [TotalsRow(label=k, seconds=v[0], billable_seconds=v[1]) for k, v in sorted(days.items())],
             entry_count=len(entries),
             running=entry_view(running, data, ctx) if running else None,
             gaps_seconds=_gaps(entries, ctx) if single_day and entries else None,

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from adapters.errors import NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
-from bot.operations import CancelTimer, ContinueEntry, EntryRef, Status, StartTimer, StopTimer
+from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
 from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
 from bot.service.context import UserContext
 from bot.service.outcomes import EntryChanged, Outcome, Problem, StatusShown
@@ -36,9 +36,7 @@ async def start(ctx: UserContext, op: StartTimer) -> Outcome:
     return await _begin(ctx, draft, "started", switched)
 
 
-async def _begin(
-    ctx: UserContext, draft: TimeEntryDraft, action: str, switched: TimeEntry | None
-) -> Outcome:
+async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str, switched: TimeEntry | None) -> Outcome:
     entry = await ctx.backend.create_time_entry(draft)
     token = await journal(ctx, "create", entry.id, None, entry, "start")
     data = await ctx.refdata()
@@ -50,7 +48,7 @@ async def _begin(
     )
 
 
-async def _stop_running(ctx: UserContext, at: datetime) -> TimeEntry | None | Problem:
+async def _stop_running(ctx: UserContext, at: datetime) -> TimeEntry | Problem | None:
     """Stop the running timer (if any) at `at`; a start before the running timer's start is refused."""
     running = await ctx.backend.current_timer()
     if running is None:
@@ -58,7 +56,10 @@ async def _stop_running(ctx: UserContext, at: datetime) -> TimeEntry | None | Pr
     if at < running.start:
         return Problem(
             "service.before_running_start",
-            {"time": at.astimezone(ctx.tz).strftime("%H:%M"), "start": running.start.astimezone(ctx.tz).strftime("%H:%M")},
+            {
+                "time": at.astimezone(ctx.tz).strftime("%H:%M"),
+                "start": running.start.astimezone(ctx.tz).strftime("%H:%M"),
+            },
         )
     return await ctx.backend.update_time_entry(running.id, TimeEntryPatch(end=at))
 
@@ -71,7 +72,10 @@ async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
     if at < running.start:
         return Problem(
             "service.stop_before_start",
-            {"time": at.astimezone(ctx.tz).strftime("%H:%M"), "start": running.start.astimezone(ctx.tz).strftime("%H:%M")},
+            {
+                "time": at.astimezone(ctx.tz).strftime("%H:%M"),
+                "start": running.start.astimezone(ctx.tz).strftime("%H:%M"),
+            },
         )
     if at > ctx.now:
         return Problem("service.stop_in_future", {"time": at.astimezone(ctx.tz).strftime("%H:%M")})

@@ -25,7 +25,11 @@ def card_text(card: dict[str, Any]) -> str:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            for key in ("text", "title", "value") if node.get("type") in ("TextBlock", "TextRun", "Fact") else ("text",):
+            for key in (
+                ("text", "title", "value")
+                if node.get("type") in ("TextBlock", "TextRun", "Fact")
+                else ("text",)
+            ):
                 if isinstance(node.get(key), str):
                     out.append(node[key])
             if node.get("type", "").startswith("Action.") and isinstance(node.get("title"), str):
@@ -134,7 +138,9 @@ async def test_undo_button_via_submit_updates_the_card_in_place(bot: Bot) -> Non
     await bot.say("project add Website")
     logged = await bot.say("log 1h @website")
     undo = action(logged, "undo")
-    data = dict(undo.get("fallback", undo)["data"]) if undo["type"] == "Action.Execute" else dict(undo["data"])
+    data = (
+        dict(undo.get("fallback", undo)["data"]) if undo["type"] == "Action.Execute" else dict(undo["data"])
+    )
     before = len(bot.connector.messages)
     status, _ = await bot.post(activity_json(value=data, service_url=bot.service_url, reply_to_id="card-1"))
     assert status in (200, 201)
@@ -151,8 +157,13 @@ async def test_stop_button_via_execute_returns_the_new_card(bot: Bot) -> None:
     assert stop["type"] == "Action.Execute" and stop["fallback"]["type"] == "Action.Submit"
     bot.harness.advance(minutes=20)
     invoke = activity_json(
-        kind="invoke", invoke_name="adaptiveCard/action", service_url=bot.service_url,
-        value={"action": {"type": "Action.Execute", "verb": stop["verb"], "data": stop["data"]}, "trigger": "manual"},
+        kind="invoke",
+        invoke_name="adaptiveCard/action",
+        service_url=bot.service_url,
+        value={
+            "action": {"type": "Action.Execute", "verb": stop["verb"], "data": stop["data"]},
+            "trigger": "manual",
+        },
     )
     status, body = await bot.post(invoke)
     assert status == 200 and body["statusCode"] == 200
@@ -163,14 +174,20 @@ async def test_stop_button_via_execute_returns_the_new_card(bot: Bot) -> None:
 async def test_bad_card_payload_gets_a_message_not_a_crash(bot: Bot) -> None:
     before = len(bot.connector.messages)
     status, _ = await bot.post(
-        activity_json(value={"verb": "edit_save", "entry_id": ["not", "a", "string"]}, service_url=bot.service_url)
+        activity_json(
+            value={"verb": "edit_save", "entry_id": ["not", "a", "string"]}, service_url=bot.service_url
+        )
     )
     assert status in (200, 201)
     card = bot.connector.messages[before].json["attachments"][0]["content"]
     assert "didn't make sense" in card_text(card)
-    status, body = await bot.post(
-        activity_json(kind="invoke", invoke_name="adaptiveCard/action", service_url=bot.service_url,
-                      value={"action": {"type": "Action.Execute", "verb": "no-such-verb"}})
+    status, _ = await bot.post(
+        activity_json(
+            kind="invoke",
+            invoke_name="adaptiveCard/action",
+            service_url=bot.service_url,
+            value={"action": {"type": "Action.Execute", "verb": "no-such-verb"}},
+        )
     )
     assert status == 200
 
@@ -179,8 +196,12 @@ async def test_project_typeahead_search(bot: Bot) -> None:
     for name in ("Website", "Website Relaunch", "Marketing"):
         await bot.say(f"project add {name}")
     status, body = await bot.post(
-        activity_json(kind="invoke", invoke_name="application/search", service_url=bot.service_url,
-                      value={"queryText": "webs", "queryOptions": {"skip": 0, "top": 15}, "dataset": "projects"})
+        activity_json(
+            kind="invoke",
+            invoke_name="application/search",
+            service_url=bot.service_url,
+            value={"queryText": "webs", "queryOptions": {"skip": 0, "top": 15}, "dataset": "projects"},
+        )
     )
     assert status == 200 and body["type"] == "application/vnd.microsoft.search.searchResponse"
     titles = [r["title"] for r in body["value"]["results"]]

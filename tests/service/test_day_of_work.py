@@ -32,8 +32,12 @@ NOW = datetime(2026, 11, 17, 15, 0, tzinfo=BERLIN)
 @pytest.fixture
 async def h(engine) -> Harness:
     harness = Harness(engine, NOW)
-    for command in ("client add Acme", "project add Website client:Acme billable", "project add Internal",
-                    "task add website/Design"):
+    for command in (
+        "client add Acme",
+        "project add Website client:Acme billable",
+        "project add Internal",
+        "task add website/Design",
+    ):
         assert isinstance(await harness.say(command), Notice), command
     return harness
 
@@ -115,7 +119,10 @@ async def test_bare_number_asks_minutes_or_hours(h: Harness) -> None:
     asked = await h.say("log 2 @website")
     assert isinstance(asked, Ambiguity) and len(asked.choices) == 2
     answers = [await h.say(choice.command) for choice in asked.choices]
-    assert sorted(a.entry.duration_seconds for a in answers if isinstance(a, EntryChanged)) == [2 * 60, 2 * 3600]
+    assert sorted(a.entry.duration_seconds for a in answers if isinstance(a, EntryChanged)) == [
+        2 * 60,
+        2 * 3600,
+    ]
     too_long = await h.say("log 90h @website")
     assert isinstance(too_long, Problem) and too_long.key == "service.too_long"
 
@@ -172,7 +179,11 @@ async def test_continue_copies_the_last_entry(h: Harness) -> None:
     await h.say('log 1h @website/design #meeting "standup" yesterday')
     continued = await h.say("continue")
     assert isinstance(continued, EntryChanged) and continued.action == "continued"
-    assert (continued.entry.project, continued.entry.task, continued.entry.note) == ("Website", "Design", "standup")
+    assert (continued.entry.project, continued.entry.task, continued.entry.note) == (
+        "Website",
+        "Design",
+        "standup",
+    )
     assert continued.entry.running
 
 
@@ -189,7 +200,9 @@ async def test_times_lists_handles_and_users_are_isolated(h: Harness) -> None:
 async def test_only_admins_create_master_data_when_the_workspace_says_so(h: Harness) -> None:
     await h.say("projects", user="user-2", name="Grace Hopper")  # user-2 joins; user-1 is the admin
     admin = await h.bot.backends.bind(_identity("user-1"))
-    await admin.set_workspace_settings(admin.workspace.settings.model_copy(update={"admin_only_master_data": True}))  # type: ignore[attr-defined]
+    await admin.set_workspace_settings(
+        admin.workspace.settings.model_copy(update={"admin_only_master_data": True})
+    )  # type: ignore[attr-defined]
     h.bot.backends = type(h.bot.backends)(h.bot.factory)  # drop cached bindings, as a restart would
     refused = await h.say("project add Secret", user="user-2", name="Grace Hopper")
     assert isinstance(refused, Problem) and refused.key == "error.permission"
@@ -203,7 +216,9 @@ async def test_lists_and_timezone(h: Harness) -> None:
     projects = await h.say("projects")
     assert isinstance(projects, ListShown) and [i.name for i in projects.items] == ["Internal", "Website"]
     tasks = await h.say("tasks website")
-    assert isinstance(tasks, ListShown) and [(i.name, i.detail) for i in tasks.items] == [("Design", "Website")]
+    assert isinstance(tasks, ListShown) and [(i.name, i.detail) for i in tasks.items] == [
+        ("Design", "Website")
+    ]
     set_tz = await h.say("timezone America/New_York", tz=None)
     assert isinstance(set_tz, Notice) and set_tz.params["zone"] == "America/New_York"
     status = await h.say("log 30m @website", tz=None)  # no client zone: the user's setting applies

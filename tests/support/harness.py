@@ -82,7 +82,9 @@ class Harness:
         self.now += timedelta(**delta)
 
     async def say(self, text: str, **kw: Any) -> Outcome | Ambiguity | ParseFailure:
-        turn = Turn(Activity.model_validate(activity_json(text, **kw)), self.services, self.bot.backends, "UTC")
+        turn = Turn(
+            Activity.model_validate(activity_json(text, **kw)), self.services, self.bot.backends, "UTC"
+        )
         ctx = await turn.user()
         assert ctx is not None
         return await run_operation(turn, parse(clean_text(text), ctx.parse_context), retry_command=text)
