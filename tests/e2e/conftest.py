@@ -236,7 +236,8 @@ class PlaygroundChat:
     """The Playground's web UI, as a person uses it (0.2.28 DOM, see the selectors below).
 
     - chats and channels: tree items named "Personal Chat", "<group chat name>", "<team> - <channel>"
-    - the send box: the Lexical editor, `[role=textbox][contenteditable=true]`; Enter sends
+    - the send box: the Lexical editor, `[role=textbox][contenteditable=true]`; Enter sends; `@name`
+      opens a typeahead `[role=listbox][aria-label="Typeahead menu"]` to insert a real mention
     - each bot message (text or Adaptive Card) is a Fluent AI `.fai-OutputCard`; cards render inside
       it as `.ac-adaptiveCard`; card buttons are `<button aria-label=TITLE>` inside `.ac-actionSet`
     """
@@ -280,12 +281,22 @@ class PlaygroundChat:
             if now != count:
                 count, quiet_since = now, time.monotonic()
 
-    def send(self, text: str) -> list[str]:
-        """Type `text`, press Enter, return the bot's replies to it (whitespace-normalised inner text)."""
+    def send(self, text: str, mention: str | None = None) -> list[str]:
+        """Type `text`, press Enter, return the bot's replies to it (whitespace-normalised inner text).
+
+        In group chats and channels the bot only hears @mentions: with `mention`, type `@<mention>`,
+        pick it from the Playground's typeahead (`role=listbox`, "Typeahead menu"), then the text.
+        """
         before = self.page.locator(self.BOT_MESSAGE).count()
         box = self.page.locator(self.SEND_BOX).last
         box.click()
-        box.fill(text)
+        if mention:
+            box.press_sequentially(f"@{mention}")
+            menu = self.page.get_by_role("listbox", name="Typeahead menu")
+            menu.get_by_text(mention, exact=True).first.click()
+            box.press_sequentially(f" {text}")
+        else:
+            box.fill(text)
         box.press("Enter")
         try:
             self.page.locator(self.BOT_MESSAGE).nth(before).wait_for(timeout=REPLY_TIMEOUT)

@@ -76,6 +76,21 @@ def test_card_button_stops_the_timer(
         raise
 
 
+def test_group_chat_answers_an_at_mention(
+    playground_for_bot: Any, timebot_bot: Any, chat_factory: Callable[[Any], Any], screenshots_dir: Path
+) -> None:
+    """Group chat: the message carries a real Teams mention entity that the bot must strip."""
+    chat = chat_factory(playground_for_bot)
+    try:
+        chat.open("Website relaunch crew")
+        status = _one(chat.send("status", mention="timebot"), "@timebot status")
+        assert re.search(r"\btimer\b|\brunning\b", status, re.I), status
+    except BaseException:
+        chat.screenshot("failure")
+        print(f"screenshots: {screenshots_dir}\n--- timebot log ---\n{timebot_bot.output()}")
+        raise
+
+
 def test_playground_smoke_with_echo_bot(playground_for_echo: Any, chat_factory: Callable[[Any], Any]) -> None:
     """The plumbing alone (Chromium, Playground, mock connector, card renderer), independent of timebot."""
     chat = chat_factory(playground_for_echo)
