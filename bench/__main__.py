@@ -9,9 +9,11 @@ Set-up (chosen so every row gets the same, fair conditions):
 
 Rows: the bare aiohttp **anchor** (parse, one pooled reply, 200 — the protocol work only), **timebot** (the
 real app: transport + routing + service + local backend on SQLite), **timebot transport** (the transport
-with an echo handler) and **stock botbuilder** (`CloudAdapter` + `ActivityHandler`). The ratio column is
-rps / anchor rps. `replies` = connector calls per request (1.00 means every request produced its reply).
-All processes share the machine's cores, so absolute numbers depend on it; the ratios are the point.
+with an echo handler; `transport-bg` the same answering before it sends, not run by default) and
+**stock botbuilder** (`CloudAdapter` + `ActivityHandler`). "ratio (req/s)" is rps / anchor rps;
+"ratio (CPU)" is anchor CPU per request / this server's CPU per request (from /proc; steadier than req/s on
+a busy machine, since all processes share its cores). `replies/req` = connector calls per request (1.00:
+every request produced its reply). Absolute numbers depend on the machine; the ratios are the point.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ TARGETS = {
     "anchor": "bare aiohttp anchor",
     "timebot": "timebot",
     "transport": "timebot transport (echo handler)",
+    "transport-bg": "timebot transport, reply after answer",
     "stock": "stock botbuilder",
 }
 

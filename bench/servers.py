@@ -4,6 +4,7 @@ Kinds:
 * `timebot`  — `bot.transport.server.create_web_app` with the real handler (`bot.wiring.build_handler`, a
   fresh SQLite database in a temp dir); falls back to the stand-in handler if the application is missing.
 * `transport` — the same transport with a stand-in handler that echoes the text (transport cost only).
+* `transport-bg` — as `transport`, but answering before the reply is sent (`send_before_answer=False`).
 * `anchor`   — bare aiohttp doing only the protocol work: parse the activity JSON, post one reply to
   `serviceUrl` with one pooled aiohttp client, answer 200.
 * `stock`    — botbuilder's own wiring: `CloudAdapter` + an `ActivityHandler` replying with
@@ -78,7 +79,10 @@ def _timebot_app(kind: str) -> tuple[web.Application, str]:
         overall=(Window(BENCH_LIMITS_OVERALL, 1.0),),
     )
     connector = ConnectorClient(limits=limits)
-    return create_web_app(settings, handler, connector=connector), description
+    before = kind != "transport-bg"
+    if not before:
+        description += ", replies sent after the HTTP answer"
+    return create_web_app(settings, handler, connector=connector, send_before_answer=before), description
 
 
 def _anchor_app() -> tuple[web.Application, str]:
@@ -151,7 +155,7 @@ def _stock_app() -> tuple[web.Application, str]:
 
 async def main(kind: str) -> None:
     logging.basicConfig(level=logging.WARNING)
-    if kind in ("timebot", "transport"):
+    if kind in ("timebot", "transport", "transport-bg"):
         app, description = _timebot_app(kind)
     elif kind == "anchor":
         app, description = _anchor_app()
@@ -175,6 +179,6 @@ async def main(kind: str) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("kind", choices=["timebot", "transport", "anchor", "stock"])
+    parser.add_argument("kind", choices=["timebot", "transport", "transport-bg", "anchor", "stock"])
     asyncio.run(main(parser.parse_args().kind))
     sys.exit(0)

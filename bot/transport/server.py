@@ -12,6 +12,7 @@ an activity that got no answer). The sends have a bounded retry budget, well und
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import ipaddress
 import json
@@ -51,10 +52,19 @@ class MessagesEndpoint:
         handler: TurnHandler,
         connector: ConnectorClient,
         authenticator: InboundAuthenticator | None,
+        *,
+        send_before_answer: bool = True,
     ) -> None:
         self._handler = handler
         self._connector = connector
         self._auth = authenticator
+        self._send_before_answer = send_before_answer
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def drain(self, within: float = 10.0) -> None:
+        """Wait for replies still being sent in the background (`send_before_answer=False`)."""
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=within)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if request.content_type != "application/json":
@@ -66,7 +76,7 @@ class MessagesEndpoint:
         raw = await request.read()
         try:
             body = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # includes UnicodeDecodeError; absurd nesting
             return _json_error(400, "body is not valid JSON")
         if not isinstance(body, dict):
             return _json_error(400, "body must be a JSON object")
@@ -102,13 +112,22 @@ class MessagesEndpoint:
         except Exception:
             log.exception("turn failed (activity type=%s name=%s)", activity.type, activity.name)
             return await self._failed_turn(activity)
-        for message in result.messages:
-            await self._send(activity, message)
+        if self._send_before_answer:
+            for message in result.messages:
+                await self._send(activity, message)
+        elif result.messages:
+            task = asyncio.create_task(self._send_all(activity, result.messages))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
         if is_invoke and result.invoke is not None:
             if result.invoke.body is None:
                 return web.Response(status=result.invoke.status, headers=NO_CONTENT)
             return web.json_response(result.invoke.body, status=result.invoke.status)
         return web.Response(status=200, headers=NO_CONTENT)
+
+    async def _send_all(self, activity: Activity, messages: list[OutgoingMessage]) -> None:
+        for message in messages:
+            await self._send(activity, message)
 
     async def _send(self, activity: Activity, message: OutgoingMessage) -> bool:
         try:
@@ -147,8 +166,14 @@ def create_web_app(
     *,
     connector: ConnectorClient | None = None,
     authenticator: InboundAuthenticator | None = None,
+    send_before_answer: bool = True,
 ) -> web.Application:
-    """The bot's aiohttp app. Outside local mode every activity must carry a valid Bot Framework JWT."""
+    """The bot's aiohttp app. Outside local mode every activity must carry a valid Bot Framework JWT.
+
+    `send_before_answer=False` answers the HTTP request first and sends the replies in the background
+    (lower HTTP latency; replies still leave in order per turn and are drained on shutdown, but one that is
+    in flight when the process dies is lost). The default sends first.
+    """
     if connector is None:
         connector = ConnectorClient.from_settings(settings)
     if authenticator is None and not settings.local_mode:
@@ -156,7 +181,8 @@ def create_web_app(
     app = web.Application(client_max_size=1024 * 1024)
     app[HANDLER_KEY] = handler
     app[CONNECTOR_KEY] = connector
-    app.router.add_post("/api/messages", MessagesEndpoint(handler, connector, authenticator).handle)
+    endpoint = MessagesEndpoint(handler, connector, authenticator, send_before_answer=send_before_answer)
+    app.router.add_post("/api/messages", endpoint.handle)
     app.router.add_get("/healthz", _healthz)
 
     async def _startup(_app: web.Application) -> None:
@@ -164,6 +190,7 @@ def create_web_app(
 
     async def _cleanup(_app: web.Application) -> None:
         try:
+            await endpoint.drain()
             await handler.shutdown()
         finally:
             await connector.close()

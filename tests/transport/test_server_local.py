@@ -85,6 +85,8 @@ async def test_non_json_content_type_is_415(bot_client, handler, fake_connector)
     ("body", "fragment"),
     [
         (b"{not json", "not valid JSON"),
+        (b"\xff\xfe{}", "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
         (b"[1, 2]", "JSON object"),
         (b'"message"', "JSON object"),
         (b'{"text": "no type"}', "no type"),
@@ -198,3 +200,24 @@ async def test_startup_and_shutdown_hooks_and_connector_closed(fake_connector):
     await client.close()
     assert handler.stopped == 1
     assert session.closed
+
+
+async def test_send_after_answer_mode_delivers_in_order_and_drains_on_shutdown(fake_connector):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.transport.server import create_web_app
+
+    handler = EchoHandler()
+    app = create_web_app(
+        make_settings(), handler, connector=ConnectorClient(retry=FAST_RETRY), send_before_answer=False
+    )
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    resp = await client.post("/api/messages", json=make_activity(fake_connector.url, text="two"))
+    assert resp.status == 200
+    await fake_connector.wait_for(2)
+    assert [r.json["text"] for r in fake_connector.requests] == ["one", "two"]
+    fake_connector.fail_next(503, delay=0.2)  # a slow send still in flight at shutdown …
+    await client.post("/api/messages", json=make_activity(fake_connector.url, text="last"))
+    await client.close()  # … is drained, not dropped
+    assert [r.json["text"] for r in fake_connector.requests][-1] == "echo: last"
