@@ -12,10 +12,11 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -57,6 +58,8 @@ LOCAL_CAPABILITIES = (
     | Capability.FEED
     | Capability.WORKSPACE_SETTINGS
 )
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def new_id() -> str:
@@ -192,7 +195,7 @@ class LocalBackend:
             row = (
                 await conn.execute(sa.select(t.workspaces).where(t.workspaces.c.id == self.workspace.id))
             ).one()
-        return _workspace_settings(row)
+        return _load(WorkspaceSettings, row)
 
     async def set_workspace_settings(self, settings: WorkspaceSettings) -> Workspace:
         """Change the workspace's policy (admins only); returns the updated workspace."""
@@ -707,101 +710,43 @@ async def _exists(conn: AsyncConnection, table: sa.Table, *where: sa.ColumnEleme
     return bool((await conn.execute(sa.select(sa.exists().select_from(table).where(*where)))).scalar_one())
 
 
-def _workspace_settings(row: Any) -> WorkspaceSettings:
-    return WorkspaceSettings(
-        admin_only_master_data=row.admin_only_master_data,
-        default_timezone=row.default_timezone,
-        weekly_target_minutes=row.weekly_target_minutes,
-    )
+def _load(model: type[M], row: Any, **extra: Any) -> M:
+    """A domain model from a row whose column names match the model's fields (plus `extra` values)."""
+    values = {name: getattr(row, name) for name in model.model_fields if name not in extra}
+    return model.model_validate({**values, **extra})
 
 
 def workspace_from_row(row: Any) -> Workspace:
-    return Workspace(id=row.id, name=row.name, tenant_id=row.tenant_id, settings=_workspace_settings(row))
+    return _load(Workspace, row, settings=_load(WorkspaceSettings, row))
 
 
 def user_from_row(row: Any) -> User:
-    return User(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        name=row.name,
-        aad_object_id=row.aad_object_id,
-        email=row.email,
-        is_admin=row.is_admin,
-        timezone=row.timezone,
-    )
+    return _load(User, row)
 
 
 def _client(row: Any) -> Client:
-    return Client(id=row.id, workspace_id=row.workspace_id, name=row.name, archived=row.archived)
+    return _load(Client, row)
 
 
 def _project(row: Any) -> Project:
-    return Project(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        name=row.name,
-        client_id=row.client_id,
-        billable=row.billable,
-        color=row.color,
-        private=row.private,
-        done=row.done,
-        description=row.description,
-    )
+    return _load(Project, row)
 
 
 def _task(row: Any) -> Task:
-    return Task(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        project_id=row.project_id,
-        name=row.name,
-        done=row.done,
-        estimate_seconds=row.estimate_seconds,
-    )
+    return _load(Task, row)
 
 
 def _tag(row: Any) -> Tag:
-    return Tag(id=row.id, workspace_id=row.workspace_id, name=row.name, kind=row.kind)
+    return _load(Tag, row)
 
 
 def _time_entry(row: Any, tag_ids: list[str]) -> TimeEntry:
-    return TimeEntry(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        user_id=row.user_id,
-        start=row.start,
-        end=row.end,
-        timezone=row.timezone,
-        project_id=row.project_id,
-        task_id=row.task_id,
-        tag_ids=tag_ids,
-        description=row.description,
-        billable=row.billable,
-    )
+    return _load(TimeEntry, row, tag_ids=tag_ids)
 
 
 def _working_hours(row: Any) -> WorkingHoursEntry:
-    return WorkingHoursEntry(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        user_id=row.user_id,
-        start=row.start,
-        end=row.end,
-        type=row.type,
-        timezone=row.timezone,
-    )
+    return _load(WorkingHoursEntry, row)
 
 
 def _feed_event(row: Any) -> FeedEvent:
-    return FeedEvent(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        user_id=row.user_id,
-        title=row.title,
-        start=row.start,
-        end=row.end,
-        source=row.source,
-        external_id=row.external_id,
-        booked_entry_id=row.booked_entry_id,
-        dismissed=row.dismissed,
-    )
+    return _load(FeedEvent, row)
