@@ -105,6 +105,9 @@ class OutgoingMessage(BaseModel):
 
     text: str | None = None
     card: dict[str, Any] | None = None
+    # Other attachments as Bot Framework JSON (`{"contentType", "content", "name", "contentUrl"}`), e.g. a
+    # Teams file consent card or file info card; sent after `card`.
+    attachments: list[dict[str, Any]] = Field(default_factory=list)
     replace_activity_id: str | None = None
     summary: str | None = None  # notification preview text for cards
 

@@ -199,6 +199,76 @@ class SetTimezone(Op):
     zone: str | None = None  # None: show the current one
 
 
+# ---- working hours (come/go) ---------------------------------------------------------------------------
+
+
+class ClockIn(Op):
+    """`come [at TIME]` (alias in, clock in, kommen): open the working day."""
+
+    kind: Literal["come"] = "come"
+    at: datetime | None = None
+
+
+class ClockOut(Op):
+    """`go [at TIME]` (alias out, clock out, gehen): close the working day."""
+
+    kind: Literal["go"] = "go"
+    at: datetime | None = None
+
+
+class TakeBreak(Op):
+    """`break` / `break start` (open a break now or at `start`), `break end` (close it), `break 30m`
+    (a break of that length ending now, or starting at `start`), `break 12:00-12:30` (inserted)."""
+
+    kind: Literal["break"] = "break"
+    action: Literal["start", "end", "insert"] = "start"
+    duration: timedelta | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+class Hours(Op):
+    """`hours [PERIOD]`: clocked vs booked time, breaks, balance against the target, rule warnings."""
+
+    kind: Literal["hours"] = "hours"
+    period: Period
+
+
+# ---- reports and settings -----------------------------------------------------------------------------
+
+RoundingType = Literal["up", "down", "nearest"]
+
+
+class Report(Op):
+    """`report [PERIOD] [project…] [client:…] [user:…|me|all] [by project]`: the times Excel report.
+
+    The fields follow timeghost's "Create Times Excel Report" action (range, grouping, optional columns,
+    billable filter, rounding, time zone, users).
+    """
+
+    kind: Literal["report"] = "report"
+    period: Period
+    projects: list[ProjectRef] = []
+    client: str | None = None
+    users: Literal["me", "all"] | list[str] = "me"
+    by_project: bool = False
+    billable: bool | None = None  # None: all entries; True/False: only billable / non-billable
+    columns: list[Literal["client", "project", "project_description", "task", "description", "author"]] = [
+        "client",
+        "project",
+        "task",
+        "description",
+    ]
+    rounding_minutes: int | None = Field(default=None, ge=1, le=240)
+    rounding_type: RoundingType = "nearest"
+
+
+class ShowSettings(Op):
+    """`settings`: the settings card (time zone, language; working-time rules for admins)."""
+
+    kind: Literal["settings"] = "settings"
+
+
 Operation = Annotated[
     Help
     | StartTimer
@@ -220,7 +290,13 @@ Operation = Annotated[
     | AddTask
     | ListTags
     | AddTag
-    | SetTimezone,
+    | SetTimezone
+    | ClockIn
+    | ClockOut
+    | TakeBreak
+    | Hours
+    | Report
+    | ShowSettings,
     Field(discriminator="kind"),
 ]
 
