@@ -80,8 +80,10 @@ def outgoing_activity(activity: Activity, message: OutgoingMessage) -> dict[str,
     if message.text:
         out["text"] = message.text
         out["textFormat"] = "markdown"
-    if message.card is not None:
-        out["attachments"] = [{"contentType": ADAPTIVE_CARD, "content": message.card}]
+    attachments = [{"contentType": ADAPTIVE_CARD, "content": message.card}] if message.card is not None else []
+    attachments.extend(message.attachments)
+    if attachments:
+        out["attachments"] = attachments
     if message.summary:
         out["summary"] = message.summary
     return out
