@@ -80,7 +80,9 @@ def outgoing_activity(activity: Activity, message: OutgoingMessage) -> dict[str,
     if message.text:
         out["text"] = message.text
         out["textFormat"] = "markdown"
-    attachments = [{"contentType": ADAPTIVE_CARD, "content": message.card}] if message.card is not None else []
+    attachments: list[dict[str, Any]] = []
+    if message.card is not None:
+        attachments.append({"contentType": ADAPTIVE_CARD, "content": message.card})
     attachments.extend(message.attachments)
     if attachments:
         out["attachments"] = attachments

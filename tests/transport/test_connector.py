@@ -269,3 +269,16 @@ async def test_create_conversation(connector, fake_connector):
         fake_connector.url, {"members": [{"id": "29:user"}], "tenantId": "t"}
     )
     assert conversation_id and conversation_id.startswith("a:conversation-")
+
+
+def test_extra_attachments_follow_the_card():
+    from bot.transport.connector import ADAPTIVE_CARD, outgoing_activity
+
+    file_info = {"contentType": "application/vnd.microsoft.teams.card.file.info", "name": "times.xlsx",
+                 "contentUrl": "https://example.invalid/times.xlsx", "content": {"uniqueId": "u"}}
+    card = {"type": "AdaptiveCard"}
+    message = OutgoingMessage(card=card, attachments=[file_info])
+    payload = outgoing_activity(activity_for("http://127.0.0.1:1"), message)
+    assert payload["attachments"] == [{"contentType": ADAPTIVE_CARD, "content": card}, file_info]
+    plain = outgoing_activity(activity_for("http://127.0.0.1:1"), OutgoingMessage(text="hi"))
+    assert "attachments" not in plain
