@@ -35,6 +35,10 @@ def language(locale: str | None) -> str:
 
 
 def t(key: str, locale: str | None = None, /, **params: object) -> str:
+    """The sentence for `key` in the locale's language. With `count=1`, a `key.one` variant wins (en/de
+    plural rules are one/other), so "1 entry" and "2 entries" come from the same call."""
+    if params.get("count") == 1 and f"{key}.one" in _messages():
+        key = f"{key}.one"
     entry = _messages().get(key)
     if entry is None:
         return key

@@ -24,13 +24,20 @@ def conversation_reference(turn: Turn) -> dict[str, object]:
     }
 
 
-async def welcome(turn: Turn) -> TurnResult:
-    key = turn.state_key
+async def remember(turn: Turn) -> TurnResult:
+    """Keep the conversation reference: proactive notifications need it later."""
     if turn.activity.service_url and turn.activity.conversation.id:
         await turn.services.store.save_conversation_ref(
-            turn.activity.conversation.id, key.tenant_id, conversation_reference(turn)
+            turn.activity.conversation.id, turn.state_key.tenant_id, conversation_reference(turn)
         )
+    return TurnResult()
+
+
+async def welcome(turn: Turn) -> TurnResult:
+    """Teams sends both `installationUpdate` and `conversationUpdate` on install: greet on the latter only."""
+    await remember(turn)
     return TurnResult(messages=[OutgoingMessage(card=render(turn, HelpShown()))])
 
 
-router.add(BotWasAdded | AppInstalled, welcome)
+router.add(BotWasAdded, welcome)
+router.add(AppInstalled, remember)

@@ -45,6 +45,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Today: **{duration}** in {count} entries.",
         "de": "Heute: **{duration}** in {count} Einträgen.",
     },
+    "card.status.today.one": {
+        "en": "Today: **{duration}** in {count} entry.",
+        "de": "Heute: **{duration}** in {count} Eintrag.",
+    },
     "card.status.today_one": {
         "en": "Today: **{duration}** in 1 entry.",
         "de": "Heute: **{duration}** in 1 Eintrag.",
@@ -118,6 +122,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "card.summary.share": {"en": "{bar} {percent}%", "de": "{bar} {percent} %"},
     "card.summary.entries": {"en": "{count} entries", "de": "{count} Einträge"},
+    "card.summary.entries.one": {"en": "{count} entry", "de": "{count} Eintrag"},
     "card.summary.by": {"en": "By {by}", "de": "Nach {by}"},
     "card.summary.by.project": {"en": "project", "de": "Projekt"},
     "card.summary.by.client": {"en": "client", "de": "Kunde"},
@@ -146,6 +151,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.entries.total": {
         "en": "**{count}** entries, total **{duration}**",
         "de": "**{count}** Einträge, gesamt **{duration}**",
+    },
+    "card.entries.total.one": {
+        "en": "**{count}** entry, total **{duration}**",
+        "de": "**{count}** Eintrag, gesamt **{duration}**",
     },
     "card.entries.empty": {"en": "No entries in this period.", "de": "Keine Einträge in diesem Zeitraum."},
     "card.entries.hint": {

@@ -107,6 +107,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Noch keine Projekte. Lege eins an mit `project add Website client:Acme`.",
     },
     "list.project_count": {"en": "{count} projects", "de": "{count} Projekte"},
+    "list.project_count.one": {"en": "{count} project", "de": "{count} Projekt"},
     "list.clients": {"en": "Clients", "de": "Kunden"},
     "list.clients_empty": {
         "en": "No clients yet. Create one with `client add Acme`.",

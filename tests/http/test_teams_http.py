@@ -232,3 +232,19 @@ async def test_redelivered_activity_is_processed_once(bot: Bot) -> None:
 async def test_unknown_command_suggests(bot: Bot) -> None:
     text = card_text(await bot.say("strat @website"))
     assert "start" in text
+
+
+async def test_install_greets_once_and_counts_are_singular(bot: Bot) -> None:
+    install = activity_json(kind="installationUpdate", service_url=bot.service_url)
+    install["action"] = "add"
+    added = activity_json(kind="conversationUpdate", service_url=bot.service_url)
+    added["membersAdded"] = [{"id": "28:timebot"}]
+    before = len(bot.connector.messages)
+    for data in (install, added):
+        status, _ = await bot.post(data)
+        assert status in (200, 201)
+    assert len(bot.connector.messages) - before == 1
+    await bot.say("project add Website")
+    await bot.say("log 1h @website")
+    today = card_text(await bot.say("today"))
+    assert "1 entry" in today and "1 entries" not in today
