@@ -27,12 +27,26 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+class WorkingTimeRules(Model):
+    """Working-time rules `hours` and `go` check (warn only, never deduct). Defaults: German ArbZG §3-§5."""
+
+    enabled: bool = True
+    break_after_minutes: int = Field(default=6 * 60, ge=0, le=24 * 60)  # work beyond this needs…
+    break_minutes: int = Field(default=30, ge=0, le=24 * 60)  # …at least this much break
+    long_break_after_minutes: int = Field(default=9 * 60, ge=0, le=24 * 60)
+    long_break_minutes: int = Field(default=45, ge=0, le=24 * 60)
+    min_break_block_minutes: int = Field(default=15, ge=0, le=24 * 60)  # shorter breaks do not count
+    max_daily_minutes: int = Field(default=10 * 60, ge=0, le=24 * 60)
+    min_rest_minutes: int = Field(default=11 * 60, ge=0, le=24 * 60)  # between two working days
+
+
 class WorkspaceSettings(Model):
     """Per-workspace policy. `admin_only_master_data` mirrors timeghost's "who may create projects" switch."""
 
     admin_only_master_data: bool = False
     default_timezone: str = "UTC"
     weekly_target_minutes: int = Field(default=40 * 60, ge=0, le=7 * 24 * 60)
+    working_time_rules: WorkingTimeRules = Field(default_factory=WorkingTimeRules)
 
 
 class Workspace(Model):

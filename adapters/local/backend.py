@@ -41,6 +41,7 @@ from adapters.models import (
     WorkingHoursDraft,
     WorkingHoursEntry,
     WorkingHoursPatch,
+    WorkingTimeRules,
     Workspace,
     WorkspaceSettings,
 )
@@ -195,7 +196,7 @@ class LocalBackend:
             row = (
                 await conn.execute(sa.select(t.workspaces).where(t.workspaces.c.id == self.workspace.id))
             ).one()
-        return _load(WorkspaceSettings, row)
+        return _settings(row)
 
     async def set_workspace_settings(self, settings: WorkspaceSettings) -> Workspace:
         """Change the workspace's policy (admins only); returns the updated workspace."""
@@ -213,6 +214,7 @@ class LocalBackend:
                     admin_only_master_data=settings.admin_only_master_data,
                     default_timezone=settings.default_timezone,
                     weekly_target_minutes=settings.weekly_target_minutes,
+                    **{f"rules_{k}": v for k, v in settings.working_time_rules.model_dump().items()},
                 )
             )
         self.workspace = self.workspace.model_copy(update={"settings": settings.model_copy()})
@@ -716,8 +718,13 @@ def _load(model: type[M], row: Any, **extra: Any) -> M:
     return model.model_validate({**values, **extra})
 
 
+def _settings(row: Any) -> WorkspaceSettings:
+    rules = {name: getattr(row, f"rules_{name}") for name in WorkingTimeRules.model_fields}
+    return _load(WorkspaceSettings, row, working_time_rules=WorkingTimeRules.model_validate(rules))
+
+
 def workspace_from_row(row: Any) -> Workspace:
-    return _load(Workspace, row, settings=_load(WorkspaceSettings, row))
+    return _load(Workspace, row, settings=_settings(row))
 
 
 def user_from_row(row: Any) -> User:

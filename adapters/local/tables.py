@@ -61,6 +61,17 @@ def _created() -> sa.Column[datetime]:
     return sa.Column("created_at", UtcDateTime(), nullable=False)
 
 
+RULE_MINUTES_DEFAULTS: dict[str, int] = {
+    "break_after_minutes": 360,
+    "break_minutes": 30,
+    "long_break_after_minutes": 540,
+    "long_break_minutes": 45,
+    "min_break_block_minutes": 15,
+    "max_daily_minutes": 600,
+    "min_rest_minutes": 660,
+}
+"""Frozen copy of the `WorkingTimeRules` defaults at migration 0002 (the migration repeats them)."""
+
 workspaces = sa.Table(
     "local_workspaces",
     metadata,
@@ -71,6 +82,12 @@ workspaces = sa.Table(
     sa.Column("default_timezone", sa.String(64), nullable=False),
     sa.Column("weekly_target_minutes", sa.Integer(), nullable=False),
     _created(),
+    # WorkingTimeRules, one column per field (`rules_<field>`); server defaults are the German ArbZG ones.
+    sa.Column("rules_enabled", sa.Boolean(), nullable=False, server_default=sa.true()),
+    *(
+        sa.Column(f"rules_{name}", sa.Integer(), nullable=False, server_default=str(default))
+        for name, default in RULE_MINUTES_DEFAULTS.items()
+    ),
     sa.UniqueConstraint("tenant_id"),
 )
 
