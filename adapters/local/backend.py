@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.backend import Capability
 from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from adapters.local import tables as t
+from adapters.local.cache import MISS, EntryReadCache
 from adapters.models import (
     Client,
     ClientDraft,
@@ -137,12 +138,19 @@ class LocalBackend:
     capabilities = LOCAL_CAPABILITIES
 
     def __init__(
-        self, engine: AsyncEngine, workspace: Workspace, user: User, *, clock: Clock = utcnow
+        self,
+        engine: AsyncEngine,
+        workspace: Workspace,
+        user: User,
+        *,
+        clock: Clock = utcnow,
+        cache: EntryReadCache | None = None,
     ) -> None:
         self._engine = engine
         self.workspace = workspace
         self.user = user
         self._clock = clock
+        self._cache = cache
 
     def __repr__(self) -> str:
         return f"LocalBackend(workspace={self.workspace.id!r}, user={self.user.id!r})"
@@ -161,6 +169,11 @@ class LocalBackend:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(conflict_message, detail=type(exc.orig).__name__ if exc.orig else None) from exc
+        finally:
+            # After the transaction ended (committed or not): a read that raced the write and memoised the
+            # old rows is dropped too.
+            if self._cache is not None:
+                self._cache.invalidate(self.user.id)
 
     def _now(self) -> datetime:
         return self._clock().astimezone(UTC)
@@ -436,22 +449,38 @@ class LocalBackend:
         return [_time_entry(row, tag_ids[row.id]) for row in rows]
 
     async def current_timer(self) -> TimeEntry | None:
+        cached = self._cache.get(self.user.id, "timer") if self._cache is not None else MISS
+        if cached is not MISS:
+            return cached
         te = t.time_entries
         async with self._read() as conn:
             entries = await self._entries(conn, sa.select(te).where(self._own_entries(), te.c.end.is_(None)))
-        return entries[0] if entries else None
+        timer = entries[0] if entries else None
+        if self._cache is not None:
+            self._cache.put(self.user.id, "timer", timer)
+        return timer
 
     async def list_time_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
         start, end = check_aware(start, "start"), check_aware(end, "end")
         check_interval(start, end)
+        now = self._now()
+        # A window that has begun gives the same rows until the next write (open entries stay in it);
+        # one still in the future changes as time passes, so it is never memoised.
+        key = ("entries", start, end)
+        cacheable = self._cache is not None and now > start
+        if cacheable and (cached := self._cache.get(self.user.id, key)) is not MISS:  # type: ignore[union-attr]
+            return list(cached)
         te = t.time_entries
         stmt = (
             sa.select(te)
-            .where(self._own_entries(), overlapping(te, start, end, self._now()))
+            .where(self._own_entries(), overlapping(te, start, end, now))
             .order_by(te.c.start.desc(), te.c.id.desc())
         )
         async with self._read() as conn:
-            return await self._entries(conn, stmt)
+            entries = await self._entries(conn, stmt)
+        if cacheable:
+            self._cache.put(self.user.id, key, entries)  # type: ignore[union-attr]
+        return list(entries)
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry:
         te = t.time_entries

@@ -27,6 +27,7 @@ from adapters.local.backend import (
     utcnow,
     workspace_from_row,
 )
+from adapters.local.cache import EntryReadCache
 
 DEFAULT_WORKSPACE_NAME = "Workspace"
 _BIND_ATTEMPTS = 5
@@ -45,6 +46,8 @@ class LocalBackendFactory:
     ) -> None:
         """`engine` must be migrated (`bot.store.migrate.upgrade`). `close()` disposes it only if asked to."""
         self._engine = engine
+        # Only this process writes a SQLite database, so memoised reads stay true (see adapters.local.cache).
+        self._cache = EntryReadCache() if engine.dialect.name == "sqlite" else None
         self._default_timezone = default_timezone
         self._dispose_engine = dispose_engine
         self._clock = clock
@@ -69,7 +72,11 @@ class LocalBackendFactory:
 
     def _backend(self, workspace_row: Any, user_row: Any) -> LocalBackend:
         return LocalBackend(
-            self._engine, workspace_from_row(workspace_row), user_from_row(user_row), clock=self._clock
+            self._engine,
+            workspace_from_row(workspace_row),
+            user_from_row(user_row),
+            clock=self._clock,
+            cache=self._cache,
         )
 
     async def _lookup(self, identity: Identity) -> LocalBackend | None:

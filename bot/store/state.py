@@ -6,6 +6,7 @@ is a single `DELETE … RETURNING` so two concurrent pops can never return the s
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -56,6 +57,9 @@ def _aware(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+_MEMO_LIMIT = 100_000
+
+
 class Store:
     def __init__(
         self,
@@ -68,10 +72,25 @@ class Store:
         self._undo_depth = undo_depth
         self._seen_retention = seen_retention
         self._seen_calls = 0
+        # SQLite means one bot process (several need PostgreSQL): then this process sees every write, and
+        # preferences and recently processed activity ids can be answered from memory (written through).
+        self._single_process = engine.dialect.name == "sqlite"
+        self._prefs: dict[tuple[str, str], UserPrefs] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     # ---- preferences ---------------------------------------------------------------------------------------
 
     async def get_prefs(self, tenant_id: str, aad_object_id: str) -> UserPrefs:
+        if self._single_process and (hit := self._prefs.get((tenant_id, aad_object_id))) is not None:
+            return hit
+        prefs = await self._load_prefs(tenant_id, aad_object_id)
+        if self._single_process:
+            if len(self._prefs) >= _MEMO_LIMIT:
+                self._prefs.clear()
+            self._prefs[(tenant_id, aad_object_id)] = prefs
+        return prefs
+
+    async def _load_prefs(self, tenant_id: str, aad_object_id: str) -> UserPrefs:
         p = t.user_prefs
         async with read_connection(self._engine) as conn:
             row = (
@@ -99,6 +118,7 @@ class Store:
                 set_={k: stmt.excluded[k] for k in values if k not in {"tenant_id", "aad_object_id"}},
             )
             await conn.execute(stmt)
+        self._prefs.pop((prefs.tenant_id, prefs.aad_object_id), None)
 
     # ---- undo journal --------------------------------------------------------------------------------------
 
@@ -178,7 +198,15 @@ class Store:
         """Record `activity_id`; True if it was already recorded (a Teams retry), False the first time.
 
         Activity ids are only unique within a conversation: callers pass e.g. f"{conversation_id}|{id}".
+        With a single process (SQLite) the recent ids are kept in memory: Teams redelivers within seconds.
         """
+        if self._single_process:
+            if activity_id in self._seen:
+                return True
+            self._seen[activity_id] = None
+            if len(self._seen) > _MEMO_LIMIT:
+                self._seen.popitem(last=False)
+            return False
         now = datetime.now(UTC)
         async with self._engine.begin() as conn:
             stmt = (

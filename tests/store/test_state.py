@@ -105,6 +105,20 @@ async def test_seen_activity_dedupes_and_prunes(engine: AsyncEngine) -> None:
     assert await store.seen_activity("conv|2") is False
     results = await asyncio.gather(*(store.seen_activity("conv|3") for _ in range(5)))
     assert sorted(results) == [False, True, True, True, True]
+    if engine.dialect.name == "sqlite":
+        # One process: the ids live in memory; a second store (a restarted process) starts afresh.
+        assert await Store(engine).seen_activity("conv|1") is False
+        return
     assert await store.prune_seen_activities(datetime.now(UTC) - timedelta(hours=1)) == 0
     assert await store.prune_seen_activities(datetime.now(UTC) + timedelta(seconds=1)) == 3
     assert await store.seen_activity("conv|1") is False
+
+
+async def test_single_process_memo_is_written_through(engine: AsyncEngine) -> None:
+    """Preferences served from memory on SQLite still reflect every save (and PostgreSQL reads through)."""
+    store = Store(engine)
+    prefs = await store.get_prefs(TENANT, "memo-user")
+    await store.save_prefs(prefs.model_copy(update={"timezone": "Europe/Berlin"}))
+    assert (await store.get_prefs(TENANT, "memo-user")).timezone == "Europe/Berlin"
+    await store.save_prefs(prefs.model_copy(update={"timezone": "Asia/Tokyo"}))
+    assert (await store.get_prefs(TENANT, "memo-user")).timezone == "Asia/Tokyo"

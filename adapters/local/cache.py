@@ -1,0 +1,50 @@
+"""A per-user memo of time-entry reads, for a database that this process alone writes.
+
+SQLite is the single-process deployment (several bot processes need PostgreSQL), so on SQLite every write
+to a user's data passes through this process and can drop that user's memo. Reads such as "today's
+entries" and "the running timer", which `status` asks on every turn, then cost no database round trip.
+On PostgreSQL the factory passes no cache and every read goes to the database.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+_MISS = object()
+
+
+class EntryReadCache:
+    def __init__(self, max_users: int = 10_000, max_keys_per_user: int = 32) -> None:
+        self._users: OrderedDict[str, dict[Hashable, Any]] = OrderedDict()
+        self._max_users = max_users
+        self._max_keys = max_keys_per_user
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, user_id: str, key: Hashable) -> Any:
+        """The memoised value, or `MISS`."""
+        memo = self._users.get(user_id)
+        value = memo.get(key, _MISS) if memo is not None else _MISS
+        if value is _MISS:
+            self.misses += 1
+        else:
+            self.hits += 1
+            self._users.move_to_end(user_id)
+        return value
+
+    def put(self, user_id: str, key: Hashable, value: Any) -> None:
+        memo = self._users.setdefault(user_id, {})
+        self._users.move_to_end(user_id)
+        if len(memo) >= self._max_keys:
+            memo.clear()
+        memo[key] = value
+        while len(self._users) > self._max_users:
+            self._users.popitem(last=False)
+
+    def invalidate(self, user_id: str) -> None:
+        self._users.pop(user_id, None)
+
+
+MISS: Any = _MISS
