@@ -8,6 +8,7 @@ Capabilities are declared, never faked: calling an operation the backend lacks r
 from __future__ import annotations
 
 import enum
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -31,6 +32,7 @@ from adapters.models import (
     WorkingHoursEntry,
     WorkingHoursPatch,
     Workspace,
+    WorkspaceSettings,
 )
 
 
@@ -83,8 +85,10 @@ class Backend(Protocol):
 
     # time entries (the acting user's own)
     async def current_timer(self) -> TimeEntry | None: ...
-    async def list_time_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
-        """Entries overlapping [start, end), running ones included, newest start first."""
+    async def list_time_entries(
+        self, start: datetime, end: datetime, *, limit: int | None = None
+    ) -> list[TimeEntry]:
+        """Entries overlapping [start, end), running ones included, newest start first (at most `limit`)."""
         ...
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry: ...
@@ -104,6 +108,37 @@ class Backend(Protocol):
     # feed
     async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]: ...
     async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent: ...
+
+
+@runtime_checkable
+class WorkspaceSettingsWriter(Protocol):
+    """Optional: a backend with `Capability.WORKSPACE_SETTINGS` lets admins change the workspace policy."""
+
+    async def set_workspace_settings(self, settings: WorkspaceSettings) -> Workspace: ...
+
+
+@runtime_checkable
+class ReportSource(Protocol):
+    """What a backend declaring `Capability.REPORTS` offers besides `Backend`: the workspace's entries, streamed.
+
+    `iter_workspace_time_entries` yields finished entries that start in [start, end) in batches, ordered by
+    start (or by project, then start, with `by_project`). `user_ids=None` is everyone (admins only; others get
+    `PermissionDenied` unless they ask for exactly themselves).
+    """
+
+    def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]: ...
+
+    async def list_workspace_users(self) -> list[User]: ...
 
 
 class BackendFactory(Protocol):

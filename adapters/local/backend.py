@@ -59,6 +59,7 @@ LOCAL_CAPABILITIES = (
     | Capability.WORKING_HOURS
     | Capability.FEED
     | Capability.WORKSPACE_SETTINGS
+    | Capability.REPORTS
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -460,13 +461,15 @@ class LocalBackend:
             self._cache.put(self.user.id, "timer", timer)
         return timer
 
-    async def list_time_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
+    async def list_time_entries(
+        self, start: datetime, end: datetime, *, limit: int | None = None
+    ) -> list[TimeEntry]:
         start, end = check_aware(start, "start"), check_aware(end, "end")
         check_interval(start, end)
         now = self._now()
         # A window that has begun gives the same rows until the next write (open entries stay in it);
         # one still in the future changes as time passes, so it is never memoised.
-        key = ("entries", start, end)
+        key = ("entries", start, end, limit)
         cacheable = self._cache is not None and now > start
         if cacheable and (cached := self._cache.get(self.user.id, key)) is not MISS:  # type: ignore[union-attr]
             return list(cached)
@@ -475,6 +478,7 @@ class LocalBackend:
             sa.select(te)
             .where(self._own_entries(), overlapping(te, start, end, now))
             .order_by(te.c.start.desc(), te.c.id.desc())
+            .limit(limit)
         )
         async with self._read() as conn:
             entries = await self._entries(conn, stmt)
@@ -732,6 +736,48 @@ class LocalBackend:
         async with self._write(message) as conn:
             await conn.execute(t.feed_events.insert().values(**event.model_dump(), created_at=self._now()))
         return event
+
+    # ---- reports (REPORTS capability) ----------------------------------------------------------------------
+
+    def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        """Finished entries starting in [start, end), streamed in batches, in report order (see
+        `adapters.local.reports`). `user_ids=None` means everyone: workspace admins only; anyone may read
+        exactly their own (`user_ids=[own id]`)."""
+        from adapters.local.reports import iter_entries
+
+        start, end = check_aware(start, "start"), check_aware(end, "end")
+        check_interval(start, end)
+        if not self.user.is_admin and (user_ids is None or set(user_ids) != {self.user.id}):
+            raise PermissionDenied("only workspace admins may report on other people's time")
+        return iter_entries(
+            self._engine,
+            self.workspace.id,
+            start,
+            end,
+            user_ids=user_ids,
+            project_ids=project_ids,
+            billable=billable,
+            by_project=by_project,
+            batch_size=batch_size,
+        )
+
+    async def list_workspace_users(self) -> list[User]:
+        """Everyone in the workspace (for reports on others): workspace admins only."""
+        from adapters.local.reports import list_users
+
+        if not self.user.is_admin:
+            raise PermissionDenied("only workspace admins may list the workspace's people")
+        return await list_users(self._engine, self.workspace.id)
 
 
 # ---- row → model -----------------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ from bot.operations import DeleteEntry, EditEntry, ListTimes, LogEntry, Undo
 from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
 from bot.service.context import UserContext
 from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
+from bot.service.refdata import RefData
 from bot.service.resolve import match_name
 from bot.service.timer import clipped_seconds, find_entry
+from bot.service.workinghours import undo as undo_working_hours
 
 MAX_ENTRY = timedelta(hours=24)
 WORKDAY_START = time(9, 0)
 LIST_LIMIT = 40
+MAX_OVERLAPS = 3
 
 
 def _hm(dt: datetime, ctx: UserContext) -> str:
@@ -45,15 +48,15 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
         description=op.note or "",
         billable=op.billable if op.billable is not None else bool(billable_default),
     )
-    overlaps = [e for e in await ctx.backend.list_time_entries(start, end) if e.end is not None]
+    # Only a few overlaps are shown, so only a few are read (a full day's rows would cost per log).
+    nearby = await ctx.backend.list_time_entries(start, end, limit=MAX_OVERLAPS + 2)
+    overlaps = [e for e in nearby if e.end is not None]
     entry = await ctx.backend.create_time_entry(draft)
     token = await journal(ctx, "create", entry.id, None, entry, "log")
     data = await ctx.refdata()
-    warnings = [
-        f"{_hm(o.start, ctx)}–{_hm(o.end, ctx)} {entry_view(o, data, ctx).project or ''}".strip()
-        for o in overlaps
-        if o.end is not None
-    ]
+    warnings = [_overlap_label(o, data, ctx) for o in overlaps[:MAX_OVERLAPS]]
+    if len(overlaps) > MAX_OVERLAPS:
+        warnings.append("…")
     return EntryChanged("logged", entry_view(entry, data, ctx), undo_token=token, warnings=warnings)
 
 
@@ -126,6 +129,12 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
     return EntryChanged("edited", entry_view(updated, await ctx.refdata(), ctx), undo_token=token)
 
 
+def _overlap_label(entry: TimeEntry, data: RefData, ctx: UserContext) -> str:
+    project = data.project(entry.project_id)
+    end = _hm(entry.end, ctx) if entry.end else ""
+    return f"{_hm(entry.start, ctx)}–{end} {project.name if project else ''}".strip()
+
+
 def _utc(dt: datetime | None) -> datetime:
     return dt.astimezone(UTC) if dt is not None else dt  # type: ignore[return-value]
 
@@ -176,6 +185,8 @@ async def undo(ctx: UserContext, op: Undo) -> Outcome:
     record = await ctx.services.store.pop_undo(ctx.identity.tenant_id, ctx.identity.aad_object_id, op.token)
     if record is None:
         return Problem("service.nothing_to_undo" if op.token is None else "service.undo_expired")
+    if record.entity == "working_hours":
+        return await undo_working_hours(ctx, record)
     data = await ctx.refdata()
     try:
         if record.action == "create":

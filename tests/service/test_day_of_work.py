@@ -236,3 +236,11 @@ def _identity(user: str):
 
 def test_fixed_clock_is_tuesday_afternoon() -> None:
     assert NOW.astimezone(UTC).hour == 14 and NOW.strftime("%A") == "Tuesday"
+
+
+async def test_overlap_warnings_name_a_few_and_say_there_are_more(h: Harness) -> None:
+    for _ in range(5):
+        await h.say("log 1h @website")
+    logged = await h.say("log 1h @internal")
+    assert isinstance(logged, EntryChanged)
+    assert logged.warnings[:3] == ["14:00–15:00 Website"] * 3 and logged.warnings[3:] == ["…"]
