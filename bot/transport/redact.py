@@ -49,5 +49,6 @@ def configure_logging(level: str) -> None:
         root.removeHandler(old)
     handler._timebot = True  # type: ignore[attr-defined]
     root.addHandler(handler)
-    # msal logs request details at DEBUG; keep it quieter than the app.
-    logging.getLogger("msal").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    # msal logs request details at DEBUG, alembic every plugin at INFO: keep both quieter than the app.
+    for noisy in ("msal", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
