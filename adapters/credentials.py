@@ -1,4 +1,4 @@
-"""How remote adapters learn whose credentials to use: the bot's encrypted store implements `ConnectionSource`.
+"""How remote adapters learn whose credentials to use (the bot's encrypted store implements it).
 
 A connection is one person's link to one backend: the secret (API token or OAuth access token) and the
 workspace they chose. Adapters only ever read the connection of the person they are bound to.
