@@ -229,3 +229,32 @@ class FeedEventDraft(Model):
     end: UtcDatetime
     source: str = "custom"
     external_id: str | None = None
+
+
+# ---- organisation structure (Toggl Focus organization groups, teams and roles) --------------------------
+
+
+class Group(Model):
+    """A named set of users (and the workspaces it applies to); `user_ids` are the backend's user ids."""
+
+    id: str
+    name: str
+    emoji: str | None = None
+    user_ids: list[str] = Field(default_factory=list)
+    workspace_ids: list[str] = Field(default_factory=list)
+
+
+class Team(Group):
+    """A group as a workspace sees it, with its placeholder members (`ghosts`: id → name) if any."""
+
+    ghosts: dict[str, str] = Field(default_factory=dict)
+
+
+class Role(Model):
+    """A role users hold in an organisation (what they may do is the backend's business)."""
+
+    id: str
+    name: str
+    code: str | None = None
+    description: str = ""
+    privilege_level: int | None = None
