@@ -214,6 +214,7 @@ class ClockOut(Op):
 
     kind: Literal["go"] = "go"
     at: datetime | None = None
+    come_at: datetime | None = None  # not clocked in: record the whole interval [come_at, at] (a fix button)
 
 
 class TakeBreak(Op):
@@ -225,6 +226,7 @@ class TakeBreak(Op):
     duration: timedelta | None = None
     start: datetime | None = None
     end: datetime | None = None
+    day: date | None = None  # insert `duration` on that day where it fits best (the "Add 15 min break" fix)
 
 
 class Hours(Op):
@@ -269,6 +271,32 @@ class ShowSettings(Op):
     kind: Literal["settings"] = "settings"
 
 
+class ShowForm(Op):
+    """A card form to fill in instead of typing: `log` alone opens the log-time form; buttons open either."""
+
+    kind: Literal["form"] = "form"
+    form: Literal["log", "start"] = "log"
+
+
+# ---- account -------------------------------------------------------------------------------------------
+
+BackendKind = Literal["local", "toggl", "focus", "awork", "timeghost"]
+
+
+class Connect(Op):
+    """`connect toggl|focus|awork|timeghost|local`: choose the backend (tokens only ever go into a card)."""
+
+    kind: Literal["connect"] = "connect"
+    backend: BackendKind | None = None  # None: show the connections
+
+
+class ChooseWorkspace(Op):
+    """`workspace` lists the backend's workspaces; `workspace NAME` switches to one."""
+
+    kind: Literal["workspace"] = "workspace"
+    name: str | None = None
+
+
 Operation = Annotated[
     Help
     | StartTimer
@@ -296,7 +324,10 @@ Operation = Annotated[
     | TakeBreak
     | Hours
     | Report
-    | ShowSettings,
+    | ShowSettings
+    | ShowForm
+    | Connect
+    | ChooseWorkspace,
     Field(discriminator="kind"),
 ]
 

@@ -17,7 +17,8 @@ Deterministic rules (documented here, tested in `tests/unit/test_parse.py`):
   (`parse.ambiguous_number`); each choice re-submits the whole command with `90m` / `90h` in its place.
 * **`log 14:00-`** (an open range) is a timer that started at 14:00: it returns `StartTimer(at=14:00, …)`.
 * **`log`** sets `day` only when a date was typed; a range goes on that date (default today), a duration is
-  placed on `day` by the service (None = today). `log 2h at 9` is the range 9:00-11:00.
+  placed on `day` by the service (None = today). `log 2h at 9` is the range 9:00-11:00. `log` (or `add`)
+  alone opens the log-time form (`ShowForm`).
 * **`start`/`stop`/`continue` times**: `at TIME`, or any time that cannot be mistaken for a word (`9:15`,
   `9am`, `14 Uhr`, `30 min ago`, `in 10 min`; `stop` also takes a bare `17`). Wall times are placed on
   today in ctx.tz.
@@ -36,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import NoReturn, cast
+from typing import Literal, NoReturn, cast
 from zoneinfo import available_timezones
 
 from rapidfuzz import fuzz, process
@@ -47,13 +48,19 @@ from bot.operations import (
     AddTag,
     AddTask,
     Ambiguity,
+    BackendKind,
     CancelTimer,
     Choice,
+    ChooseWorkspace,
+    ClockIn,
+    ClockOut,
+    Connect,
     ContinueEntry,
     DeleteEntry,
     EditEntry,
     EntryRef,
     Help,
+    Hours,
     ListClients,
     ListProjects,
     ListTags,
@@ -65,12 +72,17 @@ from bot.operations import (
     ParseResult,
     Period,
     ProjectRef,
+    Report,
+    RoundingType,
     SetTimezone,
+    ShowForm,
+    ShowSettings,
     StartTimer,
     Status,
     StopTimer,
     Summary,
     SummaryGroup,
+    TakeBreak,
     Undo,
 )
 from cards.text import t
@@ -107,6 +119,10 @@ VERBS: dict[str, str] = {
     "edit": "edit", "change": "edit", "ändern": "edit", "bearbeiten": "edit",
     "delete": "delete", "remove": "delete", "del": "delete", "löschen": "delete", "entfernen": "delete",
     "undo": "undo", "rückgängig": "undo",
+    "come": "come", "in": "come", "kommen": "come", "komme": "come",
+    "go": "go", "out": "go", "gehen": "go", "gehe": "go",
+    "break": "break", "pause": "break",
+    "hours": "hours", "stunden": "hours", "arbeitszeit": "hours",
     "times": "times", "list": "times", "entries": "times", "zeiten": "times", "einträge": "times",
     "summary": "summary", "sum": "summary", "zusammenfassung": "summary",
     "projects": "projects", "projekte": "projects", "project": "project", "projekt": "project",
@@ -114,6 +130,10 @@ VERBS: dict[str, str] = {
     "tasks": "tasks", "aufgaben": "tasks", "task": "task", "aufgabe": "task",
     "tags": "tags", "tag": "tag",
     "timezone": "timezone", "tz": "timezone", "zeitzone": "timezone",
+    "connect": "connect", "verbinden": "connect",
+    "workspace": "workspace", "workspaces": "workspace", "arbeitsbereich": "workspace",
+    "report": "report", "reports": "report", "bericht": "report", "excel": "report",
+    "settings": "settings", "einstellungen": "settings",
 }  # fmt: skip
 
 PERIOD_VERBS: dict[str, str] = {
@@ -127,13 +147,15 @@ PERIOD_VERBS: dict[str, str] = {
 
 # In commands.md, but with no operation yet: a clear "not available" instead of "unknown".
 UNSUPPORTED: dict[str, str] = {
-    "come": "come", "kommen": "come", "clock in": "come", "in": "come",
-    "go": "go", "gehen": "go", "clock out": "go", "out": "go",
-    "break": "break", "pause": "break", "hours": "hours", "report": "report", "feed": "feed",
+    "report": "report", "feed": "feed",
     "subscribe": "subscribe", "unsubscribe": "unsubscribe", "subscriptions": "subscriptions",
     "signin": "signin", "sign in": "signin", "login": "signin", "signout": "signout", "sign out": "signout",
-    "logout": "signout", "connect": "connect", "workspace": "workspace", "workspaces": "workspace",
-    "settings": "settings", "einstellungen": "settings", "groups": "groups", "gruppen": "groups",
+    "logout": "signout",
+    "groups": "groups", "gruppen": "groups",
+}  # fmt: skip
+
+PHRASE_VERBS: dict[str, str] = {
+    "clock in": "come", "clock out": "go", "check in": "come", "check out": "go",
 }  # fmt: skip
 
 _GROUPS: dict[str, SummaryGroup] = {
@@ -456,8 +478,10 @@ def _continue(cmd: _Cmd) -> ContinueEntry:
     return ContinueEntry(ref=ref, at=_resolve_at(scan.one("at"), cmd.ctx))
 
 
-def _log(cmd: _Cmd) -> LogEntry | StartTimer:
+def _log(cmd: _Cmd) -> LogEntry | StartTimer | ShowForm:
     ctx = cmd.ctx
+    if not cmd.tokens:
+        return ShowForm(form="log")  # `log` alone: the log-time form
     matchers: list[Matcher] = [
         ("range", lambda s: parse_range(s, ctx)),
         ("duration", parse_duration),
@@ -895,6 +919,34 @@ def find_zone(text: str) -> str | None:
     return exact.get(key) or by_city.get(key)
 
 
+_BACKENDS: dict[str, BackendKind] = {
+    "local": "local", "embedded": "local", "lokal": "local",
+    "toggl": "toggl", "toggl track": "toggl", "track": "toggl",
+    "focus": "focus", "toggl focus": "focus",
+    "awork": "awork",
+    "timeghost": "timeghost",
+}  # fmt: skip
+
+
+def _connect(cmd: _Cmd) -> Connect:
+    """`connect toggl`. A token typed here would stay in the chat history, so none is accepted: the
+    answer is a card with a password field (in personal chat only)."""
+    name = " ".join(tok.low for tok in cmd.tokens)
+    if not name:
+        return Connect()
+    backend = _BACKENDS.get(name) or _BACKENDS.get(cmd.tokens[0].low)
+    if backend is None:
+        _fail("parse.bad_backend", text=cmd.tokens[0].raw)
+    if len(cmd.tokens) > 1 and name not in _BACKENDS:
+        _fail("parse.connect_no_token", backend=backend)
+    return Connect(backend=backend)
+
+
+def _workspace(cmd: _Cmd) -> ChooseWorkspace:
+    name = " ".join(tok.raw for tok in cmd.tokens).strip().strip('"')
+    return ChooseWorkspace(name=name or None)
+
+
 def _timezone(cmd: _Cmd) -> SetTimezone:
     if not cmd.tokens:
         return SetTimezone()
@@ -903,6 +955,170 @@ def _timezone(cmd: _Cmd) -> SetTimezone:
     if zone is None:
         _fail("parse.bad_timezone", zone=text)
     return SetTimezone(zone=zone)
+
+
+# ---- working hours -----------------------------------------------------------------------------------------
+
+_BREAK_START = frozenset({"start", "begin", "beginn", "anfang", "starten", "beginnen", "now", "jetzt"})
+_BREAK_END = frozenset({"end", "stop", "stopp", "ende", "beenden", "over", "done", "fertig", "vorbei"})
+
+
+def _clock_at(cmd: _Cmd) -> datetime | None:
+    """`come`/`go`/`break start|end` take `at TIME` or any plain time (`come 8`, `go 17:30`)."""
+    scan = _scan(cmd.tokens, _clock_matchers(cmd.ctx, bare=True))
+    _no_leftovers(scan)
+    if scan.refs or scan.tags:
+        _fail("parse.unexpected", text=(scan.refs or cmd.tokens)[0].raw)
+    return _resolve_at(scan.one("at"), cmd.ctx)
+
+
+def _break(cmd: _Cmd) -> TakeBreak:
+    """`break` (open now), `break start|end [at T]`, `break 30m` (ending now), `break 30m at 12:00`,
+    `break 12:00-12:30` (inserted), `break 12:00-` / `break at 12:00` (open since then)."""
+    tokens, ctx = cmd.tokens, cmd.ctx
+    if not tokens:
+        return TakeBreak()
+    if tokens[0].kind == "word" and tokens[0].low in _BREAK_START | _BREAK_END:
+        at = _clock_at(_Cmd(cmd.text, tokens[1:], ctx))
+        if tokens[0].low in _BREAK_END:
+            return TakeBreak(action="end", end=at)
+        return TakeBreak(action="start", start=at)
+    clock = _clock_matchers(ctx, bare=False)
+    matchers: list[Matcher] = [
+        ("range", lambda s: parse_range(s, ctx)),
+        ("duration", parse_duration),
+        ("number", bare_number),
+        ("date", lambda s: parse_date(s, ctx)),
+        clock[0],
+        clock[1],
+    ]
+    scan = _scan(tokens, matchers)
+    _no_leftovers(scan)
+    if scan.refs or scan.tags:
+        _fail("parse.unexpected", text=(scan.refs or tokens)[0].raw)
+    range_hit, duration_hit, number_hit = scan.one("range"), scan.one("duration"), scan.one("number")
+    at_hit, date_hit = scan.one("at"), scan.one("date")
+    day = cast(date, date_hit.value) if date_hit else None
+    if number_hit is not None:
+        if range_hit is None and duration_hit is None:
+            cmd.ask_number(number_hit.tokens[0], cast(str, number_hit.value))
+        _fail("parse.unexpected", text=number_hit.text)
+    if range_hit is not None:
+        if duration_hit is not None or at_hit is not None:
+            _fail("parse.unexpected", text=(duration_hit or at_hit).text)  # type: ignore[union-attr]
+        start, end = _resolve_range(cast(RangeSpec, range_hit.value), day, ctx, range_hit.text)
+        if end is None:
+            return TakeBreak(action="start", start=start)
+        return TakeBreak(action="insert", start=start, end=end)
+    if duration_hit is not None:
+        length = cast(timedelta, duration_hit.value)
+        if length <= timedelta(0):
+            _fail("parse.zero_duration", text=duration_hit.text)
+        if at_hit is not None:
+            spec = RangeSpec(start=cast(ClockSpec, at_hit.value), duration=length)
+            start, end = _resolve_range(spec, day, ctx, at_hit.text)
+            return TakeBreak(action="insert", start=start, end=end)
+        return TakeBreak(action="insert", duration=length, day=day)
+    if at_hit is not None and day is None:
+        return TakeBreak(action="start", start=_resolve_at(at_hit, ctx))
+    _fail("parse.unexpected", text=(at_hit or date_hit).text)  # type: ignore[union-attr]
+
+
+def _hours(cmd: _Cmd) -> Hours:
+    scan = _scan(cmd.tokens, _period_matchers(cmd.ctx))
+    if scan.runs:
+        _fail("parse.bad_period", text=_words(scan.runs[0]))
+    _no_leftovers(scan)
+    if scan.refs or scan.tags:
+        _fail("parse.unexpected", text=(scan.refs or cmd.tokens)[0].raw)
+    hit = scan.one("period")
+    return Hours(period=cast(Period, hit.value) if hit else cast(Period, parse_period("today", cmd.ctx)))
+
+
+_USERS_WORDS: dict[str, Literal["me", "all"]] = {
+    "me": "me", "mine": "me", "my": "me", "myself": "me", "ich": "me", "mich": "me", "meine": "me",
+    "all": "all", "everyone": "all", "everybody": "all", "team": "all", "alle": "all", "jeder": "all",
+}  # fmt: skip
+_ROUNDING = re.compile(
+    r"(?:round|rounded|rounding|runden|gerundet)(?:\s+(?:to|auf))?\s+(\d{1,3})\s*"
+    r"(?:m|min|mins|minute|minutes|minuten)?(?:\s+(up|down|nearest|auf|ab|kaufmännisch))?"
+)
+_ROUNDING_TYPES: dict[str, RoundingType] = {
+    "up": "up", "auf": "up", "down": "down", "ab": "down", "nearest": "nearest", "kaufmännisch": "nearest",
+}  # fmt: skip
+
+
+def _report_users(text: str) -> Literal["me", "all"] | None:
+    return _USERS_WORDS.get(text.lower())
+
+
+def _report_rounding(text: str) -> tuple[int, RoundingType] | None:
+    m = _ROUNDING.fullmatch(text.lower())
+    if m is None:
+        return None
+    return int(m.group(1)), _ROUNDING_TYPES[m.group(2) or "nearest"]
+
+
+def _report(cmd: _Cmd) -> Report:
+    """`report [PERIOD] [@project…|words] [client:NAME] [user:NAME…|me|all] [by project]
+    [billable|nonbillable] [round 15m up|down|nearest]`. Default period: this month; default users: me."""
+    named_users: list[str] = []
+    rest: list[Token] = []
+    tokens = cmd.tokens
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.kind == "word" and tok.low.startswith("user:"):
+            name = tok.value[5:]
+            if not name and i + 1 < len(tokens) and tokens[i + 1].kind == "quoted":
+                i += 1
+                name = tokens[i].value
+            if not name.strip():
+                _fail("parse.unexpected", text=tok.raw)
+            named_users.append(name.strip())
+        else:
+            rest.append(tok)
+        i += 1
+    matchers: list[Matcher] = [
+        ("users", _report_users),
+        ("group", _group),
+        ("billable", _billable),
+        ("round", _report_rounding),
+        *_period_matchers(cmd.ctx),
+    ]
+    scan = _scan(rest, matchers)
+    if scan.quoted or scan.untags:
+        _fail("parse.unexpected", text=min(scan.quoted + scan.untags, key=lambda tok: tok.start).raw)
+    if scan.tags:
+        _fail("parse.unexpected", text="#" + scan.tags[0])
+    for ref in scan.refs:
+        if _is_entry_ref(ref):
+            _fail("parse.entry_ref_not_project", text=ref.raw)
+    projects = [_project_from_ref(ref) for ref in scan.refs] + [_project_from_words(run) for run in scan.runs]
+    group = scan.one("group")
+    if group is not None and group.value != "project":
+        _fail("parse.unexpected", text=group.text)
+    users_hit = scan.one("users")
+    if users_hit is not None and named_users:
+        _fail("parse.unexpected", text=users_hit.text)
+    if len(scan.clients) > 1:
+        _fail("parse.unexpected", text=scan.clients[1].raw)
+    period = scan.one("period")
+    billable = scan.one("billable")
+    rounding = scan.one("round")
+    minutes, kind = cast(tuple[int, RoundingType], rounding.value) if rounding else (None, "nearest")
+    if minutes is not None and not 1 <= minutes <= 240:
+        _fail("parse.unexpected", text=rounding.text if rounding else "")
+    return Report(
+        period=cast(Period, period.value) if period else cast(Period, parse_period("month", cmd.ctx)),
+        projects=projects,
+        client=scan.clients[0].value if scan.clients else None,
+        users=named_users or (cast(Literal["me", "all"], users_hit.value) if users_hit else "me"),
+        by_project=group is not None,
+        billable=cast(bool, billable.value) if billable else None,
+        rounding_minutes=minutes,
+        rounding_type=kind,
+    )
 
 
 def _no_args(op: ParseResult) -> Callable[[_Cmd], ParseResult]:
@@ -924,6 +1140,10 @@ _HANDLERS: dict[str, Callable[[_Cmd], ParseResult]] = {
     "edit": _edit,
     "delete": _delete,
     "undo": _no_args(Undo()),
+    "come": lambda cmd: ClockIn(at=_clock_at(cmd)),
+    "go": lambda cmd: ClockOut(at=_clock_at(cmd)),
+    "break": _break,
+    "hours": _hours,
     "times": _times,
     "summary": _summary,
     "projects": _projects,
@@ -935,6 +1155,10 @@ _HANDLERS: dict[str, Callable[[_Cmd], ParseResult]] = {
     "tags": _no_args(ListTags()),
     "tag": _tag,
     "timezone": _timezone,
+    "report": _report,
+    "settings": _no_args(ShowSettings()),
+    "connect": _connect,
+    "workspace": _workspace,
 }
 
 # ---- entry point -------------------------------------------------------------------------------------------
@@ -962,6 +1186,9 @@ def _dispatch(text: str, ctx: ParseContext) -> ParseResult:
             assert period is not None
             rest = tokens[2:] if name == word2 else tokens[1:]
             return _summary(_Cmd(text, rest, ctx), period)
+        if word2 in PHRASE_VERBS:
+            verb = PHRASE_VERBS[word2]
+            return _HANDLERS[verb](_Cmd(text, tokens[2:], ctx))
         if word2 in UNSUPPORTED or (word1 in UNSUPPORTED and word1 not in VERBS):
             verb = UNSUPPORTED[word2] if word2 in UNSUPPORTED else UNSUPPORTED[word1]
             _fail("parse.unsupported_command", verb=verb)

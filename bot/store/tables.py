@@ -55,3 +55,17 @@ seen_activities = sa.Table(
     sa.Column("seen_at", UtcDateTime(), nullable=False),
     sa.Index(None, "seen_at"),
 )
+
+connections = sa.Table(
+    "bot_connections",
+    metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("aad_object_id", sa.String(64), primary_key=True),
+    sa.Column("backend", sa.String(32), primary_key=True),
+    # AES-GCM (nonce ‖ ciphertext) of the secret, bound to tenant/user/backend as associated data.
+    sa.Column("secret", sa.LargeBinary(), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=True),
+    sa.Column("extra", sa.JSON(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
