@@ -47,13 +47,17 @@ class Swagger:
         path = path.split("?", 1)[0]
         if self.base_path and path.startswith(self.base_path):
             path = path[len(self.base_path) :] or "/"
+        matched: str | None = None
         for pattern, template, item in self._routes:
             if pattern.match(path):
                 op = item.get(method.lower())
-                if op is None:
-                    raise SpecViolation(f"{method} {template}: the API has no such method")
+                if op is None:  # `/x/{ids}` (PATCH) and `/x/{id}` (PUT) share a shape: try the next one
+                    matched = matched or template
+                    continue
                 params = {p["name"]: p for p in [*item.get("parameters", []), *op.get("parameters", [])]}
                 return Operation(template, method.upper(), op, params)
+        if matched is not None:
+            raise SpecViolation(f"{method} {matched}: the API has no such method")
         raise SpecViolation(f"{method} {path}: the API has no such path")
 
     def _schema(self, schema: dict[str, Any]) -> dict[str, Any]:
