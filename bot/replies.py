@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from bot.operations import Ambiguity, ParseFailure
 from bot.service.outcomes import (
+    ClockShown,
     DeleteConfirm,
     EditForm,
     EntriesShown,
     EntryChanged,
     HelpShown,
+    HoursShown,
     ListShown,
     Notice,
     Outcome,
@@ -21,8 +24,10 @@ from bot.service.outcomes import (
 )
 from cards import entry as entry_cards
 from cards import help as help_cards
+from cards import workinghours as working_hours
 from cards import lists, messages, pickers, summary, timer
 from cards.format import escape
+from cards.hours_views import ClockView
 from cards.text import t
 from cards.views import Choice
 
@@ -59,6 +64,17 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
                 locale,
                 undo_token=outcome.undo_token,
                 switched_from=outcome.switched_from,
+            )
+        case StatusShown(clock=ClockView() as clock):  # the working-hours line under the timer/idle status
+            card = card_for(dataclasses.replace(outcome, clock=None), locale)
+            return working_hours.with_status_line(card, clock, locale)
+        case ClockShown():
+            return working_hours.clock_card(
+                outcome.action, outcome.clock, locale, undo_token=outcome.undo_token, notes=outcome.notes
+            )
+        case HoursShown():
+            return working_hours.hours_card(
+                outcome.view, locale, notice=outcome.notice, undo_token=outcome.undo_token
             )
         case StatusShown():
             return timer.status_card(

@@ -23,6 +23,13 @@ PICK_PROJECT: Final = "pick_project"
 CREATE_PROJECT: Final = "create_project"
 REFRESH_STATUS: Final = "refresh_status"
 CONTINUE: Final = "continue"
+COME: Final = "come"  # working hours (cards.workinghours): all optional `at`
+GO: Final = "go"  # optional `at`, `come_at`
+BREAK_START: Final = "break_start"
+BREAK_END: Final = "break_end"
+ADD_BREAK: Final = "add_break"
+BOOK_GAP: Final = "book_gap"
+HOURS: Final = "hours"
 
 VERBS: Final[Mapping[str, tuple[str, ...]]] = {
     UNDO: ("token",),
@@ -37,6 +44,13 @@ VERBS: Final[Mapping[str, tuple[str, ...]]] = {
     CREATE_PROJECT: ("name", "op"),
     REFRESH_STATUS: (),
     CONTINUE: ("entry_id",),
+    COME: (),
+    GO: (),
+    BREAK_START: (),
+    BREAK_END: (),
+    ADD_BREAK: ("minutes", "day"),
+    BOOK_GAP: ("start", "end"),
+    HOURS: ("period",),
 }
 EDIT_INPUTS: Final = ("date", "start", "end", "note")
 

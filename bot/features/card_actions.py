@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.commands import clean_text, parse
+from bot.features.hours_actions import HOURS_VERBS
 from bot.features.respond import render, run_operation
 from bot.operations import (
     AddProject,
@@ -89,7 +90,7 @@ Action = Callable[[Turn, Any], Awaitable[Result]]
 
 @dataclasses.dataclass(frozen=True)
 class Verb:
-    payload: type[Payload]
+    payload: type[BaseModel]
     run: Action
     replaces_card: bool
 
@@ -239,6 +240,7 @@ VERBS: dict[str, Verb] = {
     "pick_project": Verb(PickData, _pick_project, replaces_card=True),
     "create_project": Verb(CreateData, _create_project, replaces_card=True),
     "run": Verb(RunData, _run, replaces_card=False),
+    **{name: Verb(model, run, replaces_card=again) for name, (model, run, again) in HOURS_VERBS.items()},
 }
 
 

@@ -6,6 +6,8 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from adapters.backend import Capability
 from adapters.errors import PermissionDenied
 from adapters.models import TagDraft, TimeEntry
@@ -60,9 +62,10 @@ async def journal(
     ctx: UserContext,
     action: Literal["create", "update", "delete"],
     entity_id: str,
-    before: TimeEntry | None,
-    after: TimeEntry | None,
+    before: BaseModel | None,
+    after: BaseModel | None,
     description: str = "",
+    entity: Literal["time_entry", "working_hours"] = "time_entry",
 ) -> str:
     """Record a write so `undo` (or its button) can revert it; returns the token the Undo button carries."""
     token = secrets.token_urlsafe(9)
@@ -72,7 +75,7 @@ async def journal(
         UndoRecord(
             token=token,
             action=action,
-            entity="time_entry",
+            entity=entity,
             entity_id=entity_id,
             before=before.model_dump(mode="json") if before else None,
             after=after.model_dump(mode="json") if after else None,

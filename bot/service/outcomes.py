@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cards.hours_views import ClockView, HoursView, Note
 from cards.views import EntryView, NamedItem, ProjectView, SummaryView
 
 EntryAction = Literal[
@@ -26,6 +27,31 @@ class StatusShown:
     running: EntryView | None
     today_seconds: int
     today_entries: int
+    clock: ClockView | None = None  # working hours (come/go), where the backend keeps them
+
+
+ClockAction = Literal[
+    "came", "went", "break_started", "break_ended", "break_added", "restored", "refused"
+]
+
+
+@dataclass(frozen=True)
+class ClockShown:
+    """Working hours after `come`/`go`/`break` (or the refusal in `notes[0]` with its fix buttons)."""
+
+    action: ClockAction
+    clock: ClockView
+    undo_token: str | None = None
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HoursShown:
+    """`hours`: clocked vs booked per day, balance, rule warnings; `notice` after a fix button wrote."""
+
+    view: HoursView
+    notice: Note | None = None
+    undo_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,4 +131,6 @@ Outcome = (
     | Notice
     | Problem
     | HelpShown
+    | ClockShown
+    | HoursShown
 )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from adapters.backend import Capability
 from adapters.errors import NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
 from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
 from bot.service.context import UserContext
 from bot.service.outcomes import EntryChanged, Outcome, Problem, StatusShown
+from bot.service.workinghours import clock_state
 
 
 async def start(ctx: UserContext, op: StartTimer) -> Outcome:
@@ -123,10 +125,12 @@ async def status(ctx: UserContext, op: Status) -> Outcome:
     if running is not None and all(e.id != running.id for e in entries):
         total += _clipped(running, start, end, ctx.now)
     data = await ctx.refdata()
+    has_hours = Capability.WORKING_HOURS in ctx.backend.capabilities
     return StatusShown(
         running=entry_view(running, data, ctx) if running else None,
         today_seconds=total,
         today_entries=len(entries),
+        clock=await clock_state(ctx) if has_hours else None,
     )
 
 

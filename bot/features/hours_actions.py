@@ -1,0 +1,120 @@
+"""Card buttons of working hours: come/go/break on the clock card, and the fixes and gap buttons of `hours`.
+
+Registered into `bot.features.card_actions.VERBS` (payload model, handler, whether the answer replaces the
+card the button was on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from bot.commands.timeparse import parse_period
+from bot.features.respond import run_operation
+from bot.operations import Ambiguity, ClockIn, ClockOut, Hours, LogEntry, ParseFailure, Period, TakeBreak
+from bot.routing.turn import Turn
+from bot.service.common import project_view, recent_entries
+from bot.service.outcomes import ClockShown, HoursShown, Outcome, Problem, ProjectPick
+from cards import workinghours as cards
+
+Result = Outcome | Ambiguity | ParseFailure
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class ClockData(_Payload):
+    at: AwareDatetime | None = None
+
+
+class GoData(ClockData):
+    come_at: AwareDatetime | None = None
+
+
+class AddBreakData(_Payload):
+    minutes: int = Field(ge=1, le=8 * 60)
+    day: date
+
+
+class GapData(_Payload):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class HoursData(_Payload):
+    period: str = Field(default="today", min_length=1, max_length=60)
+
+
+async def _come(turn: Turn, data: ClockData) -> Result:
+    return await run_operation(turn, ClockIn(at=data.at), None)
+
+
+async def _go(turn: Turn, data: GoData) -> Result:
+    return await run_operation(turn, ClockOut(at=data.at, come_at=data.come_at), None)
+
+
+async def _break_start(turn: Turn, data: ClockData) -> Result:
+    return await run_operation(turn, TakeBreak(action="start", start=data.at), None)
+
+
+async def _break_end(turn: Turn, data: ClockData) -> Result:
+    return await run_operation(turn, TakeBreak(action="end", end=data.at), None)
+
+
+async def _add_break(turn: Turn, data: AddBreakData) -> Result:
+    """The "Add 15 min break" fix: insert it, then show that day's hours again with the result on top."""
+    op = TakeBreak(action="insert", duration=timedelta(minutes=data.minutes), day=data.day)
+    outcome = await run_operation(turn, op, None)
+    if not isinstance(outcome, ClockShown):
+        return outcome
+    label = cards.day_period_label(data.day, turn.locale)
+    period = Period(start=data.day, end=data.day + timedelta(days=1), label=label)
+    shown = await run_operation(turn, Hours(period=period), None)
+    if not isinstance(shown, HoursShown):
+        return shown
+    notice = outcome.notes[0] if outcome.notes else None
+    if outcome.action == "refused":
+        return HoursShown(shown.view, notice=notice)
+    return HoursShown(shown.view, notice=notice, undo_token=outcome.undo_token)
+
+
+async def _book_gap(turn: Turn, data: GapData) -> Result:
+    """A gap button: pick the project, then the existing `pick_project` verb logs [start, end)."""
+    if data.end <= data.start:
+        return Problem("error.bad_card")
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    refdata = await ctx.refdata()
+    recent = [e.project_id for e in await recent_entries(ctx, 0) if e.project_id]
+    ordered = list(dict.fromkeys([*recent, *(p.id for p in refdata.projects if not p.done)]))
+    candidates = [project_view(pid, refdata) for pid in ordered if refdata.project(pid)][:8]
+    op = LogEntry(start=data.start, end=data.end)
+    return ProjectPick(query="", candidates=candidates, op=op.model_dump(mode="json"), can_create=False)
+
+
+async def _hours(turn: Turn, data: HoursData) -> Result:
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    period = parse_period(data.period, ctx.parse_context)
+    if period is None:
+        return Problem("error.bad_card")
+    return await run_operation(turn, Hours(period=period), None)
+
+
+Handler = Callable[[Turn, Any], Awaitable[Result]]
+
+HOURS_VERBS: dict[str, tuple[type[BaseModel], Handler, bool]] = {
+    cards.COME: (ClockData, _come, True),
+    cards.GO: (GoData, _go, True),
+    cards.BREAK_START: (ClockData, _break_start, True),
+    cards.BREAK_END: (ClockData, _break_end, True),
+    cards.ADD_BREAK: (AddBreakData, _add_break, True),
+    cards.BOOK_GAP: (GapData, _book_gap, False),
+    cards.HOURS: (HoursData, _hours, True),
+}
