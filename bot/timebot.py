@@ -10,7 +10,8 @@ from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.features import card_actions, commands, files, lifecycle, search
 from bot.features.respond import render
 from bot.routing.router import Router
-from bot.routing.turn import BackendCache, Turn
+from bot.routing.turn import Turn
+from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.outcomes import Problem
 
@@ -31,16 +32,19 @@ class Timebot:
     def __init__(
         self,
         services: Services,
-        backends: BackendFactory,
+        backends: BackendRegistry | BackendFactory,
         *,
         default_timezone: str = "UTC",
+        default_backend: str = "local",
         on_startup: list[Hook] | None = None,
         on_shutdown: list[Hook] | None = None,
     ) -> None:
         self.services = services
-        self.factory = backends
-        self.backends = BackendCache(backends)
+        self.backends = (
+            backends if isinstance(backends, BackendRegistry) else BackendRegistry({backends.kind: backends})
+        )
         self.default_timezone = default_timezone
+        self.default_backend = default_backend
         self.router = build_router()
         self._on_startup = on_startup or []
         self._on_shutdown = on_shutdown or []
@@ -50,12 +54,12 @@ class Timebot:
             await hook()
 
     async def shutdown(self) -> None:
-        await self.factory.close()
+        await self.backends.close()
         for hook in self._on_shutdown:
             await hook()
 
     async def handle(self, activity: Activity) -> TurnResult:
-        turn = Turn(activity, self.services, self.backends, self.default_timezone)
+        turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
         route = self.router.find(turn)
         if route is None:
             # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".
