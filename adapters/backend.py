@@ -141,30 +141,6 @@ class ReportSource(Protocol):
     async def list_workspace_users(self) -> list[User]: ...
 
 
-@runtime_checkable
-class ReportSource(Protocol):
-    """What a backend declaring `Capability.REPORTS` offers besides `Backend`: workspace entries, streamed.
-
-    `iter_workspace_time_entries` yields finished entries that start in [start, end) in batches, ordered by
-    start (or by project, then start, with `by_project`). `user_ids=None` is everyone (admins only; others get
-    `PermissionDenied` unless they ask for exactly themselves).
-    """
-
-    def iter_workspace_time_entries(
-        self,
-        start: datetime,
-        end: datetime,
-        user_ids: Sequence[str] | None = None,
-        *,
-        project_ids: Sequence[str | None] | None = None,
-        billable: bool | None = None,
-        by_project: bool = False,
-        batch_size: int = 1000,
-    ) -> AsyncIterator[list[TimeEntry]]: ...
-
-    async def list_workspace_users(self) -> list[User]: ...
-
-
 class BackendFactory(Protocol):
     """Gives the bot a `Backend` bound to the person behind an activity (creating workspace and user)."""
 

@@ -215,7 +215,6 @@ class ClockOut(Op):
     kind: Literal["go"] = "go"
     at: datetime | None = None
     come_at: datetime | None = None  # not clocked in: record the whole interval [come_at, at] (a fix button)
-    come_at: datetime | None = None  # not clocked in: record the whole interval [come_at, at] (a fix button)
 
 
 class TakeBreak(Op):
@@ -227,7 +226,6 @@ class TakeBreak(Op):
     duration: timedelta | None = None
     start: datetime | None = None
     end: datetime | None = None
-    day: date | None = None  # insert `duration` on that day where it fits best (the "Add 15 min break" fix)
     day: date | None = None  # insert `duration` on that day where it fits best (the "Add 15 min break" fix)
 
 

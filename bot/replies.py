@@ -8,13 +8,10 @@ from typing import Any
 from bot.operations import Ambiguity, ParseFailure
 from bot.service.outcomes import (
     ClockShown,
-    ConnectForm,
-    ConnectionsShown,
     DeleteConfirm,
     EditForm,
     EntriesShown,
     EntryChanged,
-    FormShown,
     HelpShown,
     HoursShown,
     ListShown,
@@ -22,17 +19,14 @@ from bot.service.outcomes import (
     Outcome,
     Problem,
     ProjectPick,
-    ReportReady,
-    SettingsShown,
     StatusShown,
     SummaryShown,
-    WorkspacesShown,
 )
-from cards import account, forms, lists, messages, pickers, summary, timer
 from cards import entry as entry_cards
 from cards import help as help_cards
+from cards import lists, messages, pickers, summary, timer
 from cards import workinghours as working_hours
-from cards.format import duration, escape
+from cards.format import escape
 from cards.hours_views import ClockView
 from cards.text import t
 from cards.views import Choice
@@ -57,19 +51,11 @@ def _failure_hint(failure: ParseFailure, locale: str) -> tuple[str | None, str |
     return None, None
 
 
-def card_for(
-    outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer: str | None = None
-) -> Card:
-    """`viewer`: the sender's id when the card goes to a group chat or channel, so cards with personal data
-    refresh for that person only (`refresh.userIds`); None in personal chat."""
+def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
     match outcome:
         case EntryChanged(action="started" | "continued"):
             card = timer.timer_card(
-                outcome.entry,
-                locale,
-                switched_from=outcome.switched_from,
-                undo_token=outcome.undo_token,
-                viewer=viewer,
+                outcome.entry, locale, switched_from=outcome.switched_from, undo_token=outcome.undo_token
             )
         case EntryChanged():
             card = entry_cards.entry_card(
@@ -80,7 +66,7 @@ def card_for(
                 switched_from=outcome.switched_from,
             )
         case StatusShown(clock=ClockView() as clock):  # the working-hours line under the timer/idle status
-            card = card_for(dataclasses.replace(outcome, clock=None), locale, viewer=viewer)
+            card = card_for(dataclasses.replace(outcome, clock=None), locale)
             return working_hours.with_status_line(card, clock, locale)
         case ClockShown():
             return working_hours.clock_card(
@@ -96,7 +82,6 @@ def card_for(
                 locale,
                 today_seconds=outcome.today_seconds,
                 today_entries=outcome.today_entries,
-                viewer=viewer,
             )
         case SummaryShown():
             return summary.summary_card(outcome.view, locale)
@@ -131,30 +116,6 @@ def card_for(
             )
         case HelpShown():
             return help_cards.help_card(locale, outcome.topic)
-        case ReportReady():  # delivered as a file by `bot.features.files`; this is only the summary
-            return messages.notice_card(
-                say(
-                    "report.ready",
-                    locale,
-                    {
-                        "period": outcome.period_label,
-                        "count": str(outcome.entries),
-                        "total": duration(outcome.total_seconds, locale),
-                    },
-                ),
-                locale,
-            )
-        case FormShown():
-            return forms.form_card(outcome.view, locale)
-        case SettingsShown():
-            return forms.settings_card(outcome.view, locale)
-        case ConnectForm():
-            error = t(outcome.error_key, locale) if outcome.error_key else None
-            return account.connect_form_card(outcome.backend, locale, error=error)
-        case ConnectionsShown():
-            return account.connections_card(outcome.current, outcome.backends, locale)
-        case WorkspacesShown():
-            return account.workspaces_card(outcome.backend, outcome.current, outcome.workspaces, locale)
         case Ambiguity():
             choices = [Choice(label=c.label, command=c.command) for c in outcome.choices]
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)

@@ -7,11 +7,10 @@ from collections.abc import Awaitable, Callable
 
 from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
-from bot.features import card_actions, commands, files, lifecycle, search
+from bot.features import card_actions, commands, lifecycle, search
 from bot.features.respond import render
 from bot.routing.router import Router
-from bot.routing.turn import Turn
-from bot.service.backends import BackendRegistry
+from bot.routing.turn import BackendCache, Turn
 from bot.service.context import Services
 from bot.service.outcomes import Problem
 
@@ -21,7 +20,7 @@ Hook = Callable[[], Awaitable[None]]
 
 def build_router() -> Router:
     root = Router("timebot")
-    for feature in (lifecycle.router, files.router, card_actions.router, search.router, commands.router):
+    for feature in (lifecycle.router, card_actions.router, search.router, commands.router):
         root.include(feature)
     return root
 
@@ -32,19 +31,16 @@ class Timebot:
     def __init__(
         self,
         services: Services,
-        backends: BackendRegistry | BackendFactory,
+        backends: BackendFactory,
         *,
         default_timezone: str = "UTC",
-        default_backend: str = "local",
         on_startup: list[Hook] | None = None,
         on_shutdown: list[Hook] | None = None,
     ) -> None:
         self.services = services
-        self.backends = (
-            backends if isinstance(backends, BackendRegistry) else BackendRegistry({backends.kind: backends})
-        )
+        self.factory = backends
+        self.backends = BackendCache(backends)
         self.default_timezone = default_timezone
-        self.default_backend = default_backend
         self.router = build_router()
         self._on_startup = on_startup or []
         self._on_shutdown = on_shutdown or []
@@ -54,12 +50,12 @@ class Timebot:
             await hook()
 
     async def shutdown(self) -> None:
-        await self.backends.close()
+        await self.factory.close()
         for hook in self._on_shutdown:
             await hook()
 
     async def handle(self, activity: Activity) -> TurnResult:
-        turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
+        turn = Turn(activity, self.services, self.backends, self.default_timezone)
         route = self.router.find(turn)
         if route is None:
             # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from adapters.backend import BackendFactory
-from adapters.credentials import ConnectionSource
-from bot.reports.files import file_store_from_settings
-from bot.secrets import root_secrets
-from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
 from bot.settings import Settings
@@ -16,22 +11,12 @@ from bot.timebot import Timebot
 def build_handler(settings: Settings) -> Timebot:
     """The `TurnHandler` the transport serves. Migrations run at start-up (idempotent, lock-protected)."""
     from adapters.local.factory import LocalBackendFactory
-    from bot.store.connections import ConnectionStore
     from bot.store.db import create_engine
     from bot.store.migrate import upgrade
     from bot.store.state import Store
 
     engine = create_engine(settings.effective_database_url)
-    roots = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)
-    connections = ConnectionStore(engine, roots)
-    services = Services(
-        store=Store(engine),
-        refdata=RefDataCache(),
-        files=file_store_from_settings(settings),
-        connections=connections,
-    )
-    local = LocalBackendFactory(engine)
-    registry = BackendRegistry(remote_factories(settings, connections) | {"local": local})
+    services = Services(store=Store(engine), refdata=RefDataCache())
 
     async def migrate() -> None:
         await upgrade(engine)
@@ -41,14 +26,8 @@ def build_handler(settings: Settings) -> Timebot:
 
     return Timebot(
         services,
-        registry,
+        LocalBackendFactory(engine),
         default_timezone=settings.default_timezone,
-        default_backend=settings.backend,
         on_startup=[migrate],
         on_shutdown=[dispose],
     )
-
-
-def remote_factories(settings: Settings, connections: ConnectionSource) -> dict[str, BackendFactory]:
-    """The remote backends people may `connect` to, each at its configured base URL."""
-    return {}

@@ -16,10 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.commands import clean_text, parse
-from bot.features.files import deliver_report
-from bot.features.forms import FORM_VERBS
 from bot.features.hours_actions import HOURS_VERBS
-from bot.features.respond import account_of, render, run_operation
+from bot.features.respond import render, run_operation
 from bot.operations import (
     AddProject,
     Ambiguity,
@@ -38,9 +36,8 @@ from bot.replies import summary_text
 from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
-from bot.service.account import save_connection
 from bot.service.common import project_view, recent_entries
-from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
+from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick
 from cards.text import t
 
 router = Router("card_actions")
@@ -230,22 +227,6 @@ def _parse_time(value: str | None) -> time | None:
         return None
 
 
-class ConnectData(Payload):
-    backend: str = Field(min_length=1, max_length=20)
-
-
-class ConnectSaveData(ConnectData):
-    token: str = Field(default="", max_length=400, repr=False)  # never in logs or error messages
-    organization_id: str = Field(default="", max_length=40)
-
-
-async def _connect_save(turn: Turn, data: ConnectSaveData) -> Result:
-    account = await account_of(turn)
-    if account is None:
-        return Problem("error.no_identity")
-    return await save_connection(account, data.backend, data.token, {"organization_id": data.organization_id})
-
-
 VERBS: dict[str, Verb] = {
     "undo": Verb(TokenData, _undo, replaces_card=True),
     "stop": Verb(Empty, _stop, replaces_card=True),
@@ -259,10 +240,7 @@ VERBS: dict[str, Verb] = {
     "pick_project": Verb(PickData, _pick_project, replaces_card=True),
     "create_project": Verb(CreateData, _create_project, replaces_card=True),
     "run": Verb(RunData, _run, replaces_card=False),
-    # The form holds a token: its answer replaces it, so the card does not linger with the field.
-    "connect_save": Verb(ConnectSaveData, _connect_save, replaces_card=True),
     **{name: Verb(model, run, replaces_card=again) for name, (model, run, again) in HOURS_VERBS.items()},
-    **{name: Verb(model, run, replaces_card=replaces) for name, (model, run, replaces) in FORM_VERBS.items()},
 }
 
 
@@ -289,8 +267,6 @@ async def _perform(turn: Turn) -> tuple[Result, bool]:
 async def card_submit(turn: Turn) -> TurnResult:
     """`Action.Submit`: update the card in place where the button acts on it, else answer below."""
     outcome, replaces = await _perform(turn)
-    if isinstance(outcome, ReportReady):  # a report button or form: the file goes out as a file
-        return await deliver_report(turn, outcome)
     replace_id = turn.activity.reply_to_id if replaces else None
     return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome), replace_activity_id=replace_id)])
 
@@ -298,13 +274,6 @@ async def card_submit(turn: Turn) -> TurnResult:
 async def card_execute(turn: Turn) -> TurnResult:
     """`Action.Execute`: the updated card goes back in the invoke response (no extra message)."""
     outcome, replaces = await _perform(turn)
-    if isinstance(outcome, ReportReady):
-        delivered = await deliver_report(turn, outcome)
-        done = t("reply.action_done", turn.locale)
-        return TurnResult(
-            messages=delivered.messages,
-            invoke=InvokeResponse(body={"statusCode": 200, "type": MESSAGE_TYPE, "value": done}),
-        )
     card = render(turn, outcome)
     if replaces:
         return TurnResult(invoke=InvokeResponse(body={"statusCode": 200, "type": CARD_TYPE, "value": card}))

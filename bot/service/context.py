@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.backend import Backend, Identity
 from bot.operations import ParseContext
-from bot.reports.files import FileStore, shared_temporary_store
 from bot.service.refdata import RefData, RefDataCache
-from bot.store.connections import ConnectionStore
 from bot.store.state import Store, UserPrefs
 
 Clock = Callable[[], datetime]
@@ -28,8 +26,6 @@ class Services:
     store: Store
     refdata: RefDataCache
     clock: Clock = utc_now
-    files: FileStore = field(default_factory=shared_temporary_store)  # where reports wait for delivery
-    connections: ConnectionStore | None = None  # people's encrypted tokens for remote backends
 
 
 @dataclass

@@ -14,7 +14,6 @@ from bot.service.refdata import RefData
 from bot.service.resolve import match_name
 from bot.service.timer import clipped_seconds, find_entry
 from bot.service.workinghours import undo as undo_working_hours
-from bot.service.workinghours import undo as undo_working_hours
 
 MAX_ENTRY = timedelta(hours=24)
 WORKDAY_START = time(9, 0)
@@ -186,8 +185,6 @@ async def undo(ctx: UserContext, op: Undo) -> Outcome:
     record = await ctx.services.store.pop_undo(ctx.identity.tenant_id, ctx.identity.aad_object_id, op.token)
     if record is None:
         return Problem("service.nothing_to_undo" if op.token is None else "service.undo_expired")
-    if record.entity == "working_hours":
-        return await undo_working_hours(ctx, record)
     if record.entity == "working_hours":
         return await undo_working_hours(ctx, record)
     data = await ctx.refdata()

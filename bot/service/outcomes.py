@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-from cards.forms import FormView, SettingsView
 from cards.hours_views import ClockView, HoursView, Note
 from cards.views import EntryView, NamedItem, ProjectView, SummaryView
 
@@ -121,51 +119,6 @@ class HelpShown:
     topic: str | None = None
 
 
-@dataclass(frozen=True)
-class ReportReady:
-    """A times report written to `path` (inside the file store), waiting to be delivered to the person."""
-
-    path: Path
-    filename: str
-    period_label: str
-    entries: int
-    total_seconds: int
-    size: int
-
-
-@dataclass(frozen=True)
-class FormShown:
-    """A card form (log time, start a timer) with the options to pick from, kept values and errors."""
-
-    view: FormView
-
-
-@dataclass(frozen=True)
-class SettingsShown:
-    view: SettingsView
-
-
-@dataclass(frozen=True)
-class ConnectForm:
-    """The card that asks for a backend's API token (password field, personal chat only)."""
-
-    backend: str
-    error_key: str | None = None
-
-
-@dataclass(frozen=True)
-class ConnectionsShown:
-    current: str
-    backends: list[tuple[str, bool]]  # (kind, connected)
-
-
-@dataclass(frozen=True)
-class WorkspacesShown:
-    backend: str
-    current: str | None
-    workspaces: list[tuple[str, str]]  # (id, name)
-
-
 Outcome = (
     EntryChanged
     | StatusShown
@@ -178,12 +131,6 @@ Outcome = (
     | Notice
     | Problem
     | HelpShown
-    | ReportReady
     | ClockShown
     | HoursShown
-    | FormShown
-    | SettingsShown
-    | ConnectForm
-    | ConnectionsShown
-    | WorkspacesShown
 )
