@@ -57,12 +57,45 @@ def _local(kind: str) -> Callable[[Path], AbstractAsyncContextManager[Harness]]:
     return harness
 
 
+@asynccontextmanager
+async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
+    """Toggl Focus through its fake: each new identity becomes an organization member (the first an admin)."""
+    from adapters.credentials import Connection, StaticConnections
+    from adapters.focus import FocusBackendFactory
+    from adapters.http import RetryPolicy
+    from tests.fakes.focus import FakeFocus
+
+    async with FakeFocus() as fake:
+        org = fake.add_organization()
+        connections = StaticConnections()
+        retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
+        factory = FocusBackendFactory(fake.url, connections, retry=retry)
+
+        async def bind(identity: Identity) -> Backend:
+            if await connections.get(identity, "focus") is None:
+                email = identity.email or f"{identity.aad_object_id}@example.com"
+                member = fake.add_member(org, identity.name, email, admin=not org.members)
+                extra = {"organization_id": str(org.id)}
+                connections.add(identity, Connection("focus", member.token, None, extra))
+            return await factory.bind(identity)
+
+        async def admin_only(backend: Backend, value: bool) -> None:
+            raise NotImplementedError("Toggl Focus has no workspace settings")
+
+        try:
+            yield Harness("focus", bind, admin_only)
+        finally:
+            await factory.close()
+
+
 HARNESSES: dict[str, Callable[[Path], AbstractAsyncContextManager[Harness]]] = {
     "local-sqlite": _local("sqlite"),
     "local-postgres": _local("postgres"),
+    "focus": _focus,
 }
 
 PARAMS = [
     pytest.param("local-sqlite", id="local-sqlite"),
     pytest.param("local-postgres", id="local-postgres", marks=pytest.mark.postgres),
+    pytest.param("focus", id="focus"),
 ]
