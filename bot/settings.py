@@ -45,6 +45,13 @@ class Settings(BaseSettings):
     backend: Literal["local"] = Field(default="local", validation_alias="TIMEBOT_BACKEND")
     default_timezone: str = Field(default="UTC", validation_alias="TIMEBOT_DEFAULT_TIMEZONE")
     secret_key: SecretStr = Field(default=SecretStr(""), validation_alias="TIMEBOT_SECRET_KEY")
+    # Toggl Focus API base (regional endpoints, proxies, test servers).
+    focus_url: str = Field(default="https://focus.toggl.com/api", validation_alias="TIMEBOT_FOCUS_URL")
+    # Where people reach the bot from their browser (download links for reports); default http://host:port.
+    public_url: str = Field(default="", validation_alias="TIMEBOT_PUBLIC_URL")
+    report_link_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, validation_alias="TIMEBOT_REPORT_LINK_MINUTES"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias="TIMEBOT_LOG_LEVEL"
     )
@@ -74,6 +81,13 @@ class Settings(BaseSettings):
     def local_mode(self) -> bool:
         """No app id: no JWT validation possible, so the bot must only listen on loopback."""
         return not self.app_id
+
+    @property
+    def effective_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def effective_database_url(self) -> str:
