@@ -119,7 +119,7 @@ class WorkspaceSettingsWriter(Protocol):
 
 @runtime_checkable
 class ReportSource(Protocol):
-    """What a backend declaring `Capability.REPORTS` offers besides `Backend`: the workspace's entries, streamed.
+    """What a backend declaring `Capability.REPORTS` offers besides `Backend`: workspace entries, streamed.
 
     `iter_workspace_time_entries` yields finished entries that start in [start, end) in batches, ordered by
     start (or by project, then start, with `by_project`). `user_ids=None` is everyone (admins only; others get
