@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(default=SecretStr(""), validation_alias="TIMEBOT_SECRET_KEY")
     # Toggl Focus API base (regional endpoints, proxies, test servers).
     focus_url: str = Field(default="https://focus.toggl.com/api", validation_alias="TIMEBOT_FOCUS_URL")
+    timeghost_url: str = Field(
+        default="https://timeghost-api.azurewebsites.net/api", validation_alias="TIMEBOT_TIMEGHOST_URL"
+    )
     # Where people reach the bot from their browser (download links for reports); default http://host:port.
     public_url: str = Field(default="", validation_alias="TIMEBOT_PUBLIC_URL")
     report_link_minutes: int = Field(
