@@ -306,3 +306,11 @@ async def test_fake_rejects_a_bad_filter_and_orderby(world: World) -> None:
     for params in ({"filterby": "name eq"}, {"orderby": "name, id"}, {"filterby": "nosuch eq 'x'"}):
         with pytest.raises(ValidationFailed):
             await world.factory._client.json(token, "GET", "companies", params=params)
+
+
+def test_base_url_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import Settings
+
+    assert Settings().awork_url == "https://api.awork.com/api/v1"
+    monkeypatch.setenv("TIMEBOT_AWORK_URL", "http://127.0.0.1:9/api/v1")
+    assert Settings().awork_url == "http://127.0.0.1:9/api/v1"
