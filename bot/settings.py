@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     timeghost_url: str = Field(
         default="https://timeghost-api.azurewebsites.net/api", validation_alias="TIMEBOT_TIMEGHOST_URL"
     )
+    # awork API v1 base (the old api.awork.io domain is retired).
+    awork_url: str = Field(default="https://api.awork.com/api/v1", validation_alias="TIMEBOT_AWORK_URL")
     # Where people reach the bot from their browser (download links for reports); default http://host:port.
     public_url: str = Field(default="", validation_alias="TIMEBOT_PUBLIC_URL")
     report_link_minutes: int = Field(

@@ -88,14 +88,81 @@ async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
             await factory.close()
 
 
+@asynccontextmanager
+async def _timeghost(tmp_path: Path) -> AsyncIterator[Harness]:
+    """timeghost through its fake: each new identity joins one workspace (the first as admin), by API key."""
+    from adapters.credentials import Connection, StaticConnections
+    from adapters.http import RetryPolicy
+    from adapters.timeghost import TimeghostBackendFactory
+    from tests.fakes.timeghost import FakeTimeghost
+
+    fake = FakeTimeghost()
+    url = await fake.start()
+    workspace_id = fake.add_workspace("Contoso")
+    connections = StaticConnections()
+    retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
+    factory = TimeghostBackendFactory(url, connections, retry=retry, cosmos_delay=0.01)
+
+    async def bind(identity: Identity) -> Backend:
+        if await connections.get(identity, "timeghost") is None:
+            admin = not fake.workspaces[workspace_id].members
+            _, key = fake.add_user(workspace_id, identity.name, identity.email, admin=admin)
+            connections.add(identity, Connection("timeghost", key, workspace_id))
+        return await factory.bind(identity)
+
+    async def admin_only(backend: Backend, value: bool) -> None:
+        raise NotImplementedError("timeghost's API cannot change workspace settings")
+
+    try:
+        yield Harness("timeghost", bind, admin_only)
+    finally:
+        await factory.close()
+        await fake.close()
+    assert not fake.violations, fake.violations
+
+
+@asynccontextmanager
+async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
+    """awork through its fake: each new identity becomes a user of one workspace with its own bearer token."""
+    from adapters.awork import AworkBackendFactory
+    from adapters.credentials import Connection, StaticConnections
+    from adapters.http import RetryPolicy
+    from tests.fakes.awork import FakeAwork, serve
+
+    fake = FakeAwork()
+    runner, url = await serve(fake)
+    connections = StaticConnections()
+    retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
+    factory = AworkBackendFactory(url, connections, retry=retry, page_size=5)
+
+    async def bind(identity: Identity) -> Backend:
+        if await connections.get(identity, "awork") is None:
+            _, token = fake.add_user(identity.name)
+            connections.add(identity, Connection("awork", token))
+        return await factory.bind(identity)
+
+    async def admin_only(backend: Backend, value: bool) -> None:
+        raise NotImplementedError("awork's API has no such workspace setting")
+
+    try:
+        yield Harness("awork", bind, admin_only)
+    finally:
+        await factory.close()
+        await runner.cleanup()
+
+
 HARNESSES: dict[str, Callable[[Path], AbstractAsyncContextManager[Harness]]] = {
     "local-sqlite": _local("sqlite"),
     "local-postgres": _local("postgres"),
     "focus": _focus,
+    "timeghost": _timeghost,
+    "awork": _awork,
 }
 
 PARAMS = [
     pytest.param("local-sqlite", id="local-sqlite"),
     pytest.param("local-postgres", id="local-postgres", marks=pytest.mark.postgres),
     pytest.param("focus", id="focus"),
+    pytest.param("timeghost", id="timeghost"),
+    pytest.param("awork", id="awork"),
 ]

@@ -1,0 +1,406 @@
+"""`AworkBackend`: one awork user's view of their awork workspace, through awork's REST API v1.
+
+Mapping decisions (facts from `shared/research/backends.md` §4 unless marked *inference*):
+- clients are awork **companies**; projects carry `companyId` and `isBillableByDefault`; tasks are project
+  tasks (`baseType: "projecttask"`, `entityId` = project) listed with `GET /projects/{id}/projecttasks`.
+- time entries are `/timeentries` with split UTC date/time fields plus the IANA `timezone`; every entry
+  needs a `typeOfWorkId`: the connection's `type_of_work` (a name) picks one, otherwise the first active
+  type by name.
+- the running timer is awork's **user timer** (`POST /me/timetracking/start|stop`). The start endpoint takes
+  no start time, so a backdated start is set afterwards with `PUT /timeentries/{id}` (*inference*: a running
+  entry can be edited). awork has no "current timer" endpoint: the running entry is the user's entry with
+  `endDateUtc eq null` (*inference*: OData `null` in `filterby`). One timer per user: starting a second one
+  is a `Conflict` here (awork itself would stop the first).
+- names are unique per workspace (clients, tags), per client (projects) and per project (tasks), compared
+  case-insensitively like the local backend; awork does not promise this, so the adapter checks before
+  creating.
+- entries are the acting user's own: another user's entry is `NotFound` even if the token could read it.
+- not supported (raise `Unsupported`): tags (awork tags sit on projects, tasks, companies and users and have
+  no create endpoint of their own; time entries carry none), working hours, feed events.
+"""
+
+from __future__ import annotations
+
+import logging
+import time as _time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from adapters.awork.client import AworkClient
+from adapters.awork.mapping import (
+    client_from_awork,
+    days_between,
+    entry_body,
+    entry_from_awork,
+    filter_datetime,
+    overlaps,
+    project_from_awork,
+    task_from_awork,
+)
+from adapters.backend import Capability
+from adapters.errors import Conflict, NotFound, Unsupported, ValidationFailed
+from adapters.http import odata_string, segment
+from adapters.models import (
+    Client,
+    ClientDraft,
+    FeedEvent,
+    FeedEventDraft,
+    Project,
+    ProjectDraft,
+    Tag,
+    TagDraft,
+    Task,
+    TaskDraft,
+    TimeEntry,
+    TimeEntryDraft,
+    TimeEntryPatch,
+    User,
+    WorkingHoursDraft,
+    WorkingHoursEntry,
+    WorkingHoursPatch,
+    Workspace,
+)
+
+log = logging.getLogger(__name__)
+
+CAPABILITIES = (
+    Capability.TIME_ENTRIES | Capability.TIMER | Capability.CLIENTS | Capability.PROJECTS | Capability.TASKS
+)
+TIMER_TOLERANCE = timedelta(seconds=2)  # the server's "now" vs ours when starting/stopping the user timer
+
+
+class ReferenceCache:
+    """Reference data per workspace (companies, projects, tasks per project, the type of work), shared by a
+    factory's users, dropped on any change in that workspace and after `ttl` seconds (edits in awork's UI)."""
+
+    def __init__(self, ttl: float = 60.0) -> None:
+        self.ttl = ttl
+        self._data: dict[str, dict[Any, tuple[float, Any]]] = {}
+
+    def get(self, workspace_id: str, key: Any) -> Any | None:
+        hit = self._data.get(workspace_id, {}).get(key)
+        if hit is None or _time.monotonic() - hit[0] > self.ttl:
+            return None
+        return hit[1]
+
+    def put(self, workspace_id: str, key: Any, value: Any) -> None:
+        self._data.setdefault(workspace_id, {})[key] = (_time.monotonic(), value)
+
+    def invalidate(self, workspace_id: str, *, keep_type_of_work: bool = True) -> None:
+        kept = {k: v for k, v in self._data.get(workspace_id, {}).items() if keep_type_of_work and k == "tow"}
+        self._data[workspace_id] = kept
+
+
+class AworkBackend:
+    kind = "awork"
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        client: AworkClient,
+        token: str,
+        workspace: Workspace,
+        user: User,
+        *,
+        cache: ReferenceCache,
+        type_of_work: str | None = None,
+    ) -> None:
+        self._client = client
+        self._token = token
+        self.workspace = workspace
+        self.user = user
+        self._cache = cache
+        self._type_of_work_name = type_of_work
+
+    def __repr__(self) -> str:  # never the token
+        return f"AworkBackend(workspace={self.workspace.id!r}, user={self.user.id!r})"
+
+    # ---- plumbing ------------------------------------------------------------------------------------------
+
+    async def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        return await self._client.json(self._token, method, path, **kwargs)
+
+    async def _all(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return await self._client.list_all(self._token, path, params)
+
+    async def _cached(self, key: Any, path: str, *, fresh: bool = False) -> list[dict[str, Any]]:
+        if not fresh and (hit := self._cache.get(self.workspace.id, key)) is not None:
+            return list(hit)
+        items = await self._all(path)
+        self._cache.put(self.workspace.id, key, items)
+        return list(items)
+
+    def _changed(self) -> None:
+        self._cache.invalidate(self.workspace.id)
+
+    # ---- master data ---------------------------------------------------------------------------------------
+
+    async def list_clients(self) -> list[Client]:
+        return [client_from_awork(c, self.workspace.id) for c in await self._cached("companies", "companies")]
+
+    async def create_client(self, draft: ClientDraft) -> Client:
+        existing = await self._cached("companies", "companies", fresh=True)
+        if any(_same(c.get("name"), draft.name) for c in existing):
+            raise Conflict(f"a client named {draft.name!r} exists already")
+        body = await self._json("POST", "companies", json={"name": draft.name})
+        self._changed()
+        return client_from_awork(body, self.workspace.id)
+
+    async def list_projects(self, *, include_done: bool = False) -> list[Project]:
+        raw = await self._cached("projects", "projects")
+        projects = [project_from_awork(p, self.workspace.id) for p in raw]
+        return [p for p in projects if include_done or not p.done]
+
+    async def create_project(self, draft: ProjectDraft) -> Project:
+        existing = await self._cached("projects", "projects", fresh=True)
+        if any(
+            _same(p.get("name"), draft.name) and (p.get("companyId") or None) == draft.client_id
+            for p in existing
+        ):
+            raise Conflict(f"a project named {draft.name!r} exists already")
+        body: dict[str, Any] = {
+            "name": draft.name,
+            "description": draft.description,
+            "isBillableByDefault": draft.billable,
+        }
+        if draft.client_id is not None:
+            body["companyId"] = draft.client_id
+        created = await self._json("POST", "projects", json=body)
+        self._changed()
+        return project_from_awork(created, self.workspace.id)
+
+    async def list_tasks(self, project_id: str | None = None, *, include_done: bool = False) -> list[Task]:
+        if project_id is not None:
+            project_ids = [project_id]
+        else:
+            project_ids = [p.id for p in await self.list_projects(include_done=True)]
+        tasks: list[Task] = []
+        for pid in project_ids:
+            raw = await self._cached(("tasks", pid), f"projects/{segment(pid)}/projecttasks")
+            tasks.extend(task_from_awork(t, self.workspace.id) for t in raw)
+        return [t for t in tasks if include_done or not t.done]
+
+    async def create_task(self, draft: TaskDraft) -> Task:
+        path = f"projects/{segment(draft.project_id)}/projecttasks"
+        existing = await self._cached(("tasks", draft.project_id), path, fresh=True)
+        if any(_same(t.get("name"), draft.name) for t in existing):
+            raise Conflict(f"a task named {draft.name!r} exists already in this project")
+        body: dict[str, Any] = {
+            "name": draft.name,
+            "baseType": "projecttask",
+            "entityId": draft.project_id,
+            "typeOfWorkId": await self._type_of_work_id(),
+        }
+        if draft.estimate_seconds is not None:
+            body["plannedDuration"] = draft.estimate_seconds
+        created = await self._json("POST", "tasks", json=body)
+        self._changed()
+        return task_from_awork(created, self.workspace.id)
+
+    async def list_tags(self) -> list[Tag]:
+        raise Unsupported("tags")
+
+    async def create_tag(self, draft: TagDraft) -> Tag:
+        raise Unsupported("tags")
+
+    async def _type_of_work_id(self) -> str:
+        """The type of work new entries and tasks get (awork requires one on every time entry)."""
+        if (hit := self._cache.get(self.workspace.id, "tow")) is not None:
+            return str(hit)
+        clauses = ["isArchived eq false"]
+        if self._type_of_work_name:
+            clauses.append(f"name eq {odata_string(self._type_of_work_name)}")
+        found = await self._json(
+            "GET",
+            "typeofwork",
+            params={"filterby": " and ".join(clauses), "orderby": "name", "page": 1, "pageSize": 1},
+        )
+        if not found:
+            wanted = f" named {self._type_of_work_name!r}" if self._type_of_work_name else ""
+            raise ValidationFailed(f"awork has no active type of work{wanted} to book time with")
+        chosen = str(found[0]["id"])
+        self._cache.put(self.workspace.id, "tow", chosen)
+        return chosen
+
+    # ---- time entries --------------------------------------------------------------------------------------
+
+    def _own(self, body: Any) -> TimeEntry:
+        if not isinstance(body, dict) or str(body.get("userId")) != self.user.id:
+            raise NotFound("no such time entry")
+        return entry_from_awork(body, self.workspace.id)
+
+    def _user_filter(self) -> str:
+        return f"userId eq guid{odata_string(self.user.id)}"
+
+    async def current_timer(self) -> TimeEntry | None:
+        found = await self._json(
+            "GET",
+            "timeentries",
+            params={
+                "filterby": f"{self._user_filter()} and endDateUtc eq null",
+                "orderby": "startDateUtc desc,startTimeUtc desc",
+                "page": 1,
+                "pageSize": 1,
+            },
+        )
+        return entry_from_awork(found[0], self.workspace.id) if found else None
+
+    async def list_time_entries(
+        self, start: datetime, end: datetime, *, limit: int | None = None
+    ) -> list[TimeEntry]:
+        start, end = _aware(start, "start"), _aware(end, "end")
+        if end < start:
+            raise ValidationFailed("the end is before the start")
+        if limit is not None and limit <= 0:
+            return []
+        first_day, last_day = days_between(start, end)
+        # Coarse on the UTC date fields (the server filters whole days), exact here with the local rule.
+        filterby = (
+            f"{self._user_filter()} and startDateUtc le {filter_datetime(last_day)}"
+            f" and (endDateUtc ge {filter_datetime(first_day)} or endDateUtc eq null)"
+        )
+        params = {"filterby": filterby, "orderby": "startDateUtc desc,startTimeUtc desc"}
+        now = datetime.now(UTC)
+        found: list[TimeEntry] = []
+        async for page in self._client.pages(self._token, "timeentries", params):
+            for raw in page:
+                entry = entry_from_awork(raw, self.workspace.id)
+                if entry.user_id == self.user.id and overlaps(entry, start, end, now):
+                    found.append(entry)
+            if limit is not None and len(found) >= limit:
+                break
+        found.sort(key=lambda e: (e.start, e.id), reverse=True)
+        return found[:limit] if limit is not None else found
+
+    async def get_time_entry(self, entry_id: str) -> TimeEntry:
+        return self._own(await self._json("GET", f"timeentries/{segment(entry_id)}"))
+
+    async def _project_of_task(self, task_id: str) -> str:
+        task = await self._json("GET", f"tasks/{segment(task_id)}")
+        return task_from_awork(task, self.workspace.id).project_id
+
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        if draft.tag_ids:
+            raise Unsupported("tags on time entries")
+        if draft.end is not None and draft.end < draft.start:
+            raise ValidationFailed("the end is before the start")
+        project_id = draft.project_id
+        if draft.task_id is not None and project_id is None:
+            project_id = await self._project_of_task(draft.task_id)
+        type_of_work = await self._type_of_work_id()
+        if draft.end is not None:
+            body = entry_body(
+                user_id=self.user.id,
+                type_of_work_id=type_of_work,
+                start=draft.start,
+                end=draft.end,
+                timezone=draft.timezone,
+                project_id=project_id,
+                task_id=draft.task_id,
+                note=draft.description,
+                billable=draft.billable,
+            )
+            return self._own(await self._json("POST", "timeentries", json=body))
+        if await self.current_timer() is not None:
+            raise Conflict("a timer is running already; stop it first")
+        started = self._own(
+            await self._json(
+                "POST",
+                "me/timetracking/start",
+                json={
+                    "typeOfWorkId": type_of_work,
+                    "timezone": draft.timezone,
+                    "projectId": project_id,
+                    "taskId": draft.task_id,
+                    "note": draft.description,
+                    "isBillable": draft.billable,
+                },
+            )
+        )
+        if abs(started.start - draft.start) <= TIMER_TOLERANCE:
+            return started
+        return await self._put(started, type_of_work, start=draft.start)
+
+    async def _put(self, entry: TimeEntry, type_of_work: str | None, **changes: Any) -> TimeEntry:
+        merged = entry.model_copy(update=changes)
+        if merged.end is not None and merged.end < merged.start:
+            raise ValidationFailed("the end is before the start")
+        body = entry_body(
+            user_id=self.user.id,
+            type_of_work_id=type_of_work or await self._type_of_work_id(),
+            start=merged.start,
+            end=merged.end,
+            timezone=merged.timezone,
+            project_id=merged.project_id,
+            task_id=merged.task_id,
+            note=merged.description,
+            billable=merged.billable,
+        )
+        return self._own(await self._json("PUT", f"timeentries/{segment(entry.id)}", json=body))
+
+    async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
+        raw = await self._json("GET", f"timeentries/{segment(entry_id)}")
+        current = self._own(raw)
+        type_of_work = raw.get("typeOfWorkId") or None
+        changes = {name: getattr(patch, name) for name in patch.model_fields_set}
+        if changes.get("tag_ids"):
+            raise Unsupported("tags on time entries")
+        changes.pop("tag_ids", None)
+        if "timezone" in changes and changes["timezone"] is None:
+            changes.pop("timezone")
+        if "task_id" in changes and changes["task_id"] is not None and "project_id" not in changes:
+            changes["project_id"] = await self._project_of_task(changes["task_id"])
+        if current.running and "end" in changes and changes["end"] is not None:
+            merged = current.model_copy(update=changes)
+            if merged.end is not None and merged.end < merged.start:
+                raise ValidationFailed("the end is before the start")
+            stopped = self._own(await self._json("POST", "me/timetracking/stop", json={}))
+            if stopped.id != current.id:  # pragma: no cover - awork stopped a different timer
+                raise Conflict("a different timer was running")
+            wanted = {k: v for k, v in changes.items() if k != "end"}
+            end = changes["end"]
+            if stopped.end is not None and abs(stopped.end - end) <= TIMER_TOLERANCE:
+                end = stopped.end
+            if end == stopped.end and all(getattr(stopped, k) == v for k, v in wanted.items()):
+                return stopped
+            return await self._put(stopped, type_of_work, **{**wanted, "end": end})
+        if not current.running and "end" in changes and changes["end"] is None:
+            raise Unsupported("restarting a finished awork time entry")
+        return await self._put(current, type_of_work, **changes)
+
+    async def delete_time_entry(self, entry_id: str) -> None:
+        await self.get_time_entry(entry_id)  # another user's entry is NotFound, not deleted
+        await self._json("DELETE", f"timeentries/{segment(entry_id)}")
+
+    # ---- not offered by awork's API ------------------------------------------------------------------------
+
+    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
+        raise Unsupported("working hours")
+
+    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry:
+        raise Unsupported("working hours")
+
+    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
+        raise Unsupported("working hours")
+
+    async def delete_working_hours(self, entry_id: str) -> None:
+        raise Unsupported("working hours")
+
+    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
+        raise Unsupported("feed")
+
+    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
+        raise Unsupported("feed")
+
+
+def _same(a: object, b: str) -> bool:
+    return isinstance(a, str) and a.casefold() == b.casefold()
+
+
+def _aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationFailed(f"{what} must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+__all__ = ["CAPABILITIES", "AworkBackend", "ReferenceCache"]

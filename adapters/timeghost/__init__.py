@@ -1,0 +1,16 @@
+"""The timeghost adapter: `TimeghostBackendFactory(base_url, connections)` → `TimeghostBackend`.
+
+Sources: the certified Power Platform connector definition
+(`shared/specs/timeghost/apiDefinition.swagger.json`, 2022), the connector's current documentation (seed
+`000_…`, which adds the working-hours operations), and third-party production code (absentify, [ABS]:
+`x-api-key`, `add/comego`, `delete/comego/{id}`, the Cosmos 500).
+Details: `shared/research/backends.md` §1.
+
+Every connector operation and its counterpart here: `adapters/timeghost/operations.py` (`OPERATIONS`), checked
+against the seed by `tests/adapters/test_timeghost_operations.py`. Decisions: `adapters/timeghost/backend.py`.
+"""
+
+from adapters.timeghost.backend import TimeghostBackend, TimeghostBackendFactory
+from adapters.timeghost.mapping import Group
+
+__all__ = ["Group", "TimeghostBackend", "TimeghostBackendFactory"]

@@ -1,0 +1,834 @@
+"""`TimeghostBackend` (one user in one timeghost workspace) and `TimeghostBackendFactory`.
+
+The operation table (connector ↔ adapter) and the sources are in `adapters/timeghost/__init__.py`.
+
+Semantics kept identical to the local backend (`adapters/local/backend.py`), checked by the conformance suite:
+- Own entries only: every time read carries `$filter-user=<me>`; update/delete first read the entry that
+  way, so someone else's id is `NotFound` even for a workspace admin (timeghost would let an admin edit it).
+- One running timer per user (a time without `end`): checked before starting, as timeghost documents no rule.
+- Names are unique per workspace (projects per client, tasks per project), case-insensitively: checked with an
+  OData `tolower(name) eq '…'` query before creating (timeghost itself does not refuse duplicates).
+- `list_time_entries` = times overlapping [start, end), a running one lasting until now, newest first.
+Reference data (clients, projects, tasks, tags) is cached per workspace and user for `ref_ttl` seconds and
+dropped on every change made through this factory, so `start`/`stop`/`log` by name need no list calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from adapters.backend import Capability, Identity
+from adapters.credentials import ConnectionSource
+from adapters.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    Unauthorized,
+    Unsupported,
+    ValidationFailed,
+)
+from adapters.http import ApiClient, RetryPolicy, segment
+from adapters.models import (
+    Client,
+    ClientDraft,
+    FeedEvent,
+    FeedEventDraft,
+    Project,
+    ProjectDraft,
+    Tag,
+    TagDraft,
+    Task,
+    TaskDraft,
+    TimeEntry,
+    TimeEntryDraft,
+    TimeEntryPatch,
+    User,
+    WorkingHoursDraft,
+    WorkingHoursEntry,
+    WorkingHoursPatch,
+    Workspace,
+)
+from adapters.timeghost import mapping as m
+from adapters.timeghost.client import (
+    CALLS_PER_WINDOW,
+    DEFAULT_URL,
+    WINDOW_SECONDS,
+    Budgets,
+    PerConnectionBudget,
+    Session,
+    auth_headers,
+)
+
+KIND = "timeghost"
+ALL_TIME = "all_time"  # `$filter-date-range` is required; the real window is in `$filter`
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class _RefData:
+    expires: float
+    clients: list[Client] | None = None
+    projects: list[Project] | None = None
+    tags: list[Tag] | None = None
+    tasks: dict[str, list[Task]] = field(default_factory=dict)
+
+
+class RefCache:
+    """Reference data per (workspace, user): visibility differs per user (private projects)."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._data: dict[tuple[str, str], _RefData] = {}
+
+    def get(self, workspace_id: str, user_id: str) -> _RefData:
+        key = (workspace_id, user_id)
+        now = self._clock()
+        data = self._data.get(key)
+        if data is None or data.expires <= now:
+            if len(self._data) > 5_000:
+                self._data = {k: v for k, v in self._data.items() if v.expires > now}
+            data = self._data[key] = _RefData(expires=now + self.ttl)
+        return data
+
+    def invalidate(self, workspace_id: str) -> None:
+        """A change is seen by every user of the workspace."""
+        for key in [k for k in self._data if k[0] == workspace_id]:
+            del self._data[key]
+
+
+class TimeghostBackend:
+    kind = KIND
+    capabilities = (
+        Capability.TIME_ENTRIES
+        | Capability.TIMER
+        | Capability.CLIENTS
+        | Capability.PROJECTS
+        | Capability.TASKS
+        | Capability.TAGS
+        | Capability.WORKING_HOURS
+        | Capability.REPORTS
+        | Capability.WEBHOOKS
+        | Capability.GROUPS
+    )
+    # Not declared: FEED (custom feed events can be added, updated and deleted, but the API has no way to list
+    # them), WORKSPACE_SETTINGS (no write access to workspace settings in the API).
+
+    def __init__(
+        self,
+        session: Session,
+        workspace: Workspace,
+        user: User,
+        refs: RefCache,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._s = session
+        self.workspace = workspace
+        self.user = user
+        self._refs = refs
+        self._now = clock
+
+    @property
+    def _ws(self) -> str:
+        return self.workspace.id
+
+    def _ref(self) -> _RefData:
+        return self._refs.get(self._ws, self.user.id)
+
+    def _changed(self) -> None:
+        self._refs.invalidate(self._ws)
+
+    # ---- clients -------------------------------------------------------------------------------------------
+
+    async def list_clients(self) -> list[Client]:
+        data = self._ref()
+        if data.clients is None:
+            rows = await self._s.get("get/clients")
+            data.clients = sorted(
+                (m.client_from(r, self._ws) for r in rows or [] if not r.get("deleted")),
+                key=lambda c: (c.name.casefold(), c.id),
+            )
+        return list(data.clients)
+
+    async def create_client(self, draft: ClientDraft, *, description: str | None = None) -> Client:
+        name = m.clean_name(draft.name)
+        if await self._s.get("get/clients", params={"$filter": m.f_name(name)}):
+            raise Conflict(f"a client named {name!r} already exists")
+        body: dict[str, Any] = {"name": name}
+        if description:
+            body["description"] = description
+        created = await self._s.post("add/clients", body)
+        self._changed()
+        return m.client_from(created, self._ws)
+
+    async def update_client(self, client_id: str, name: str) -> Client:
+        updated = await self._s.post(f"update/clients/{segment(client_id)}", {"name": m.clean_name(name)})
+        self._changed()
+        return m.client_from(updated, self._ws)
+
+    async def list_client_projects(self, client_id: str) -> list[Project]:
+        rows = await self._s.get(f"get/clients/{segment(client_id)}/projects")
+        return [m.project_from(r, self._ws) for r in rows or [] if not r.get("deleted")]
+
+    async def list_client_times(self, client_id: str, start: datetime, end: datetime) -> list[TimeEntry]:
+        """The caller's own times of one client overlapping [start, end) (`get/clients/{id}/times`)."""
+        path = f"get/clients/{segment(client_id)}/times"
+        rows = await self._s.get(path, params=self._times_query(start, end))
+        return self._entries(rows)
+
+    # ---- projects ------------------------------------------------------------------------------------------
+
+    async def _all_projects(self) -> list[Project]:
+        data = self._ref()
+        if data.projects is None:
+            rows = await self._s.get("get/projects")
+            data.projects = sorted(
+                (m.project_from(r, self._ws) for r in rows or [] if not r.get("deleted")),
+                key=lambda p: (p.name.casefold(), p.id),
+            )
+        return data.projects
+
+    async def _project(self, project_id: str) -> Project:
+        for project in await self._all_projects():
+            if project.id == project_id:
+                return project
+        raise NotFound(f"no project {project_id!r}")
+
+    async def list_projects(self, *, include_done: bool = False) -> list[Project]:
+        return [p for p in await self._all_projects() if include_done or not p.done]
+
+    async def create_project(
+        self,
+        draft: ProjectDraft,
+        *,
+        tag_ids: Sequence[str] = (),
+        user_roles: dict[str, int] | None = None,
+    ) -> Project:
+        name = m.clean_name(draft.name)
+        if draft.client_id is not None and all(c.id != draft.client_id for c in await self.list_clients()):
+            raise NotFound(f"no client {draft.client_id!r}")
+        duplicate = m.f_and(m.f_name(name), m.f_eq("client/id", draft.client_id or ""))
+        if await self._s.get("get/projects", params={"$filter": duplicate}):
+            suffix = " for this client" if draft.client_id else ""
+            raise Conflict(f"a project named {name!r} already exists{suffix}")
+        roles = dict(user_roles or {})
+        roles.setdefault(self.user.id, 1)  # the creator manages the project (and sees it when private)
+        body: dict[str, Any] = {
+            "name": name,
+            "client": m.ref(draft.client_id),
+            "billable": draft.billable,
+            "completed": False,
+            "taskBasedEstimation": False,
+            "private": draft.private,
+            "users": [{"id": uid, "role": role} for uid, role in roles.items()],
+        }
+        if draft.color:
+            body["color"] = draft.color
+        if draft.description:
+            body["description"] = draft.description
+        created = await self._s.post("add/projects", body)
+        project = m.project_from(created, self._ws)
+        if tag_ids:
+            await self.set_project_tags(project.id, tag_ids)
+        self._changed()
+        return project
+
+    async def update_project(self, project_id: str, **fields: Any) -> Project:
+        """`POST update/projects/{id}` with any of `ProjectUpdate`'s fields (name, billable, completed, …)."""
+        updated = await self._s.post(f"update/projects/{segment(project_id)}", fields)
+        self._changed()
+        return m.project_from(updated, self._ws)
+
+    async def set_project_tags(self, project_id: str, tag_ids: Sequence[str]) -> Project:
+        body = {"tags": [{"id": t} for t in tag_ids]}
+        updated = await self._s.post(f"update/projects/{segment(project_id)}/tags", body)
+        self._changed()
+        return m.project_from(updated, self._ws)
+
+    async def set_project_users(self, project_id: str, roles: dict[str, int]) -> Project:
+        """Members and their roles (0 member, 1 manager)."""
+        body = {"users": [{"id": uid, "role": role} for uid, role in roles.items()]}
+        updated = await self._s.post(f"update/projects/{segment(project_id)}/users", body)
+        self._changed()
+        return m.project_from(updated, self._ws)
+
+    async def set_project_groups(self, project_id: str, roles: dict[str, int]) -> Project:
+        body = {"groups": [{"id": gid, "role": role} for gid, role in roles.items()]}
+        updated = await self._s.post(f"update/projects/{segment(project_id)}/groups", body)
+        self._changed()
+        return m.project_from(updated, self._ws)
+
+    async def list_project_times(self, project_id: str, start: datetime, end: datetime) -> list[TimeEntry]:
+        """The caller's own times of one project overlapping [start, end) (`get/projects/{id}/times`)."""
+        project = await self._project(project_id)
+        rows = await self._s.get(
+            f"get/projects/{segment(project_id)}/times",
+            params=self._times_query(start, end),
+            headers={"clientid": project.client_id or ""},
+        )
+        return self._entries(rows)
+
+    # ---- tasks ---------------------------------------------------------------------------------------------
+
+    async def _project_tasks(self, project: Project) -> list[Task]:
+        data = self._ref()
+        if project.id not in data.tasks:
+            rows = await self._s.get(
+                f"get/projects/{segment(project.id)}/tasks", headers={"clientid": project.client_id or ""}
+            )
+            data.tasks[project.id] = sorted(
+                (m.task_from(r, self._ws, project.id) for r in rows or [] if not r.get("deleted")),
+                key=lambda t: (t.name.casefold(), t.id),
+            )
+        return data.tasks[project.id]
+
+    async def list_tasks(self, project_id: str | None = None, *, include_done: bool = False) -> list[Task]:
+        if project_id is not None:
+            projects = [await self._project(project_id)]
+        else:
+            # No workspace-wide task list in the API: one call per project (cached afterwards).
+            projects = await self.list_projects(include_done=include_done)
+        lists = await asyncio.gather(*(self._project_tasks(p) for p in projects))
+        tasks = [t for found in lists for t in found if include_done or not t.done]
+        if project_id is None:
+            tasks.sort(key=lambda t: (t.name.casefold(), t.id))
+        return tasks
+
+    async def _task(self, task_id: str) -> Task:
+        for project in await self._all_projects():
+            for task in await self._project_tasks(project):
+                if task.id == task_id:
+                    return task
+        raise NotFound(f"no task {task_id!r}")
+
+    async def create_task(self, draft: TaskDraft) -> Task:
+        name = m.clean_name(draft.name)
+        project = await self._project(draft.project_id)
+        existing = await self._s.get(
+            f"get/projects/{segment(project.id)}/tasks",
+            params={"$filter": m.f_name(name)},
+            headers={"clientid": project.client_id or ""},
+        )
+        if existing:
+            raise Conflict(f"a task named {name!r} already exists in this project")
+        body: dict[str, Any] = {
+            "client": m.ref(project.client_id),
+            "project": {"id": project.id},
+            "name": name,
+        }
+        if draft.estimate_seconds is not None:
+            body["estimation"] = draft.estimate_seconds
+        created = await self._s.post("add/tasks", body)
+        self._changed()
+        return m.task_from(created, self._ws, project.id)
+
+    async def update_task(self, task_id: str, *, name: str | None = None, done: bool | None = None) -> Task:
+        task = await self._task(task_id)
+        project = await self._project(task.project_id)
+        body: dict[str, Any] = {"client": m.ref(project.client_id), "project": {"id": project.id}}
+        if name is not None:
+            body["name"] = m.clean_name(name)
+        if done is not None:
+            body["completed"] = done
+        updated = await self._s.post(f"update/tasks/{segment(task_id)}", body)
+        self._changed()
+        return m.task_from(updated, self._ws, project.id)
+
+    # ---- tags ----------------------------------------------------------------------------------------------
+
+    async def list_tags(self) -> list[Tag]:
+        data = self._ref()
+        if data.tags is None:
+            time_tags, project_tags = await asyncio.gather(
+                self._s.get("get/tags", params={"$filter": f"tagType eq {m.TIME_TAG}"}),
+                self._s.get("get/projecttags", params={"$filter": f"tagType eq {m.PROJECT_TAG}"}),
+            )
+            tags = [m.tag_from(r, self._ws, "time") for r in time_tags or [] if not r.get("deleted")]
+            tags += [m.tag_from(r, self._ws, "project") for r in project_tags or [] if not r.get("deleted")]
+            data.tags = sorted(tags, key=lambda t: (t.name.casefold(), t.kind, t.id))
+        return list(data.tags)
+
+    async def create_tag(self, draft: TagDraft) -> Tag:
+        name = m.clean_name(draft.name)
+        path, tag_type = ("tags", m.TIME_TAG) if draft.kind == "time" else ("projecttags", m.PROJECT_TAG)
+        duplicate = m.f_and(f"tagType eq {tag_type}", m.f_name(name))
+        if await self._s.get(f"get/{path}", params={"$filter": duplicate}):
+            raise Conflict(f"a {draft.kind} tag named {name!r} already exists")
+        created = await self._s.post(f"add/{path}", {"name": name, "tagType": tag_type})
+        self._changed()
+        return m.tag_from(m.single(created), self._ws, draft.kind)
+
+    async def update_tag(self, tag_id: str, name: str, *, kind: str = "time") -> Tag:
+        path, tag_type = ("tags", m.TIME_TAG) if kind == "time" else ("projecttags", m.PROJECT_TAG)
+        body = {"name": m.clean_name(name), "tagType": tag_type}
+        updated = await self._s.post(f"update/{path}/{segment(tag_id)}", body)
+        self._changed()
+        return m.tag_from(m.single(updated), self._ws, "time" if kind == "time" else "project")
+
+    # ---- groups --------------------------------------------------------------------------------------------
+
+    async def list_groups(self) -> list[m.Group]:
+        return [m.group_from(r) for r in await self._s.get("get/groups") or []]
+
+    async def create_group(self, name: str, user_ids: Sequence[str]) -> m.Group:
+        body = {"name": m.clean_name(name), "users": [{"id": u} for u in user_ids]}
+        return m.group_from(await self._s.post("add/groups", body))
+
+    async def update_group(
+        self, group_id: str, *, name: str | None = None, user_ids: Sequence[str] | None = None
+    ) -> m.Group:
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = m.clean_name(name)
+        if user_ids is not None:
+            body["users"] = [{"id": u} for u in user_ids]
+        return m.group_from(await self._s.post(f"update/groups/{segment(group_id)}", body))
+
+    # ---- times ---------------------------------------------------------------------------------------------
+
+    def _times_query(self, start: datetime, end: datetime, *, extra: str | None = None) -> dict[str, str]:
+        if end < start:
+            raise ValidationFailed("the end is before the start")
+        return {
+            "$filter-date-range": ALL_TIME,
+            "$filter-user": self.user.id,
+            "$filter": m.f_and(m.f_overlap(start, end, self._now()), extra),
+        }
+
+    def _entries(self, rows: Any) -> list[TimeEntry]:
+        entries = [
+            m.time_entry_from(r, self._ws, self.user.id)
+            for r in rows or []
+            if not r.get("deleted") and (m.ref_id(r.get("user")) in (None, self.user.id))
+        ]
+        entries.sort(key=lambda e: (e.start, e.id), reverse=True)
+        return entries
+
+    async def _own_times(self, odata: str) -> list[TimeEntry]:
+        rows = await self._s.get(
+            "get/times",
+            params={"$filter-date-range": ALL_TIME, "$filter-user": self.user.id, "$filter": odata},
+        )
+        return self._entries(rows)
+
+    async def current_timer(self) -> TimeEntry | None:
+        running = await self._own_times(m.f_open())
+        return running[0] if running else None
+
+    async def list_time_entries(
+        self, start: datetime, end: datetime, *, limit: int | None = None
+    ) -> list[TimeEntry]:
+        rows = await self._s.get("get/times", params=self._times_query(start, end))
+        entries = self._entries(rows)
+        return entries if limit is None else entries[:limit]
+
+    async def get_time_entry(self, entry_id: str) -> TimeEntry:
+        found = await self._own_times(m.f_eq("id", entry_id))
+        if not found:
+            raise NotFound(f"no time entry {entry_id!r}")
+        return found[0]
+
+    async def _references(
+        self, project_id: str | None, task_id: str | None, tag_ids: Sequence[str]
+    ) -> tuple[str | None, str | None, str | None, list[str]]:
+        """(client, project, task, tags), checked against the cached reference data; a task implies its
+        project."""
+        if task_id is not None:
+            task = await self._task(task_id)
+            if project_id is None:
+                project_id = task.project_id
+            elif project_id != task.project_id:
+                raise ValidationFailed("the task belongs to another project")
+        client_id = None
+        if project_id is not None:
+            client_id = (await self._project(project_id)).client_id
+        unique = list(dict.fromkeys(tag_ids))
+        if unique:
+            known = {t.id for t in await self.list_tags() if t.kind == "time"}
+            missing = [t for t in unique if t not in known]
+            if missing:
+                raise NotFound(f"no tag {missing[0]!r}")
+        return client_id, project_id, task_id, unique
+
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        if draft.end is not None and draft.end < draft.start:
+            raise ValidationFailed("the end is before the start")
+        client_id, project_id, task_id, tag_ids = await self._references(
+            draft.project_id, draft.task_id, draft.tag_ids
+        )
+        if draft.end is None and await self.current_timer() is not None:
+            raise Conflict("another timer is already running")
+        body = m.time_body(
+            client_id=client_id,
+            project_id=project_id,
+            task_id=task_id,
+            description=draft.description,
+            start=draft.start,
+            end=draft.end,
+            billable=draft.billable,
+            tag_ids=tag_ids,
+            timezone=draft.timezone,
+            user_id=self.user.id,
+        )
+        return m.time_entry_from(await self._s.post("add/times", body), self._ws, self.user.id)
+
+    async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
+        entry = await self.get_time_entry(entry_id)
+        fields = patch.model_fields_set
+        if "end" in fields and patch.end is None and entry.end is not None:
+            # TimeUpdate.end is a date-time: there is no way to clear it, so no reopening a stopped time.
+            raise ValidationFailed("timeghost cannot reopen a stopped time; start a new one")
+        start = patch.start if "start" in fields and patch.start is not None else entry.start
+        end = patch.end if "end" in fields and patch.end is not None else entry.end
+        if end is not None and end < start:
+            raise ValidationFailed("the end is before the start")
+        project_id, task_id = entry.project_id, entry.task_id
+        if "project_id" in fields:
+            project_id = patch.project_id
+            if project_id != entry.project_id and "task_id" not in fields:
+                task_id = None  # the old task belongs to the old project
+        if "task_id" in fields:
+            task_id = patch.task_id
+        tag_ids = entry.tag_ids if patch.tag_ids is None else patch.tag_ids
+        client_id, project_id, task_id, tag_ids = await self._references(project_id, task_id, tag_ids)
+        body = m.time_body(
+            client_id=client_id,
+            project_id=project_id,
+            task_id=task_id,
+            description=patch.description if patch.description is not None else entry.description,
+            start=start,
+            end=end,
+            billable=patch.billable if patch.billable is not None else entry.billable,
+            tag_ids=tag_ids,
+            timezone=patch.timezone or entry.timezone,
+            user_id=self.user.id,
+        )
+        updated = await self._s.post(f"update/times/{segment(entry.id)}", body)
+        return m.time_entry_from(updated, self._ws, self.user.id)
+
+    async def set_time_tags(self, entry_id: str, tag_ids: Sequence[str]) -> TimeEntry:
+        """`POST update/times/{id}/tags` (replaces the time's tags)."""
+        entry = await self.get_time_entry(entry_id)
+        *_, unique = await self._references(entry.project_id, entry.task_id, tag_ids)
+        body = {"tags": [{"id": t} for t in unique]}
+        updated = await self._s.post(f"update/times/{segment(entry.id)}/tags", body)
+        return m.time_entry_from(updated, self._ws, self.user.id)
+
+    async def delete_time_entry(self, entry_id: str) -> None:
+        entry = await self.get_time_entry(entry_id)
+        await self._s.delete_item("times", entry.id)
+
+    # ---- delete item (Delete_Item) -------------------------------------------------------------------------
+
+    async def delete_item(self, item_type: str, item_id: str) -> None:
+        """`DELETE /delete/{ItemType}/{ItemId}` for projects, tasks, times, clients, tags, customfeedevent."""
+        if item_type not in m.ITEM_TYPES:
+            raise ValidationFailed(f"timeghost cannot delete {item_type!r}")
+        if item_type == "times":
+            await self.delete_time_entry(item_id)
+            return
+        await self._s.delete_item(item_type, item_id)
+        if item_type != "customfeedevent":
+            self._changed()
+
+    # ---- working hours (comego) ----------------------------------------------------------------------------
+
+    async def _comego(self, odata: str) -> list[WorkingHoursEntry]:
+        rows = await self._s.get("get/comego", params={"$filter-user": self.user.id, "$filter": odata})
+        entries = [
+            m.working_hours_from(r, self._ws, self.user.id)
+            for r in rows or []
+            if not r.get("deleted") and m.ref_id(r.get("user")) in (None, self.user.id)
+        ]
+        entries.sort(key=lambda e: (e.start, e.id), reverse=True)
+        return entries
+
+    async def _comego_entry(self, entry_id: str) -> WorkingHoursEntry:
+        found = await self._comego(m.f_eq("id", entry_id))
+        if not found:
+            raise NotFound(f"no working hours entry {entry_id!r}")
+        return found[0]
+
+    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
+        if end < start:
+            raise ValidationFailed("the end is before the start")
+        return await self._comego(m.f_overlap(start, end, self._now()))
+
+    async def _open_comego(self, kind: str, exclude: str | None = None) -> bool:
+        found = await self._comego(m.f_and(m.f_open(), m.f_eq("type", kind)))
+        return any(e.id != exclude for e in found)
+
+    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry:
+        if draft.end is not None and draft.end < draft.start:
+            raise ValidationFailed("the end is before the start")
+        if draft.end is None and await self._open_comego(draft.type):
+            raise Conflict(f"an open {draft.type} interval already exists")
+        body = m.comego_body(
+            start=draft.start,
+            end=draft.end,
+            kind=draft.type,
+            timezone=draft.timezone,
+            user_id=self.user.id,
+            workspace_id=self._ws,
+        )
+        created = await self._s.post("add/comego", [body])  # an array, as [ABS] sends it
+        return m.working_hours_from(m.single(created), self._ws, self.user.id)
+
+    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
+        entry = await self._comego_entry(entry_id)
+        fields = patch.model_fields_set
+        start = patch.start if "start" in fields and patch.start is not None else entry.start
+        end = patch.end if "end" in fields else entry.end
+        kind = patch.type if "type" in fields and patch.type is not None else entry.type
+        if end is not None and end < start:
+            raise ValidationFailed("the end is before the start")
+        if end is None and await self._open_comego(kind, exclude=entry.id):
+            raise Conflict(f"an open {kind} interval already exists")
+        body = m.comego_body(
+            start=start,
+            end=end,
+            kind=kind,
+            timezone=entry.timezone,
+            user_id=self.user.id,
+            workspace_id=self._ws,
+        )
+        body["id"] = entry.id
+        if end is None:
+            body["end"] = None  # comego's end "can be null if ongoing"
+        updated = await self._s.post(f"update/comego/{segment(entry.id)}", body)
+        return m.working_hours_from(updated, self._ws, self.user.id)
+
+    async def delete_working_hours(self, entry_id: str) -> None:
+        entry = await self._comego_entry(entry_id)
+        await self._s.delete_item("comego", entry.id)
+
+    # ---- feed (custom feed events) -------------------------------------------------------------------------
+
+    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
+        raise Unsupported("listing timeghost feed events (the API can only add, update and delete them)")
+
+    async def create_feed_event(
+        self, draft: FeedEventDraft, *, description: str | None = None, url: str | None = None
+    ) -> FeedEvent:
+        if draft.end < draft.start:
+            raise ValidationFailed("the end is before the start")
+        body: dict[str, Any] = {
+            "name": draft.title,
+            "start": m.iso(draft.start),
+            "end": m.iso(draft.end),
+            "user": {"id": self.user.id},
+            "category": draft.source,
+        }
+        if draft.external_id:
+            body["externalId"] = draft.external_id
+        if description:
+            body["description"] = description
+        if url:
+            body["url"] = url
+        created = await self._s.post("add/customfeedevent", body)
+        return m.feed_event_from(created, self._ws, self.user.id)
+
+    async def update_feed_event(
+        self,
+        event_id: str,
+        *,
+        title: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> FeedEvent:
+        body: dict[str, Any] = {"user": {"id": self.user.id}}
+        if title is not None:
+            body["name"] = title
+        if start is not None:
+            body["start"] = m.iso(start)
+        if end is not None:
+            body["end"] = m.iso(end)
+        if start is not None and end is not None and end < start:
+            raise ValidationFailed("the end is before the start")
+        updated = await self._s.post(f"update/customfeedevent/{segment(event_id)}", body)
+        return m.feed_event_from(updated, self._ws, self.user.id)
+
+    async def delete_feed_event(self, event_id: str) -> None:
+        await self._s.delete_item("customfeedevent", event_id)
+
+    # ---- reports -------------------------------------------------------------------------------------------
+
+    async def list_workspace_users(self) -> list[User]:
+        if not self.user.is_admin:
+            raise PermissionDenied("only workspace admins may list the workspace's people")
+        body = await self._s.get(f"get/workspaces/{segment(self._ws)}")
+        account = m.account_from(
+            {"id": self.user.id}, body, fallback_name=self.user.name, aad_object_id=None, tenant_id=None
+        )
+        return sorted(account.users, key=lambda u: (u.name.casefold(), u.id))
+
+    async def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        if not self.user.is_admin and (user_ids is None or set(user_ids) != {self.user.id}):
+            raise PermissionDenied("only workspace admins may report on other people's time")
+        parts = [f"start ge {m.iso(start)}", f"start lt {m.iso(end)}", "end ne null"]
+        if project_ids is not None:
+            if not project_ids:
+                return
+            parts.append(m.f_or([m.f_eq("project/id", p or "") for p in project_ids]))
+        if billable is not None:
+            parts.append(f"billable eq {'true' if billable else 'false'}")
+        params: dict[str, str] = {"$filter-date-range": ALL_TIME, "$filter": m.f_and(*parts)}
+        if user_ids is not None and len(set(user_ids)) == 1:
+            params["$filter-user"] = next(iter(user_ids))
+        elif user_ids is not None:
+            params["$filter"] = m.f_and(params["$filter"], m.f_or([m.f_eq("user/id", u) for u in user_ids]))
+        rows = await self._s.get("get/times", params=params)
+        entries = [m.time_entry_from(r, self._ws) for r in rows or [] if not r.get("deleted")]
+        if by_project:
+            entries.sort(key=lambda e: (e.project_id or "", e.start, e.id))
+        else:
+            entries.sort(key=lambda e: (e.start, e.id))
+        for i in range(0, len(entries), max(batch_size, 1)):
+            yield entries[i : i + batch_size]
+
+    async def create_excel_report(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        user_id: str | None = None,
+        grouped_by_project: bool = True,
+    ) -> bytes:
+        """`POST Create_Excel_Report`: the times of [start, end) as an .xlsx file (raw or base64 body)."""
+        if end < start:
+            raise ValidationFailed("the end is before the start")
+        params = {
+            "$filter-date-range": "this_year",  # required; startDate/endDate overwrite it
+            "$filter-user": user_id or self.user.id,
+            "groupedByProject": grouped_by_project,
+            "startDate": m.iso(start),
+            "endDate": m.iso(end),
+        }
+        response = await self._s.request("POST", "Create_Excel_Report", params=params, idempotent=True)
+        return excel_bytes(response)
+
+    # ---- webhooks ------------------------------------------------------------------------------------------
+
+    async def register_webhook(
+        self,
+        entity: str,
+        url: str,
+        *,
+        events: Sequence[str] = m.WEBHOOK_EVENTS,
+        name: str = "timebot",
+        basic_auth: tuple[str, str] | None = None,
+        active: bool = True,
+    ) -> None:
+        """`POST register_webhook/{clients|projects|tags|tasks|times}` (the connector's five triggers)."""
+        if entity not in m.WEBHOOK_ENTITIES:
+            raise ValidationFailed(f"timeghost has no {entity!r} trigger")
+        unknown = set(events) - set(m.WEBHOOK_EVENTS)
+        if unknown or not events:
+            raise ValidationFailed(f"unknown webhook events {sorted(unknown)}")
+        config: dict[str, Any] = {"url": url}
+        if basic_auth is not None:
+            config["basicAuth"] = {"userName": basic_auth[0], "pass": basic_auth[1]}
+        body = {"name": name, "events": list(events), "entity": entity, "active": active, "config": config}
+        await self._s.request("POST", f"register_webhook/{segment(entity)}", json=body)
+
+
+def excel_bytes(response: httpx.Response) -> bytes:
+    """The workbook from a `Create_Excel_Report` answer: raw bytes, or a (JSON) base64 string."""
+    content = response.content
+    if content.startswith(XLSX_MAGIC):
+        return content
+    text = content.decode("ascii", errors="replace").strip()
+    if text.startswith('"'):
+        try:
+            decoded = response.json()
+        except ValueError:
+            decoded = text.strip('"')
+        text = decoded if isinstance(decoded, str) else ""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError as exc:
+        raise ValidationFailed("timeghost sent a report that is not an Excel file") from exc
+    if not data.startswith(XLSX_MAGIC):
+        raise ValidationFailed("timeghost sent a report that is not an Excel file")
+    return data
+
+
+class TimeghostBackendFactory:
+    """Binds a Teams identity to its timeghost user through that person's own connection (key or token)."""
+
+    kind = KIND
+
+    def __init__(
+        self,
+        base_url: str,
+        connections: ConnectionSource,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        budget: tuple[int, float] = (CALLS_PER_WINDOW, WINDOW_SECONDS),
+        retry: RetryPolicy | None = None,
+        timeout: float = 15.0,
+        ref_ttl: float = 60.0,
+        cosmos_delay: float = 1.0,
+    ) -> None:
+        self.api = ApiClient(
+            base_url or DEFAULT_URL,
+            name="timeghost",
+            timeout=timeout,
+            retry=retry,
+            budget=PerConnectionBudget(),  # type: ignore[arg-type]
+            transport=transport,
+        )
+        self._connections = connections
+        self._budgets = Budgets(*budget)
+        self._refs = RefCache(ref_ttl)
+        self._cosmos_delay = cosmos_delay
+
+    async def bind(self, identity: Identity) -> TimeghostBackend:
+        connection = await self._connections.get(identity, KIND)
+        if connection is None or not connection.secret:
+            raise Unauthorized("timeghost is not connected: use `connect timeghost` in a personal chat")
+        headers = auth_headers(connection.secret, connection.extra.get("auth", "api_key"))
+        session = Session(
+            self.api, self._budgets.for_secret(connection.secret), headers, cosmos_delay=self._cosmos_delay
+        )
+        me = await session.get("get/currentuser")
+        if not isinstance(me, dict) or not me.get("id"):
+            raise Unauthorized("timeghost did not say who this is")
+        workspace_id = m.pick_workspace(me, connection.workspace_id)
+        if workspace_id is None:
+            if connection.workspace_id:
+                raise NotFound(f"you are not a member of the timeghost workspace {connection.workspace_id!r}")
+            raise NotFound("your timeghost account has no workspace")
+        session = session.with_workspace(workspace_id)
+        workspace = await session.get(f"get/workspaces/{segment(workspace_id)}")
+        account = m.account_from(
+            me,
+            workspace,
+            fallback_name=identity.name,
+            aad_object_id=identity.aad_object_id,
+            tenant_id=identity.tenant_id,
+            fallback_email=identity.email,
+        )
+        return TimeghostBackend(session, account.workspace, account.user, self._refs)
+
+    async def close(self) -> None:
+        await self.api.aclose()
