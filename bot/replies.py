@@ -19,6 +19,7 @@ from bot.service.outcomes import (
     Outcome,
     Problem,
     ProjectPick,
+    ReportReady,
     StatusShown,
     SummaryShown,
 )
@@ -26,7 +27,7 @@ from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import lists, messages, pickers, summary, timer
 from cards import workinghours as working_hours
-from cards.format import escape
+from cards.format import duration, escape
 from cards.hours_views import ClockView
 from cards.text import t
 from cards.views import Choice
@@ -116,6 +117,19 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
             )
         case HelpShown():
             return help_cards.help_card(locale, outcome.topic)
+        case ReportReady():  # delivered as a file by `bot.features.files`; this is only the summary
+            return messages.notice_card(
+                say(
+                    "report.ready",
+                    locale,
+                    {
+                        "period": outcome.period_label,
+                        "count": str(outcome.entries),
+                        "total": duration(outcome.total_seconds, locale),
+                    },
+                ),
+                locale,
+            )
         case Ambiguity():
             choices = [Choice(label=c.label, command=c.command) for c in outcome.choices]
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
-from bot.features import card_actions, commands, lifecycle, search
+from bot.features import card_actions, commands, files, lifecycle, search
 from bot.features.respond import render
 from bot.routing.router import Router
 from bot.routing.turn import BackendCache, Turn
@@ -20,7 +20,7 @@ Hook = Callable[[], Awaitable[None]]
 
 def build_router() -> Router:
     root = Router("timebot")
-    for feature in (lifecycle.router, card_actions.router, search.router, commands.router):
+    for feature in (lifecycle.router, files.router, card_actions.router, search.router, commands.router):
         root.include(feature)
     return root
 

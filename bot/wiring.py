@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.reports.files import file_store_from_settings
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
 from bot.settings import Settings
@@ -16,7 +17,7 @@ def build_handler(settings: Settings) -> Timebot:
     from bot.store.state import Store
 
     engine = create_engine(settings.effective_database_url)
-    services = Services(store=Store(engine), refdata=RefDataCache())
+    services = Services(store=Store(engine), refdata=RefDataCache(), files=file_store_from_settings(settings))
 
     async def migrate() -> None:
         await upgrade(engine)

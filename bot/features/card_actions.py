@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.commands import clean_text, parse
+from bot.features.files import deliver_report
 from bot.features.hours_actions import HOURS_VERBS
 from bot.features.respond import render, run_operation
 from bot.operations import (
@@ -37,7 +38,7 @@ from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.common import project_view, recent_entries
-from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick
+from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
 from cards.text import t
 
 router = Router("card_actions")
@@ -267,6 +268,8 @@ async def _perform(turn: Turn) -> tuple[Result, bool]:
 async def card_submit(turn: Turn) -> TurnResult:
     """`Action.Submit`: update the card in place where the button acts on it, else answer below."""
     outcome, replaces = await _perform(turn)
+    if isinstance(outcome, ReportReady):  # a report button or form: the file goes out as a file
+        return await deliver_report(turn, outcome)
     replace_id = turn.activity.reply_to_id if replaces else None
     return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome), replace_activity_id=replace_id)])
 
@@ -274,6 +277,13 @@ async def card_submit(turn: Turn) -> TurnResult:
 async def card_execute(turn: Turn) -> TurnResult:
     """`Action.Execute`: the updated card goes back in the invoke response (no extra message)."""
     outcome, replaces = await _perform(turn)
+    if isinstance(outcome, ReportReady):
+        delivered = await deliver_report(turn, outcome)
+        done = t("reply.action_done", turn.locale)
+        return TurnResult(
+            messages=delivered.messages,
+            invoke=InvokeResponse(body={"statusCode": 200, "type": MESSAGE_TYPE, "value": done}),
+        )
     card = render(turn, outcome)
     if replaces:
         return TurnResult(invoke=InvokeResponse(body={"statusCode": 200, "type": CARD_TYPE, "value": card}))

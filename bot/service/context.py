@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.backend import Backend, Identity
 from bot.operations import ParseContext
+from bot.reports.files import FileStore, shared_temporary_store
 from bot.service.refdata import RefData, RefDataCache
 from bot.store.state import Store, UserPrefs
 
@@ -26,6 +27,7 @@ class Services:
     store: Store
     refdata: RefDataCache
     clock: Clock = utc_now
+    files: FileStore = field(default_factory=shared_temporary_store)  # where reports wait for delivery
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from cards.hours_views import ClockView, HoursView, Note
@@ -119,6 +120,18 @@ class HelpShown:
     topic: str | None = None
 
 
+@dataclass(frozen=True)
+class ReportReady:
+    """A times report written to `path` (inside the file store), waiting to be delivered to the person."""
+
+    path: Path
+    filename: str
+    period_label: str
+    entries: int
+    total_seconds: int
+    size: int
+
+
 Outcome = (
     EntryChanged
     | StatusShown
@@ -131,6 +144,7 @@ Outcome = (
     | Notice
     | Problem
     | HelpShown
+    | ReportReady
     | ClockShown
     | HoursShown
 )

@@ -9,6 +9,7 @@ from bot import operations as ops
 from bot.service import entries, masterdata, preferences, summaries, timer, workinghours
 from bot.service.context import UserContext
 from bot.service.outcomes import HelpShown, Outcome
+from bot.service.reports import report
 
 
 async def _help(ctx: UserContext, op: ops.Help) -> Outcome:
@@ -39,6 +40,7 @@ HANDLERS: dict[type[ops.Op], Handler] = {
     ops.ListTags: masterdata.list_tags,
     ops.AddTag: masterdata.add_tag,
     ops.SetTimezone: preferences.set_timezone,
+    ops.Report: report,
     ops.ClockIn: workinghours.clock_in,
     ops.ClockOut: workinghours.clock_out,
     ops.TakeBreak: workinghours.take_break,

@@ -1,4 +1,4 @@
-"""The aiohttp app: `POST /api/messages` (Bot Framework activities) and `GET /healthz`.
+"""The aiohttp app: `POST /api/messages` (Bot Framework activities), `GET /healthz`, `GET /files/{token}`.
 
 Our own request handler, not `CloudAdapter.process` (which answers 500 to every invoke with a body in
 botbuilder 4.17.1): check the content type, authenticate the Bot Framework JWT (outside local mode), parse
@@ -17,12 +17,15 @@ import inspect
 import ipaddress
 import json
 import logging
+import re
 from typing import Any
 
 from aiohttp import web
 
 from bot.activity import Activity, OutgoingMessage, TurnResult
 from bot.app import TurnHandler
+from bot.reports.files import FileStore, LinkRefused, file_store_from_settings
+from bot.reports.xlsx import XLSX_CONTENT_TYPE
 from bot.settings import ConfigError, Settings
 from bot.transport.auth import AuthError, InboundAuthenticator
 from bot.transport.connector import ConnectorClient
@@ -156,6 +159,61 @@ class MessagesEndpoint:
         return web.Response(status=200, headers=NO_CONTENT)
 
 
+class FileDownloads:
+    """`GET /files/{token}?u=…&e=…&sig=…`: a report's signed single-use download (see `bot.reports.files`).
+
+    403 for a tampered or malformed link, 410 for an expired one, 404 once the file was downloaded. The file
+    is streamed from disk and deleted only after it was sent completely.
+    """
+
+    def __init__(self, settings: Settings, files: FileStore | None) -> None:
+        self._settings = settings
+        self._files = files
+
+    def _store(self) -> FileStore:
+        if self._files is None:  # made on first use: the data dir and key are only needed if links are used
+            self._files = file_store_from_settings(self._settings)
+        return self._files
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        store = self._store()
+        query = request.query
+        owner = query.get("u", "")
+        try:
+            store.verify(request.match_info["token"], owner, query.get("e", ""), query.get("sig", ""))
+            claimed = store.claim(request.match_info["token"], owner=owner)
+        except LinkRefused as refused:
+            log.info("file link refused (%d): %s", refused.status, refused.reason)
+            return web.Response(status=refused.status, text=refused.reason, headers=_FILE_HEADERS)
+        filename = re.sub(r"[^A-Za-z0-9._-]", "_", claimed.stored.filename) or "report.xlsx"
+        response = web.StreamResponse(
+            headers={
+                **_FILE_HEADERS,
+                "Content-Type": XLSX_CONTENT_TYPE,
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Content-Length": str(claimed.stored.size),
+            }
+        )
+        delivered = False
+        try:
+            await response.prepare(request)
+            with claimed.path.open("rb") as handle:
+                while chunk := await asyncio.to_thread(handle.read, 256 * 1024):
+                    await response.write(chunk)
+            await response.write_eof()
+            delivered = True
+        finally:
+            store.release(claimed, delivered=delivered)
+        return response
+
+
+_FILE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -167,12 +225,14 @@ def create_web_app(
     connector: ConnectorClient | None = None,
     authenticator: InboundAuthenticator | None = None,
     send_before_answer: bool = True,
+    files: FileStore | None = None,
 ) -> web.Application:
     """The bot's aiohttp app. Outside local mode every activity must carry a valid Bot Framework JWT.
 
     `send_before_answer=False` answers the HTTP request first and sends the replies in the background
     (lower HTTP latency; replies still leave in order per turn and are drained on shutdown, but one that is
-    in flight when the process dies is lost). The default sends first.
+    in flight when the process dies is lost). The default sends first. `files` is the report store behind
+    `GET /files/{token}` (default: the one in the data dir, made on first use).
     """
     if connector is None:
         connector = ConnectorClient.from_settings(settings)
@@ -184,6 +244,8 @@ def create_web_app(
     endpoint = MessagesEndpoint(handler, connector, authenticator, send_before_answer=send_before_answer)
     app.router.add_post("/api/messages", endpoint.handle)
     app.router.add_get("/healthz", _healthz)
+    # No HEAD: a link checker's HEAD must not use up the single download.
+    app.router.add_get("/files/{token}", FileDownloads(settings, files).handle, allow_head=False)
 
     async def _startup(_app: web.Application) -> None:
         await handler.startup()

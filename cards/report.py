@@ -1,0 +1,53 @@
+"""Cards and Teams file attachments for delivering the times report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cards.elements import action_set, card, text
+from cards.format import escape
+from cards.text import t
+
+FILE_CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
+
+
+def _ready(period: str, count: int, total: str, locale: str) -> str:
+    return t("report.ready", locale, period=escape(period), count=count, total=total)
+
+
+def report_link_card(
+    period: str, count: int, total: str, url: str, *, owner_name: str, expires: str, locale: str
+) -> dict[str, Any]:
+    """Group chats and channels: a one-time download link for the person who asked."""
+    message = _ready(period, count, total, locale)
+    body = [
+        text(message),
+        text(t("report.link_note", locale, name=escape(owner_name), time=expires), subtle=True, size="Small"),
+        action_set([{"type": "Action.OpenUrl", "title": t("report.btn.download", locale), "url": url}]),
+    ]
+    return card(body, locale, fallback_text=message)
+
+
+def file_consent_attachment(filename: str, description: str, size: int, token: str) -> dict[str, Any]:
+    """Teams asks the person to allow the upload to their OneDrive; the contexts come back in the invoke."""
+    return {
+        "contentType": FILE_CONSENT_TYPE,
+        "name": filename,
+        "content": {
+            "description": description,
+            "sizeInBytes": size,
+            "acceptContext": {"token": token},
+            "declineContext": {"token": token},
+        },
+    }
+
+
+def file_info_attachment(content_url: str, name: str, unique_id: str, file_type: str) -> dict[str, Any]:
+    """The uploaded file, shown in the chat as a file card that opens it."""
+    return {
+        "contentType": FILE_INFO_TYPE,
+        "contentUrl": content_url,
+        "name": name,
+        "content": {"uniqueId": unique_id, "fileType": file_type},
+    }
