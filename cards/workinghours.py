@@ -18,7 +18,7 @@ COME, GO, BREAK_START, BREAK_END = "come", "go", "break_start", "break_end"
 ADD_BREAK, BOOK_GAP, HOURS = "add_break", "book_gap", "hours"
 MAX_DAY_ROWS = 31
 MAX_GAP_BUTTONS = 5
-MAX_NOTES = 12
+MAX_NOTES = 8
 
 
 def _say(key: str, locale: str, params: dict[str, str]) -> str:
@@ -193,7 +193,9 @@ def hours_card(
 ) -> dict[str, Any]:
     """`hours`: per day clocked/breaks/booked/unassigned, totals, balance, rule warnings, gap buttons."""
     body: list[dict[str, Any]] = [
-        heading("🕘 " + t("wh.card.hours_title", locale, period=fmt.escape(view.period_label)))
+        heading(
+            "🕘 " + t("wh.card.hours_title", locale, period=fmt.escape(fmt.shorten(view.period_label, 80)))
+        )
     ]
     if notice is not None:
         body.append(text(_say(notice.key, locale, notice.params), weight="Bolder", color="Good"))
@@ -218,7 +220,7 @@ def hours_card(
         ]
         body.append(_row(header, header=True))
         rows = [_day_row(r, locale) for r in view.days]
-        kept = fit_rows(rows, max_rows=MAX_DAY_ROWS, budget=14 * 1024)
+        kept = fit_rows(rows, max_rows=MAX_DAY_ROWS, budget=12 * 1024)
         body += kept
         hidden = more_line(len(rows) - len(kept), locale)
         if hidden:

@@ -1,0 +1,95 @@
+"""Working hours over HTTP: come → break → go by command and by `Action.Execute` buttons, cards read back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.settings import Settings
+from bot.transport.connector import ConnectorClient
+from bot.transport.server import create_web_app
+from tests.http.test_teams_http import NOW, Bot, action, card_text
+from tests.support.cards import assert_valid_card
+from tests.support.fake_connector import FakeConnector
+from tests.support.harness import Harness, activity_json
+
+
+@pytest.fixture
+async def bot(engine) -> AsyncIterator[Bot]:
+    harness = Harness(engine, NOW)
+    settings = Settings(_env_file=None, app_id="")  # type: ignore[call-arg]
+    async with FakeConnector() as connector:
+        app = create_web_app(settings, harness.bot, connector=ConnectorClient())
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            yield Bot(client, connector, harness)
+
+
+async def press(bot: Bot, card: dict[str, Any], verb: str, locale: str = "en-US") -> dict[str, Any]:
+    button = action(card, verb)
+    assert button["type"] == "Action.Execute" and button["fallback"]["type"] == "Action.Submit"
+    invoke = activity_json(
+        kind="invoke",
+        invoke_name="adaptiveCard/action",
+        service_url=bot.service_url,
+        locale=locale,
+        value={"action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]}},
+    )
+    status, body = await bot.post(invoke)
+    assert status == 200 and body["statusCode"] == 200
+    return body
+
+
+async def test_come_break_go_by_command(bot: Bot) -> None:
+    came = await bot.say("come")
+    assert_valid_card(came)
+    assert "Clocked in since 15:00" in card_text(came)
+    bot.harness.advance(hours=2)
+    on_break = card_text(await bot.say("break"))
+    assert "On a break since 17:00" in on_break
+    bot.harness.advance(minutes=30)
+    assert "Clocked in since 15:00" in card_text(await bot.say("break end"))
+    bot.harness.advance(hours=1)
+    went = card_text(await bot.say("go"))
+    assert "Clocked out at 18:30" in went and "3:00" in went
+    hours = await bot.say("hours")
+    assert_valid_card(hours)
+    text = card_text(hours)
+    assert "15:00–18:30\n3:00\n0:30\n0:00\n3:00" in text and "Book 15:00–17:00" in text
+
+
+async def test_buttons_update_the_clock_card_in_place(bot: Bot) -> None:
+    came = await bot.say("kommen", locale="de-DE")
+    assert "Eingestempelt seit 15:00" in card_text(came)
+    bot.harness.advance(hours=1)
+    body = await press(bot, came, "break_start", "de-DE")
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    on_break = body["value"]
+    assert "In der Pause seit 16:00" in card_text(on_break)
+    bot.harness.advance(minutes=15)
+    back = (await press(bot, on_break, "break_end", "de-DE"))["value"]
+    assert "Pause beendet" in card_text(back)
+    bot.harness.advance(hours=1)
+    gone = (await press(bot, back, "go", "de-DE"))["value"]
+    assert_valid_card(gone)
+    assert "Ausgestempelt um 17:15" in card_text(gone)
+
+
+async def test_go_without_come_offers_the_fix_as_a_button(bot: Bot) -> None:
+    refused = await bot.say("go")
+    assert "You didn't clock in today" in card_text(refused)
+    fixed = (await press(bot, refused, "go"))["value"]
+    assert "Clocked out at 15:00" in card_text(fixed) and "7:00" in card_text(fixed)
+
+
+async def test_missing_break_fix_from_the_hours_card(bot: Bot) -> None:
+    await bot.say("come at 8")
+    went = await bot.say("go")  # 7 h without a break at 15:00
+    assert "need at least 30 min of break" in card_text(went)
+    hours = await bot.say("hours")
+    updated = (await press(bot, hours, "add_break"))["value"]
+    assert_valid_card(updated)
+    text = card_text(updated)
+    assert "Break 11:15–11:45 added" in text and "need at least" not in text
