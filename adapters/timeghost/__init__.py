@@ -7,7 +7,7 @@ Sources: the certified Power Platform connector definition
 Details: `shared/research/backends.md` §1.
 
 Every connector operation and its counterpart here: `adapters/timeghost/operations.py` (`OPERATIONS`), checked
-against the seed by `tests/adapters/test_timeghost_operations.py`. Decisions: `adapters/timeghost/backend.py`.
+against the seed by `tests/adapters/test_timeghost_mapping.py`. Decisions: `adapters/timeghost/backend.py`.
 """
 
 from adapters.timeghost.backend import TimeghostBackend, TimeghostBackendFactory

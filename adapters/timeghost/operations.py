@@ -4,7 +4,7 @@
 Paths marked `*` are not in the published definition: the seed names the working-hours operations but not
 their paths; `get/comego` and `update/comego/{id}` follow the API's verb/entity pattern and the third-party
 client's `add/comego` / `delete/comego/{id}` [ABS] (inference: verify against a live account).
-`tests/adapters/test_timeghost_operations.py` checks this table against the seed and the adapter.
+`tests/adapters/test_timeghost_mapping.py` checks this table against the seed and the adapter.
 """
 
 from __future__ import annotations

@@ -40,7 +40,9 @@ from typing import Any
 import xlsxwriter
 from aiohttp import web
 
-from tests.support.swagger import SpecViolation, load
+from tests.support.swagger import SPECS, SpecViolation, load
+
+SEED = SPECS.parent / "seeds" / "000_c445b8e22ff1611b.txt"  # the connector's documentation
 
 AUTH_FAILED = "user credentials could not be authenticated"
 COSMOS_THROTTLED = (

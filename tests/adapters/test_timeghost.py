@@ -1,0 +1,395 @@
+"""The timeghost adapter against its fake on loopback: budget, retries, auth, headers, escaping, extras."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+import zipfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from adapters.backend import Backend, Capability, Identity
+from adapters.credentials import Connection, StaticConnections
+from adapters.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    Unauthorized,
+    Unavailable,
+    Unsupported,
+    ValidationFailed,
+)
+from adapters.http import RetryPolicy
+from adapters.models import ClientDraft, FeedEventDraft, ProjectDraft, TagDraft, TaskDraft, TimeEntryDraft
+from adapters.timeghost import TimeghostBackend, TimeghostBackendFactory
+from tests.fakes.timeghost import COSMOS_THROTTLED, FakeTimeghost
+
+FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.02, max_retry_after=2.0, deadline=5.0)
+H = timedelta(hours=1)
+MONDAY = datetime(2025, 3, 3, tzinfo=UTC)
+
+
+@dataclass
+class World:
+    fake: FakeTimeghost
+    connections: StaticConnections
+    factory: TimeghostBackendFactory
+    workspace_id: str
+
+    def identity(self, who: str) -> Identity:
+        return Identity(tenant_id="t1", aad_object_id=f"aad-{who}", name=who.title(), email=f"{who}@x.test")
+
+    def connect(self, who: str, *, admin: bool = False, **extra: str) -> tuple[Identity, str]:
+        user_id, key = self.fake.add_user(self.workspace_id, who.title(), admin=admin)
+        identity = self.identity(who)
+        self.connections.add(identity, Connection("timeghost", key, self.workspace_id, dict(extra)))
+        return identity, user_id
+
+    async def bind(self, who: str, *, admin: bool = False) -> TimeghostBackend:
+        identity, _ = self.connect(who, admin=admin)
+        return await self.factory.bind(identity)
+
+
+async def _world(
+    rate_limit: tuple[int, float] | None = None, budget: tuple[int, float] = (100, 60.0)
+) -> AsyncIterator[World]:
+    fake = FakeTimeghost(rate_limit=rate_limit)
+    url = await fake.start()
+    connections = StaticConnections()
+    factory = TimeghostBackendFactory(url, connections, retry=FAST, budget=budget, cosmos_delay=0.01)
+    try:
+        yield World(fake, connections, factory, fake.add_workspace("Contoso"))
+    finally:
+        await factory.close()
+        await fake.close()
+    assert not fake.violations, fake.violations
+
+
+@pytest.fixture
+async def world() -> AsyncIterator[World]:
+    async for made in _world():
+        yield made
+
+
+# ---- binding and auth ------------------------------------------------------------------------------------
+
+
+async def test_bind_reads_user_and_workspace_and_declares_capabilities(world: World) -> None:
+    backend = await world.bind("alice", admin=True)
+    assert isinstance(backend, Backend)
+    assert backend.workspace.id == world.workspace_id and backend.workspace.name == "Contoso"
+    assert backend.user.is_admin and backend.user.name == "Alice"
+    assert Capability.WORKING_HOURS in backend.capabilities and Capability.TIMER in backend.capabilities
+    assert Capability.FEED not in backend.capabilities  # no way to list feed events
+    assert Capability.WORKSPACE_SETTINGS not in backend.capabilities
+    assert [p for _, p, _ in world.fake.requests] == [
+        "get/currentuser",
+        f"get/workspaces/{world.workspace_id}",
+    ]
+    headers = world.fake.headers_seen
+    assert "workspace-id" not in headers[0] and headers[1]["workspace-id"] == world.workspace_id
+    assert all("x-api-key" in h and "Authorization" not in h for h in headers)
+
+
+async def test_bind_without_connection_or_with_a_bad_key_is_unauthorized(world: World) -> None:
+    with pytest.raises(Unauthorized):
+        await world.factory.bind(world.identity("nobody"))
+    world.connections.add(world.identity("eve"), Connection("timeghost", "wrong-key", world.workspace_id))
+    with pytest.raises(Unauthorized):
+        await world.factory.bind(world.identity("eve"))
+
+
+async def test_revoked_key_mid_session_is_unauthorized(world: World) -> None:
+    backend = await world.bind("alice")
+    world.fake.api_keys.clear()
+    with pytest.raises(Unauthorized):
+        await backend.current_timer()
+
+
+async def test_bearer_token_auth(world: World) -> None:
+    user_id, _ = world.fake.add_user(world.workspace_id, "Carol")
+    token = next(t for t, u in world.fake.bearer_tokens.items() if u == user_id)
+    identity = world.identity("carol")
+    world.connections.add(identity, Connection("timeghost", token, None, {"auth": "bearer"}))
+    backend = await world.factory.bind(identity)
+    assert backend.user.id == user_id and backend.workspace.id == world.workspace_id  # the first workspace
+    assert world.fake.headers_seen[-1]["Authorization"] == f"Bearer {token}"
+    assert "x-api-key" not in world.fake.headers_seen[-1]
+
+
+async def test_bind_uses_the_connection_workspace_and_refuses_a_foreign_one(world: World) -> None:
+    identity, user_id = world.connect("alice")
+    other = world.fake.add_workspace("Globex")
+    world.fake.join(other, user_id)
+    world.connections.add(identity, Connection("timeghost", _key(world, user_id), other))
+    assert (await world.factory.bind(identity)).workspace.name == "Globex"
+    world.connections.add(identity, Connection("timeghost", _key(world, user_id), "not-mine"))
+    with pytest.raises(NotFound):
+        await world.factory.bind(identity)
+
+
+def _key(world: World, user_id: str) -> str:
+    return next(k for k, u in world.fake.api_keys.items() if u == user_id)
+
+
+async def test_fake_requires_the_workspace_header(world: World) -> None:
+    _, user_id = world.connect("alice")
+    key = _key(world, user_id)
+    async with httpx.AsyncClient(base_url=world.fake.url + "/") as raw:
+        missing = await raw.get("get/clients", headers={"x-api-key": key})
+        foreign = await raw.get("get/clients", headers={"x-api-key": key, "workspace-id": "other"})
+        anonymous = await raw.get("get/currentuser")
+    assert missing.status_code == 400 and "workspace-id" in missing.json()["message"]
+    assert foreign.status_code == 403
+    assert anonymous.status_code == 401
+
+
+# ---- budget and retries ----------------------------------------------------------------------------------
+
+
+async def test_101_calls_in_a_window_wait_for_the_budget_instead_of_failing() -> None:
+    async for world in _world(rate_limit=(100, 0.6), budget=(100, 0.6)):
+        backend = await world.bind("alice")  # 2 calls
+        started = time.monotonic()
+        for _ in range(99):  # calls 3…101: the 101st must wait for the window to slide
+            await backend.current_timer()
+        elapsed = time.monotonic() - started
+        assert world.fake.throttled == 0  # never provoked a 429
+        assert len(world.fake.requests) == 101
+        assert elapsed >= 0.3
+
+
+async def test_budget_is_per_connection() -> None:
+    async for world in _world(budget=(2, 30.0)):
+        started = time.monotonic()
+        alice = await world.bind("alice")  # uses up Alice's two calls
+        bob = await world.bind("bob")  # Bob has his own budget: no wait
+        assert time.monotonic() - started < 1.0 and alice.user.id != bob.user.id
+        with pytest.raises(TimeoutError):  # Alice's third call waits for her window
+            await asyncio.wait_for(alice.current_timer(), 0.2)
+        assert world.fake.count("GET", "get/times") == 0
+
+
+async def test_429_then_success(world: World) -> None:
+    backend = await world.bind("alice")
+    world.fake.fail(429, "Too Many Requests", headers={"Retry-After": "0"}, path="get/times")
+    assert await backend.current_timer() is None
+    assert world.fake.count("GET", "get/times") == 2
+    # A write refused with 429 was not processed: it is repeated.
+    world.fake.fail(429, headers={"Retry-After": "0"}, method="POST", path="add/times")
+    entry = await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H))
+    assert world.fake.count("POST", "add/times") == 2
+    assert len(world.fake.table(world.workspace_id, "times")) == 1 and entry.end == MONDAY + H
+
+
+async def test_5xx_then_success_on_reads(world: World) -> None:
+    backend = await world.bind("alice")
+    world.fake.fail(503, "unavailable", path="get/times", times=2)
+    assert await backend.list_time_entries(MONDAY, MONDAY + 7 * 24 * H) == []
+    assert world.fake.count("GET", "get/times") == 3
+
+
+async def test_no_retry_of_a_post_after_5xx(world: World) -> None:
+    backend = await world.bind("alice")
+    world.fake.fail(500, "boom", method="POST", path="add/times")
+    with pytest.raises(Unavailable):
+        await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H))
+    assert world.fake.count("POST", "add/times") == 1
+
+
+async def test_cosmos_request_rate_too_large_500_is_retried_even_for_a_post(world: World) -> None:
+    backend = await world.bind("alice")
+    world.fake.fail(500, COSMOS_THROTTLED, method="POST", path="add/times")
+    entry = await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H))
+    assert world.fake.count("POST", "add/times") == 2
+    assert [e.id for e in await backend.list_time_entries(MONDAY, MONDAY + H)] == [entry.id]
+    world.fake.fail(500, COSMOS_THROTTLED, method="POST", path="add/times", times=10)
+    with pytest.raises(Unavailable):  # bounded: a persistent throttle fails
+        await backend.create_time_entry(TimeEntryDraft(start=MONDAY + 2 * H, end=MONDAY + 3 * H))
+
+
+# ---- OData escaping --------------------------------------------------------------------------------------
+
+
+async def test_a_quote_in_a_name_is_escaped_end_to_end(world: World) -> None:
+    backend = await world.bind("alice")
+    client = await backend.create_client(ClientDraft(name="O'Brien"))
+    sent = [q["$filter"] for m, p, q in world.fake.requests if p == "get/clients" and "$filter" in q]
+    assert sent == ["tolower(name) eq 'o''brien'"]
+    with pytest.raises(Conflict):
+        await backend.create_client(ClientDraft(name="o'BRIEN"))
+    await backend.create_client(ClientDraft(name="O'Brien' or 1 eq 1 or name eq '"))  # no injection
+    assert {c.name for c in await backend.list_clients()} == {"O'Brien", "O'Brien' or 1 eq 1 or name eq '"}
+    project = await backend.create_project(ProjectDraft(name="Bob's site", client_id=client.id))
+    with pytest.raises(Conflict):
+        await backend.create_project(ProjectDraft(name="BOB'S SITE", client_id=client.id))
+    await backend.create_task(TaskDraft(project_id=project.id, name="it's done"))
+    with pytest.raises(Conflict):
+        await backend.create_task(TaskDraft(project_id=project.id, name="It's Done"))
+    await backend.create_tag(TagDraft(name="can't"))
+    with pytest.raises(Conflict):
+        await backend.create_tag(TagDraft(name="CAN'T"))
+
+
+async def test_ids_are_escaped_in_paths_and_filters(world: World) -> None:
+    backend = await world.bind("alice")
+    with pytest.raises(NotFound):
+        await backend.get_time_entry("x' or user/id ne '")
+    with pytest.raises(NotFound):
+        await backend.delete_time_entry("../get/currentuser")
+    assert any(q.get("$filter") == "id eq 'x'' or user/id ne '''" for _, _, q in world.fake.requests)
+
+
+# ---- semantics, caching and the extra operations -------------------------------------------------------
+
+
+async def test_times_carry_client_project_task_tags_and_zone(world: World) -> None:
+    backend = await world.bind("alice")
+    client = await backend.create_client(ClientDraft(name="Acme"))
+    project = await backend.create_project(ProjectDraft(name="Web", client_id=client.id, billable=True))
+    task = await backend.create_task(TaskDraft(project_id=project.id, name="Design", estimate_seconds=7200))
+    tag = await backend.create_tag(TagDraft(name="meeting"))
+    entry = await backend.create_time_entry(
+        TimeEntryDraft(
+            start=MONDAY, end=MONDAY + H, task_id=task.id, tag_ids=[tag.id], timezone="Europe/Berlin"
+        )
+    )
+    assert (entry.project_id, entry.task_id, entry.tag_ids, entry.timezone) == (
+        project.id,
+        task.id,
+        [tag.id],
+        "Europe/Berlin",
+    )
+    stored = world.fake.table(world.workspace_id, "times")[entry.id]
+    assert stored["client"]["id"] == client.id and stored["timeDiff"] == 3600
+    assert (await backend.list_tasks(project.id))[0].estimate_seconds == 7200
+    tagged = await backend.set_time_tags(entry.id, [])
+    assert tagged.tag_ids == []
+
+
+async def test_log_by_name_with_a_warm_cache_costs_one_call(world: World) -> None:
+    backend = await world.bind("alice")
+    project = await backend.create_project(ProjectDraft(name="Web"))
+    await backend.create_task(TaskDraft(project_id=project.id, name="Design"))
+    await backend.list_projects(), await backend.list_tasks(), await backend.list_tags()  # warm
+    before = len(world.fake.requests)
+    await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id=project.id))
+    assert len(world.fake.requests) - before == 1
+    again = await world.factory.bind(world.identity("alice"))  # a new turn shares the factory's cache
+    before = len(world.fake.requests)
+    await again.create_time_entry(TimeEntryDraft(start=MONDAY + H, end=MONDAY + 2 * H, project_id=project.id))
+    assert len(world.fake.requests) - before == 1
+
+
+async def test_stopped_time_cannot_be_reopened(world: World) -> None:
+    from adapters.models import TimeEntryPatch
+
+    backend = await world.bind("alice")
+    entry = await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H))
+    with pytest.raises(ValidationFailed):
+        await backend.update_time_entry(entry.id, TimeEntryPatch(end=None))
+
+
+async def test_master_data_updates_groups_and_project_members(world: World) -> None:
+    alice = await world.bind("alice", admin=True)
+    bob = await world.bind("bob")
+    client = await alice.create_client(ClientDraft(name="Acme"))
+    assert (await alice.update_client(client.id, "Acme Corp")).name == "Acme Corp"
+    project = await alice.create_project(ProjectDraft(name="Secret", client_id=client.id, private=True))
+    assert await bob.list_projects() == []  # private: members only
+    group = await alice.create_group("Devs", [bob.user.id])
+    assert group.user_ids == (bob.user.id,)
+    group = await alice.update_group(group.id, name="Developers", user_ids=[alice.user.id, bob.user.id])
+    assert [g.name for g in await alice.list_groups()] == ["Developers"]
+    await alice.set_project_groups(project.id, {group.id: 0})
+    await alice.set_project_users(project.id, {alice.user.id: 1, bob.user.id: 0})
+    assert [p.id for p in await bob.list_projects()] == [project.id]
+    ptag = await alice.create_tag(TagDraft(name="internal", kind="project"))
+    assert ptag.kind == "project"
+    assert {(t.name, t.kind) for t in await alice.list_tags()} == {("internal", "project")}
+    await alice.set_project_tags(project.id, [ptag.id])
+    assert (await alice.update_tag(ptag.id, "inhouse", kind="project")).name == "inhouse"
+    done = await alice.update_project(project.id, completed=True)
+    assert done.done and await alice.list_projects() == []
+    assert [p.id for p in await alice.list_client_projects(client.id)] == [project.id]
+    task = await alice.create_task(TaskDraft(project_id=project.id, name="Plan"))
+    assert (await alice.update_task(task.id, done=True)).done
+    assert await alice.list_tasks(project.id) == []
+    entry = await alice.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id=project.id))
+    assert [e.id for e in await alice.list_project_times(project.id, MONDAY, MONDAY + H)] == [entry.id]
+    assert [e.id for e in await alice.list_client_times(client.id, MONDAY, MONDAY + H)] == [entry.id]
+    await alice.delete_item("tasks", task.id)
+    with pytest.raises(ValidationFailed):
+        await alice.delete_item("workspaces", world.workspace_id)
+
+
+async def test_feed_events_can_be_written_but_not_listed(world: World) -> None:
+    backend = await world.bind("alice")
+    event = await backend.create_feed_event(
+        FeedEventDraft(title="Review", start=MONDAY, end=MONDAY + H, external_id="ext-1")
+    )
+    assert (event.title, event.external_id, event.source) == ("Review", "ext-1", "custom")
+    moved = await backend.update_feed_event(
+        event.id, title="Sprint review", start=MONDAY + H, end=MONDAY + 2 * H
+    )
+    assert moved.title == "Sprint review" and moved.start == MONDAY + H
+    with pytest.raises(Unsupported):
+        await backend.list_feed_events(MONDAY, MONDAY + H)
+    await backend.delete_feed_event(event.id)
+    with pytest.raises(NotFound):
+        await backend.delete_feed_event(event.id)
+
+
+async def test_excel_report_is_an_xlsx_file(world: World) -> None:
+    backend = await world.bind("alice")
+    await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, description="=1+1"))
+    data = await backend.create_excel_report(MONDAY, MONDAY + 24 * H, grouped_by_project=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        assert "xl/workbook.xml" in book.namelist()
+    query = next(q for m, p, q in world.fake.requests if p == "Create_Excel_Report")
+    assert query["startDate"] == "2025-03-03T00:00:00.000Z" and query["groupedByProject"] == "false"
+    world.fake.fail(503, path="Create_Excel_Report")  # a report changes nothing: repeated after a 5xx
+    assert (await backend.create_excel_report(MONDAY, MONDAY + H)).startswith(b"PK")
+
+
+async def test_webhook_registration_for_the_five_triggers(world: World) -> None:
+    backend = await world.bind("alice", admin=True)
+    for entity in ("clients", "projects", "tags", "tasks", "times"):
+        await backend.register_webhook(entity, f"https://bot.test/hooks/{entity}", basic_auth=("u", "p"))
+    hooks = world.fake.workspaces[world.workspace_id].webhooks
+    assert [h["entity"] for h in hooks] == ["clients", "projects", "tags", "tasks", "times"]
+    assert hooks[0]["config"] == {
+        "url": "https://bot.test/hooks/clients",
+        "basicAuth": {"userName": "u", "pass": "p"},
+    }
+    assert hooks[0]["events"] == ["add", "update", "delete"] and hooks[0]["active"] is True
+    with pytest.raises(ValidationFailed):
+        await backend.register_webhook("comego", "https://bot.test/x")
+    with pytest.raises(ValidationFailed):
+        await backend.register_webhook("times", "https://bot.test/x", events=["moved"])
+
+
+async def test_workspace_report_is_for_admins(world: World) -> None:
+    alice = await world.bind("alice", admin=True)
+    bob = await world.bind("bob")
+    mine = await alice.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H))
+    his = await bob.create_time_entry(TimeEntryDraft(start=MONDAY + H, end=MONDAY + 2 * H, billable=True))
+    await bob.create_time_entry(TimeEntryDraft(start=MONDAY + 3 * H))  # running: not in reports
+    batches = [b async for b in alice.iter_workspace_time_entries(MONDAY, MONDAY + 24 * H, batch_size=1)]
+    assert [[e.id for e in b] for b in batches] == [[mine.id], [his.id]]
+    only_billable = [
+        b async for b in alice.iter_workspace_time_entries(MONDAY, MONDAY + 24 * H, billable=True)
+    ]
+    assert [e.id for b in only_billable for e in b] == [his.id]
+    assert {u.name for u in await alice.list_workspace_users()} == {"Alice", "Bob"}
+    with pytest.raises(PermissionDenied):
+        [b async for b in bob.iter_workspace_time_entries(MONDAY, MONDAY + 24 * H)]
+    with pytest.raises(PermissionDenied):
+        await bob.list_workspace_users()
+    own = [b async for b in bob.iter_workspace_time_entries(MONDAY, MONDAY + 24 * H, [bob.user.id])]
+    assert [e.id for b in own for e in b] == [his.id]
