@@ -99,6 +99,9 @@ class RefCache:
             data = self._data[key] = _RefData(expires=now + self.ttl)
         return data
 
+    def drop(self, workspace_id: str, user_id: str) -> None:
+        self._data.pop((workspace_id, user_id), None)
+
     def invalidate(self, workspace_id: str) -> None:
         """A change is seen by every user of the workspace."""
         for key in [k for k in self._data if k[0] == workspace_id]:
@@ -197,10 +200,17 @@ class TimeghostBackend:
             )
         return data.projects
 
-    async def _project(self, project_id: str) -> Project:
+    def _refresh(self) -> None:
+        """Drop this user's cached reference data (something named may be newer than the cache)."""
+        self._refs.drop(self._ws, self.user.id)
+
+    async def _project(self, project_id: str, *, refreshed: bool = False) -> Project:
         for project in await self._all_projects():
             if project.id == project_id:
                 return project
+        if not refreshed:  # created elsewhere (web app, another process) since the cache was filled?
+            self._refresh()
+            return await self._project(project_id, refreshed=True)
         raise NotFound(f"no project {project_id!r}")
 
     async def list_projects(self, *, include_done: bool = False) -> list[Project]:
@@ -303,11 +313,14 @@ class TimeghostBackend:
             tasks.sort(key=lambda t: (t.name.casefold(), t.id))
         return tasks
 
-    async def _task(self, task_id: str) -> Task:
+    async def _task(self, task_id: str, *, refreshed: bool = False) -> Task:
         for project in await self._all_projects():
             for task in await self._project_tasks(project):
                 if task.id == task_id:
                     return task
+        if not refreshed:
+            self._refresh()
+            return await self._task(task_id, refreshed=True)
         raise NotFound(f"no task {task_id!r}")
 
     async def create_task(self, draft: TaskDraft) -> Task:
@@ -454,6 +467,9 @@ class TimeghostBackend:
         unique = list(dict.fromkeys(tag_ids))
         if unique:
             known = {t.id for t in await self.list_tags() if t.kind == "time"}
+            if any(t not in known for t in unique):
+                self._refresh()
+                known = {t.id for t in await self.list_tags() if t.kind == "time"}
             missing = [t for t in unique if t not in known]
             if missing:
                 raise NotFound(f"no tag {missing[0]!r}")

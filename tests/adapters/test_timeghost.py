@@ -393,3 +393,17 @@ async def test_workspace_report_is_for_admins(world: World) -> None:
         await bob.list_workspace_users()
     own = [b async for b in bob.iter_workspace_time_entries(MONDAY, MONDAY + 24 * H, [bob.user.id])]
     assert [e.id for b in own for e in b] == [his.id]
+
+
+async def test_a_project_created_elsewhere_is_found_despite_a_warm_cache(world: World) -> None:
+    alice = await world.bind("alice")
+    assert await alice.list_projects() == []  # cache warm (and empty)
+    other = TimeghostBackendFactory(world.fake.url, world.connections, retry=FAST)  # another process
+    try:
+        made = await (await other.bind(world.identity("alice"))).create_project(ProjectDraft(name="Web"))
+    finally:
+        await other.close()
+    entry = await alice.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id=made.id))
+    assert entry.project_id == made.id
+    with pytest.raises(NotFound):
+        await alice.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id="nope"))
