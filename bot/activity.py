@@ -83,6 +83,32 @@ class Activity(Wire):
             return tenant["id"]
         return self.conversation.tenant_id
 
+    def reference(self) -> dict[str, Any]:
+        """Where this conversation is, to post into it later (a Bot Framework conversation reference)."""
+        return {
+            "serviceUrl": self.service_url,
+            "channelId": self.channel_id,
+            "conversation": self.conversation.model_dump(by_alias=True, exclude_none=True),
+            "bot": self.recipient.model_dump(by_alias=True, exclude_none=True),
+            "user": self.from_.model_dump(by_alias=True, exclude_none=True),
+            "locale": self.locale,
+        }
+
+    @classmethod
+    def from_reference(cls, reference: dict[str, Any]) -> Activity:
+        """An activity to answer for a proactive message: no id, so the reply starts a new message."""
+        return cls.model_validate(
+            {
+                "type": "message",
+                "serviceUrl": reference.get("serviceUrl"),
+                "channelId": reference.get("channelId"),
+                "conversation": reference.get("conversation") or {},
+                "recipient": reference.get("bot") or {},
+                "from": reference.get("user") or {},
+                "locale": reference.get("locale"),
+            }
+        )
+
     def client_timezone(self) -> str | None:
         """The IANA zone Teams reports for the sender's client (`localTimezone` or the clientInfo entity)."""
         if self.local_timezone:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
-from bot.activity import Activity, TurnResult
+from bot.activity import Activity, OutgoingMessage, TurnResult
+
+
+class ProactiveSender(Protocol):
+    """Sends a message into a conversation the bot saw before (its stored reference), outside any turn."""
+
+    async def __call__(self, reference: dict[str, Any], message: OutgoingMessage) -> None: ...
 
 
 class TurnHandler(Protocol):

@@ -8,10 +8,13 @@ from typing import Any
 from bot.operations import Ambiguity, ParseFailure
 from bot.service.outcomes import (
     ClockShown,
+    ConnectForm,
+    ConnectionsShown,
     DeleteConfirm,
     EditForm,
     EntriesShown,
     EntryChanged,
+    FormShown,
     HelpShown,
     HoursShown,
     ListShown,
@@ -20,12 +23,14 @@ from bot.service.outcomes import (
     Problem,
     ProjectPick,
     ReportReady,
+    SettingsShown,
     StatusShown,
     SummaryShown,
+    WorkspacesShown,
 )
+from cards import account, forms, lists, messages, pickers, summary, timer
 from cards import entry as entry_cards
 from cards import help as help_cards
-from cards import lists, messages, pickers, summary, timer
 from cards import workinghours as working_hours
 from cards.format import duration, escape
 from cards.hours_views import ClockView
@@ -52,11 +57,19 @@ def _failure_hint(failure: ParseFailure, locale: str) -> tuple[str | None, str |
     return None, None
 
 
-def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
+def card_for(
+    outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer: str | None = None
+) -> Card:
+    """`viewer`: the sender's id when the card goes to a group chat or channel, so cards with personal data
+    refresh for that person only (`refresh.userIds`); None in personal chat."""
     match outcome:
         case EntryChanged(action="started" | "continued"):
             card = timer.timer_card(
-                outcome.entry, locale, switched_from=outcome.switched_from, undo_token=outcome.undo_token
+                outcome.entry,
+                locale,
+                switched_from=outcome.switched_from,
+                undo_token=outcome.undo_token,
+                viewer=viewer,
             )
         case EntryChanged():
             card = entry_cards.entry_card(
@@ -67,7 +80,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
                 switched_from=outcome.switched_from,
             )
         case StatusShown(clock=ClockView() as clock):  # the working-hours line under the timer/idle status
-            card = card_for(dataclasses.replace(outcome, clock=None), locale)
+            card = card_for(dataclasses.replace(outcome, clock=None), locale, viewer=viewer)
             return working_hours.with_status_line(card, clock, locale)
         case ClockShown():
             return working_hours.clock_card(
@@ -83,6 +96,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
                 locale,
                 today_seconds=outcome.today_seconds,
                 today_entries=outcome.today_entries,
+                viewer=viewer,
             )
         case SummaryShown():
             return summary.summary_card(outcome.view, locale)
@@ -130,6 +144,17 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> Card:
                 ),
                 locale,
             )
+        case FormShown():
+            return forms.form_card(outcome.view, locale)
+        case SettingsShown():
+            return forms.settings_card(outcome.view, locale)
+        case ConnectForm():
+            error = say(outcome.error_key, locale, outcome.error_params) if outcome.error_key else None
+            return account.connect_form_card(outcome.backend, locale, error=error)
+        case ConnectionsShown():
+            return account.connections_card(outcome.current, outcome.backends, locale)
+        case WorkspacesShown():
+            return account.workspaces_card(outcome.backend, outcome.current, outcome.workspaces, locale)
         case Ambiguity():
             choices = [Choice(label=c.label, command=c.command) for c in outcome.choices]
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)

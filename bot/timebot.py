@@ -7,10 +7,13 @@ from collections.abc import Awaitable, Callable
 
 from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
+from bot.app import ProactiveSender
 from bot.features import card_actions, commands, files, lifecycle, search
+from bot.features.outbox import OutboxWorker
 from bot.features.respond import render
 from bot.routing.router import Router
-from bot.routing.turn import BackendCache, Turn
+from bot.routing.turn import Turn
+from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.outcomes import Problem
 
@@ -31,31 +34,46 @@ class Timebot:
     def __init__(
         self,
         services: Services,
-        backends: BackendFactory,
+        backends: BackendRegistry | BackendFactory,
         *,
         default_timezone: str = "UTC",
+        default_backend: str = "local",
         on_startup: list[Hook] | None = None,
         on_shutdown: list[Hook] | None = None,
     ) -> None:
         self.services = services
-        self.factory = backends
-        self.backends = BackendCache(backends)
+        self.backends = (
+            backends if isinstance(backends, BackendRegistry) else BackendRegistry({backends.kind: backends})
+        )
         self.default_timezone = default_timezone
+        self.default_backend = default_backend
         self.router = build_router()
         self._on_startup = on_startup or []
+        self._sender: ProactiveSender | None = None
+        self.outbox_worker: OutboxWorker | None = None
         self._on_shutdown = on_shutdown or []
+
+    def use_sender(self, sender: ProactiveSender) -> None:
+        """The transport's way to post outside a turn; enables delivering the outbox."""
+        self._sender = sender
 
     async def startup(self) -> None:
         for hook in self._on_startup:
             await hook()
+        outbox = self.services.outbox
+        if outbox is not None and self._sender is not None:
+            self.outbox_worker = OutboxWorker(self.services, outbox, self.backends, self._sender)
+            self.outbox_worker.start()
 
     async def shutdown(self) -> None:
-        await self.factory.close()
+        if self.outbox_worker is not None:
+            await self.outbox_worker.stop()
+        await self.backends.close()
         for hook in self._on_shutdown:
             await hook()
 
     async def handle(self, activity: Activity) -> TurnResult:
-        turn = Turn(activity, self.services, self.backends, self.default_timezone)
+        turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
         route = self.router.find(turn)
         if route is None:
             # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from adapters.backend import BackendFactory
+from adapters.credentials import ConnectionSource
 from bot.reports.files import file_store_from_settings
+from bot.secrets import root_secrets
+from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
 from bot.settings import Settings
@@ -12,12 +16,24 @@ from bot.timebot import Timebot
 def build_handler(settings: Settings) -> Timebot:
     """The `TurnHandler` the transport serves. Migrations run at start-up (idempotent, lock-protected)."""
     from adapters.local.factory import LocalBackendFactory
+    from bot.store.connections import ConnectionStore
     from bot.store.db import create_engine
     from bot.store.migrate import upgrade
+    from bot.store.outbox import Outbox
     from bot.store.state import Store
 
     engine = create_engine(settings.effective_database_url)
-    services = Services(store=Store(engine), refdata=RefDataCache(), files=file_store_from_settings(settings))
+    roots = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)
+    connections = ConnectionStore(engine, roots)
+    services = Services(
+        store=Store(engine),
+        refdata=RefDataCache(),
+        files=file_store_from_settings(settings),
+        connections=connections,
+        outbox=Outbox(engine),
+    )
+    local = LocalBackendFactory(engine)
+    registry = BackendRegistry(remote_factories(settings, connections) | {"local": local})
 
     async def migrate() -> None:
         await upgrade(engine)
@@ -27,8 +43,14 @@ def build_handler(settings: Settings) -> Timebot:
 
     return Timebot(
         services,
-        LocalBackendFactory(engine),
+        registry,
         default_timezone=settings.default_timezone,
+        default_backend=settings.backend,
         on_startup=[migrate],
         on_shutdown=[dispose],
     )
+
+
+def remote_factories(settings: Settings, connections: ConnectionSource) -> dict[str, BackendFactory]:
+    """The remote backends people may `connect` to, each at its configured base URL."""
+    return {}

@@ -12,23 +12,11 @@ from bot.service.outcomes import HelpShown
 router = Router("lifecycle")
 
 
-def conversation_reference(turn: Turn) -> dict[str, object]:
-    a = turn.activity
-    return {
-        "serviceUrl": a.service_url,
-        "channelId": a.channel_id,
-        "conversation": a.conversation.model_dump(by_alias=True, exclude_none=True),
-        "bot": a.recipient.model_dump(by_alias=True, exclude_none=True),
-        "user": a.from_.model_dump(by_alias=True, exclude_none=True),
-        "locale": a.locale,
-    }
-
-
 async def remember(turn: Turn) -> TurnResult:
     """Keep the conversation reference: proactive notifications need it later."""
     if turn.activity.service_url and turn.activity.conversation.id:
         await turn.services.store.save_conversation_ref(
-            turn.activity.conversation.id, turn.state_key.tenant_id, conversation_reference(turn)
+            turn.activity.conversation.id, turn.state_key.tenant_id, turn.activity.reference()
         )
     return TurnResult()
 

@@ -15,9 +15,11 @@ from adapters.errors import (
     Unsupported,
     ValidationFailed,
 )
-from bot.operations import Ambiguity, Op, ParseFailure
+from bot.features.outbox import queue, queueable
+from bot.operations import Ambiguity, ChooseWorkspace, Connect, Op, ParseFailure
 from bot.replies import card_for
 from bot.routing.turn import Turn
+from bot.service.account import Account, choose_workspace, connect
 from bot.service.outcomes import Outcome, Problem
 from bot.service.registry import execute
 
@@ -34,7 +36,7 @@ def problem_for(exc: BackendError, retry_command: str | None) -> Problem:
         case PermissionDenied():
             return Problem("error.permission", {"detail": detail}, hint_key="error.permission_hint")
         case Unauthorized():
-            return Problem("error.unauthorized")
+            return Problem("error.unauthorized", hint_key="account.reconnect_hint")
         case ValidationFailed():
             return Problem("error.validation", {"detail": detail})
         case Unsupported():
@@ -49,15 +51,44 @@ async def run_operation(
 ) -> Outcome | Ambiguity | ParseFailure:
     if isinstance(op, Ambiguity | ParseFailure):
         return op
-    ctx = await turn.user()
-    if ctx is None:
-        return Problem("error.no_identity")
     try:
-        return await execute(ctx, op)
+        if isinstance(op, Connect | ChooseWorkspace):
+            return await _account_operation(turn, op)
+        ctx = await turn.user()
+        if ctx is None:
+            return Problem("error.no_identity")
+        try:
+            return await execute(ctx, op)
+        except Unavailable:
+            outbox = turn.services.outbox
+            if outbox is None or ctx.backend.kind == "local" or not queueable(op):
+                raise
+            return await queue(ctx, op, turn.activity.reference(), outbox)
     except BackendError as exc:
         log.info("backend refused %s: %s", type(op).__name__, type(exc).__name__)
         return problem_for(exc, retry_command)
 
 
+async def account_of(turn: Turn) -> Account | None:
+    identity = turn.identity
+    if identity is None:
+        return None
+    prefs = await turn.prefs(identity)
+    return Account(identity, prefs, turn.activity.scope, turn.services, turn.backends, turn.default_backend)
+
+
+async def _account_operation(turn: Turn, op: Connect | ChooseWorkspace) -> Outcome:
+    """`connect`/`workspace` work even when the chosen backend cannot be bound (that is how it is fixed)."""
+    account = await account_of(turn)
+    if account is None:
+        return Problem("error.no_identity")
+    if isinstance(op, Connect):
+        return await connect(account, op)
+    ctx = await turn.user()
+    assert ctx is not None
+    return await choose_workspace(account, ctx.backend, op)
+
+
 def render(turn: Turn, outcome: Outcome | Ambiguity | ParseFailure) -> dict[str, Any]:
-    return card_for(outcome, turn.locale)
+    shared = turn.activity.scope != "personal"  # others see the card: refresh it per user
+    return card_for(outcome, turn.locale, viewer=turn.activity.from_.id or None if shared else None)

@@ -11,6 +11,8 @@ from adapters.backend import Backend, Identity
 from bot.operations import ParseContext
 from bot.reports.files import FileStore, shared_temporary_store
 from bot.service.refdata import RefData, RefDataCache
+from bot.store.connections import ConnectionStore
+from bot.store.outbox import Outbox
 from bot.store.state import Store, UserPrefs
 
 Clock = Callable[[], datetime]
@@ -28,6 +30,8 @@ class Services:
     refdata: RefDataCache
     clock: Clock = utc_now
     files: FileStore = field(default_factory=shared_temporary_store)  # where reports wait for delivery
+    connections: ConnectionStore | None = None  # people's encrypted tokens for remote backends
+    outbox: Outbox | None = None  # writes waiting for a remote backend that was down
 
 
 @dataclass

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from cards.forms import FormView, SettingsView
 from cards.hours_views import ClockView, HoursView, Note
 from cards.views import EntryView, NamedItem, ProjectView, SummaryView
 
@@ -132,6 +133,40 @@ class ReportReady:
     size: int
 
 
+@dataclass(frozen=True)
+class FormShown:
+    """A card form (log time, start a timer) with the options to pick from, kept values and errors."""
+
+    view: FormView
+
+
+@dataclass(frozen=True)
+class SettingsShown:
+    view: SettingsView
+
+
+@dataclass(frozen=True)
+class ConnectForm:
+    """The card that asks for a backend's API token (password field, personal chat only)."""
+
+    backend: str
+    error_key: str | None = None
+    error_params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConnectionsShown:
+    current: str
+    backends: list[tuple[str, bool]]  # (kind, connected)
+
+
+@dataclass(frozen=True)
+class WorkspacesShown:
+    backend: str
+    current: str | None
+    workspaces: list[tuple[str, str]]  # (id, name)
+
+
 Outcome = (
     EntryChanged
     | StatusShown
@@ -147,4 +182,9 @@ Outcome = (
     | ReportReady
     | ClockShown
     | HoursShown
+    | FormShown
+    | SettingsShown
+    | ConnectForm
+    | ConnectionsShown
+    | WorkspacesShown
 )

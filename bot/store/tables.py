@@ -69,3 +69,22 @@ connections = sa.Table(
     sa.Column("extra", sa.JSON(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
+
+outbox = sa.Table(
+    "bot_outbox",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("aad_object_id", sa.String(64), nullable=False),
+    sa.Column("user_name", sa.String(200), nullable=False),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("operation", sa.JSON(), nullable=False),
+    sa.Column("reference", sa.JSON(), nullable=False),  # where to tell the person how it went
+    sa.Column("locale", sa.String(35), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
+    sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_bot_outbox_next_attempt_at", "next_attempt_at"),
+)

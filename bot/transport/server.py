@@ -248,6 +248,9 @@ def create_web_app(
     app.router.add_get("/files/{token}", FileDownloads(settings, files).handle, allow_head=False)
 
     async def _startup(_app: web.Application) -> None:
+        use_sender = getattr(handler, "use_sender", None)
+        if use_sender is not None:
+            use_sender(ProactiveConnectorSender(connector))
         await handler.startup()
 
     async def _cleanup(_app: web.Application) -> None:
@@ -280,6 +283,16 @@ def check_bind_address(settings: Settings) -> None:
         )
 
 
+class ProactiveConnectorSender:
+    """`bot.app.ProactiveSender` over the pooled connector: posts into a stored conversation reference."""
+
+    def __init__(self, connector: ConnectorClient) -> None:
+        self._connector = connector
+
+    async def __call__(self, reference: dict[str, Any], message: OutgoingMessage) -> None:
+        await self._connector.send(Activity.from_reference(reference), message)
+
+
 class _DeferredHandler:
     """Wraps a `build_handler` that returns an awaitable: the handler is built on app startup."""
 
@@ -287,8 +300,13 @@ class _DeferredHandler:
         self._pending = pending
         self._handler: Any = None
 
+    def use_sender(self, sender: Any) -> None:
+        self._sender = sender
+
     async def startup(self) -> None:
         self._handler = await self._pending
+        if getattr(self, "_sender", None) is not None and hasattr(self._handler, "use_sender"):
+            self._handler.use_sender(self._sender)
         await self._handler.startup()
 
     async def shutdown(self) -> None:

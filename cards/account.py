@@ -1,0 +1,111 @@
+"""Connecting a backend: the token form (a password field, never echoed), the connections and workspaces."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from cards import actions as act
+from cards.elements import action_set, card, container, text
+from cards.format import escape
+from cards.text import t
+
+BACKEND_NAMES = {
+    "local": "timebot (built-in)",
+    "toggl": "Toggl Track",
+    "focus": "Toggl Focus",
+    "awork": "awork",
+    "timeghost": "timeghost",
+}
+
+
+def backend_name(kind: str) -> str:
+    return BACKEND_NAMES.get(kind, kind)
+
+
+CONNECT = "connect"
+CONNECT_SAVE = "connect_save"
+
+
+def connect_form_card(backend: str, locale: str, *, error: str | None = None) -> dict[str, Any]:
+    """Ask for the API token. The value is sent once with the submit and never shown again."""
+    name = backend_name(backend)
+    body: list[dict[str, Any]] = [
+        text(t("account.form.title", locale, backend=name), weight="Bolder", size="Medium", style="heading"),
+        text(t(f"account.form.help.{backend}", locale), subtle=True, size="Small"),
+        {
+            "type": "Input.Text",
+            "id": "token",
+            "style": "password",
+            "label": t(f"account.form.token.{backend}", locale),
+            "isRequired": True,
+            "errorMessage": t("account.token_missing", locale),
+            "maxLength": 400,
+        },
+    ]
+    if backend == "focus":
+        body.append(
+            {
+                "type": "Input.Text",
+                "id": "organization_id",
+                "label": t("account.form.organization", locale),
+                "maxLength": 40,
+            }
+        )
+    if error:
+        body.append(container([text("⚠️ " + error, color="Attention", size="Small")]))
+    body.append(
+        action_set(
+            [
+                act.execute(
+                    t("account.form.save", locale), CONNECT_SAVE, {"backend": backend}, style="positive"
+                ),
+                act.run(t("account.form.cancel", locale), "connect"),
+            ]
+        )
+    )
+    body.append(text(t("account.form.privacy", locale), subtle=True, size="Small"))
+    return card(body, locale, fallback_text=t("account.form.title", locale, backend=name))
+
+
+def connections_card(current: str, backends: Sequence[tuple[str, bool]], locale: str) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = [text(t("account.list.title", locale), weight="Bolder", size="Medium")]
+    buttons = []
+    for kind, connected in backends:
+        if kind == current:
+            state = t("account.list.current", locale)
+        else:
+            state = t("account.list.connected" if connected else "account.list.not_connected", locale)
+        rows.append(text(f"**{escape(backend_name(kind))}** · {state}", spacing="Small"))
+        if kind != current:
+            buttons.append(
+                act.run(t("account.list.use", locale, backend=backend_name(kind)), f"connect {kind}")
+            )
+    if buttons:
+        rows.append(action_set(buttons[:6]))
+    return card(rows, locale, fallback_text=t("account.list.title", locale))
+
+
+def workspaces_card(
+    backend: str, current: str | None, workspaces: Sequence[tuple[str, str]], locale: str
+) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = [
+        text(
+            t("account.workspaces.title", locale, backend=backend_name(backend)),
+            weight="Bolder",
+            size="Medium",
+        )
+    ]
+    buttons = []
+    for wid, name in workspaces[:30]:
+        marker = " ✓" if wid == current else ""
+        rows.append(text(f"{escape(name)}{marker}", spacing="Small"))
+        if wid != current:
+            buttons.append(
+                act.run(t("account.workspaces.use", locale, workspace=name[:40]), f'workspace "{name}"')
+            )
+    if buttons:
+        rows.append(action_set(buttons[:6]))
+    return card(
+        rows, locale, fallback_text=t("account.workspaces.title", locale, backend=backend_name(backend))
+    )
