@@ -30,6 +30,11 @@ BREAK_END: Final = "break_end"
 ADD_BREAK: Final = "add_break"
 BOOK_GAP: Final = "book_gap"
 HOURS: Final = "hours"
+LOG_FORM: Final = "log_form"
+LOG_SAVE: Final = "log_save"
+START_FORM: Final = "start_form"
+START_SAVE: Final = "start_save"
+SETTINGS_SAVE: Final = "settings_save"
 
 VERBS: Final[Mapping[str, tuple[str, ...]]] = {
     UNDO: ("token",),
@@ -51,6 +56,11 @@ VERBS: Final[Mapping[str, tuple[str, ...]]] = {
     ADD_BREAK: ("minutes", "day"),
     BOOK_GAP: ("start", "end"),
     HOURS: ("period",),
+    LOG_FORM: (),
+    LOG_SAVE: (),  # the inputs of `cards.forms.LOG_INPUTS`
+    START_FORM: (),
+    START_SAVE: (),  # the inputs of `cards.forms.START_INPUTS`
+    SETTINGS_SAVE: (),  # the inputs of `cards.forms.SETTINGS_INPUTS`
 }
 EDIT_INPUTS: Final = ("date", "start", "end", "note")
 

@@ -86,6 +86,11 @@ def _overview(locale: str) -> list[dict[str, Any]]:
         body.append(text(t(f"card.help.group.{group}", locale), weight="Bolder", separator=True))
         body.append(text(t(f"card.help.line.{group}", locale), spacing="None"))
         body.append(action_set([act.run(example, example) for example in examples], spacing="Small"))
+    forms = [
+        act.execute(t("form.btn.open_log", locale), act.LOG_FORM, inputs=False),
+        act.execute(t("form.btn.open_start", locale), act.START_FORM, inputs=False),
+    ]
+    body.append(action_set(forms, spacing="Medium"))
     return body
 
 

@@ -12,11 +12,14 @@ from cards.text import t
 from cards.views import EntryView
 
 
-def refresh_action(locale: str) -> dict[str, Any]:
-    """Manual refresh (`userIds: []`): Teams offers "Refresh card" and the bot answers with a fresh card."""
+def refresh_action(locale: str, viewer: str | None = None) -> dict[str, Any]:
+    """Manual refresh (`userIds: []`): Teams offers "Refresh card" and the bot answers with a fresh card.
+
+    With a `viewer` (the sender's id, in a group chat or channel) the card refreshes automatically for that
+    person only: everybody else keeps the card as sent and gets their own status when they refresh it."""
     return {
         "action": act.execute(t("card.btn.refresh", locale), act.REFRESH_STATUS, inputs=False),
-        "userIds": [],
+        "userIds": [viewer] if viewer else [],
     }
 
 
@@ -77,6 +80,7 @@ def timer_card(
     today_seconds: int | None = None,
     switched_from: EntryView | None = None,
     undo_token: str | None = None,
+    viewer: str | None = None,
 ) -> dict[str, Any]:
     """A running timer: path, since when, elapsed h:mm, today's total, details; Stop/Switch/Undo/Refresh.
 
@@ -89,17 +93,22 @@ def timer_card(
     return card(
         body,
         locale,
-        refresh=refresh_action(locale),
+        refresh=refresh_action(locale, viewer),
         fallback_text=f"{t('card.timer.title', locale)}: {fmt.clock(entry.duration_seconds)}",
     )
 
 
 def status_card(
-    running: EntryView | None, locale: str, *, today_seconds: int, today_entries: int
+    running: EntryView | None,
+    locale: str,
+    *,
+    today_seconds: int,
+    today_entries: int,
+    viewer: str | None = None,
 ) -> dict[str, Any]:
     """`status`: the running timer, or "No timer running" with today's total and quick actions."""
     if running is not None:
-        return timer_card(running, locale, today_seconds=today_seconds)
+        return timer_card(running, locale, today_seconds=today_seconds, viewer=viewer)
     duration = fmt.duration(today_seconds, locale)
     if today_entries <= 0 and today_seconds <= 0:
         today_line = t("card.status.today_none", locale)
@@ -113,8 +122,11 @@ def status_card(
         action_set(
             [
                 act.run(t("card.btn.start", locale), "start"),
+                act.execute(t("form.btn.open_log", locale), act.LOG_FORM, inputs=False),
                 act.run(t("card.btn.today", locale), "today"),
             ]
         ),
     ]
-    return card(body, locale, refresh=refresh_action(locale), fallback_text=t("card.status.idle", locale))
+    return card(
+        body, locale, refresh=refresh_action(locale, viewer), fallback_text=t("card.status.idle", locale)
+    )

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.commands import clean_text, parse
 from bot.features.files import deliver_report
+from bot.features.forms import FORM_VERBS
 from bot.features.hours_actions import HOURS_VERBS
 from bot.features.respond import render, run_operation
 from bot.operations import (
@@ -241,6 +242,7 @@ VERBS: dict[str, Verb] = {
     "pick_project": Verb(PickData, _pick_project, replaces_card=True),
     "create_project": Verb(CreateData, _create_project, replaces_card=True),
     "run": Verb(RunData, _run, replaces_card=False),
+    **{name: Verb(model, run, replaces_card=replaces) for name, (model, run, replaces) in FORM_VERBS.items()},
     **{name: Verb(model, run, replaces_card=again) for name, (model, run, again) in HOURS_VERBS.items()},
 }
 

@@ -35,3 +35,6 @@ def _canonical(name: str) -> str | None:
     except (ZoneInfoNotFoundError, ValueError):
         return None
     return zone
+
+
+canonical_zone = _canonical  # the settings form stores zones the same way `timezone ZONE` does

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import operations as ops
-from bot.service import entries, masterdata, preferences, summaries, timer, workinghours
+from bot.service import entries, forms, masterdata, preferences, summaries, timer, workinghours
 from bot.service.context import UserContext
 from bot.service.outcomes import HelpShown, Outcome
 from bot.service.reports import report
@@ -40,6 +40,8 @@ HANDLERS: dict[type[ops.Op], Handler] = {
     ops.ListTags: masterdata.list_tags,
     ops.AddTag: masterdata.add_tag,
     ops.SetTimezone: preferences.set_timezone,
+    ops.ShowSettings: forms.show_settings,
+    ops.ShowForm: forms.show_form,
     ops.Report: report,
     ops.ClockIn: workinghours.clock_in,
     ops.ClockOut: workinghours.clock_out,

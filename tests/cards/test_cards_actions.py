@@ -51,6 +51,7 @@ def test_verbs_table_is_the_contract() -> None:
         "undo", "stop", "switch", "edit", "edit_save", "delete", "delete_confirm", "run",
         "pick_project", "create_project", "refresh_status", "continue",
         "come", "go", "break_start", "break_end", "add_break", "book_gap", "hours",
+        "log_form", "log_save", "start_form", "start_save", "settings_save",
     }  # fmt: skip
     assert act.VERBS["pick_project"] == ("project_id", "op")
     assert act.EDIT_INPUTS == ("date", "start", "end", "note")

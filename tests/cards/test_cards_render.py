@@ -367,7 +367,7 @@ def test_error_and_notice(check: Check, locale: str) -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_help_overview(check: Check, locale: str) -> None:
     card = check(help_card(locale))
-    commands = [a["data"]["command"] for a in iter_actions(card) if a["type"] == "Action.Execute"]
+    commands = [a["data"]["command"] for a in iter_actions(card) if a["data"]["verb"] == act.RUN]
     assert "start @website" in commands and "today" in commands
     groups = [b["text"] for b in card["body"] if b.get("weight") == "Bolder" and b.get("separator")]
     assert len(groups) == 5
