@@ -122,18 +122,6 @@ class HelpShown:
 
 
 @dataclass(frozen=True)
-class FormShown:
-    """A card form (log time, start a timer) with the options to pick from, kept values and errors."""
-
-    view: FormView
-
-
-@dataclass(frozen=True)
-class SettingsShown:
-    view: SettingsView
-
-
-@dataclass(frozen=True)
 class ReportReady:
     """A times report written to `path` (inside the file store), waiting to be delivered to the person."""
 
@@ -191,8 +179,6 @@ Outcome = (
     | Notice
     | Problem
     | HelpShown
-    | FormShown
-    | SettingsShown
     | ReportReady
     | ClockShown
     | HoursShown
