@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.backend import BackendFactory
-from adapters.credentials import ConnectionSource
+from adapters.backend import BackendFactory, Identity
+from adapters.credentials import Connection, ConnectionSource
 from bot.reports.files import file_store_from_settings
 from bot.secrets import root_secrets
 from bot.service.backends import BackendRegistry
@@ -52,5 +52,31 @@ def build_handler(settings: Settings) -> Timebot:
 
 
 def remote_factories(settings: Settings, connections: ConnectionSource) -> dict[str, BackendFactory]:
-    """The remote backends people may `connect` to, each at its configured base URL."""
-    return {}
+    """The remote backends people may `connect` to, each at its configured base URL.
+
+    Everyone acts with their own connection; awork alone may fall back to a documented service account
+    (`TIMEBOT_AWORK_SERVICE_TOKEN`) until OAuth sign-in exists.
+    """
+    from adapters.awork.factory import AworkBackendFactory, service_account_connections
+    from adapters.focus import FocusBackendFactory
+    from adapters.timeghost.backend import TimeghostBackendFactory
+
+    return {
+        "focus": FocusBackendFactory(settings.focus_url, connections),
+        "awork": AworkBackendFactory(settings.awork_url, FirstOf(connections, service_account_connections())),
+        "timeghost": TimeghostBackendFactory(settings.timeghost_url, connections),
+    }
+
+
+class FirstOf:
+    """A person's own connection first, then a fallback source."""
+
+    def __init__(self, *sources: ConnectionSource) -> None:
+        self._sources = sources
+
+    async def get(self, identity: Identity, backend: str) -> Connection | None:
+        for source in self._sources:
+            found = await source.get(identity, backend)
+            if found is not None:
+                return found
+        return None

@@ -19,7 +19,7 @@ from bot.commands import clean_text, parse
 from bot.features.files import deliver_report
 from bot.features.forms import FORM_VERBS
 from bot.features.hours_actions import HOURS_VERBS
-from bot.features.respond import render, run_operation
+from bot.features.respond import account_of, render, run_operation
 from bot.operations import (
     AddProject,
     Ambiguity,
@@ -38,6 +38,7 @@ from bot.replies import summary_text
 from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
+from bot.service.account import save_connection
 from bot.service.common import project_view, recent_entries
 from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
 from cards.text import t
@@ -229,6 +230,22 @@ def _parse_time(value: str | None) -> time | None:
         return None
 
 
+class ConnectData(Payload):
+    backend: str = Field(min_length=1, max_length=20)
+
+
+class ConnectSaveData(ConnectData):
+    token: str = Field(default="", max_length=400, repr=False)  # never in logs or error messages
+    organization_id: str = Field(default="", max_length=40)
+
+
+async def _connect_save(turn: Turn, data: ConnectSaveData) -> Result:
+    account = await account_of(turn)
+    if account is None:
+        return Problem("error.no_identity")
+    return await save_connection(account, data.backend, data.token, {"organization_id": data.organization_id})
+
+
 VERBS: dict[str, Verb] = {
     "undo": Verb(TokenData, _undo, replaces_card=True),
     "stop": Verb(Empty, _stop, replaces_card=True),
@@ -242,8 +259,10 @@ VERBS: dict[str, Verb] = {
     "pick_project": Verb(PickData, _pick_project, replaces_card=True),
     "create_project": Verb(CreateData, _create_project, replaces_card=True),
     "run": Verb(RunData, _run, replaces_card=False),
-    **{name: Verb(model, run, replaces_card=replaces) for name, (model, run, replaces) in FORM_VERBS.items()},
+    # The form holds a token: its answer replaces it, so the card does not linger with the field.
+    "connect_save": Verb(ConnectSaveData, _connect_save, replaces_card=True),
     **{name: Verb(model, run, replaces_card=again) for name, (model, run, again) in HOURS_VERBS.items()},
+    **{name: Verb(model, run, replaces_card=replaces) for name, (model, run, replaces) in FORM_VERBS.items()},
 }
 
 

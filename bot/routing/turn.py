@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from adapters.backend import Backend, BackendFactory, Identity
+from adapters.backend import Identity
 from bot.activity import Activity
+from bot.service.backends import BackendRegistry
 from bot.service.context import Services, UserContext
+from bot.store.state import UserPrefs
 
 LOCAL_TENANT = "local"
 
@@ -36,27 +37,6 @@ def identity_of(activity: Activity) -> Identity | None:
     )
 
 
-class BackendCache:
-    """Bound backends per person for a short while: binding looks up workspace and user each time."""
-
-    def __init__(self, factory: BackendFactory, ttl_seconds: float = 60.0, max_size: int = 4096) -> None:
-        self._factory = factory
-        self._ttl = ttl_seconds
-        self._max = max_size
-        self._items: dict[tuple[str, str], tuple[float, Backend]] = {}
-
-    async def bind(self, identity: Identity) -> Backend:
-        key = (identity.tenant_id, identity.aad_object_id)
-        hit = self._items.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
-        backend = await self._factory.bind(identity)
-        if len(self._items) >= self._max:
-            self._items.pop(next(iter(self._items)))
-        self._items[key] = (time.monotonic() + self._ttl, backend)
-        return backend
-
-
 def _zone(name: str | None) -> ZoneInfo | None:
     if not name:
         return None
@@ -70,8 +50,9 @@ def _zone(name: str | None) -> ZoneInfo | None:
 class Turn:
     activity: Activity
     services: Services
-    backends: BackendCache
+    backends: BackendRegistry
     default_timezone: str
+    default_backend: str = "local"
     _user: UserContext | None = field(default=None, init=False)
 
     @property
@@ -88,6 +69,13 @@ class Turn:
             scope=self.activity.scope,
         )
 
+    @property
+    def identity(self) -> Identity | None:
+        return identity_of(self.activity)
+
+    async def prefs(self, identity: Identity) -> UserPrefs:
+        return await self.services.store.get_prefs(identity.tenant_id, identity.aad_object_id)
+
     async def user(self) -> UserContext | None:
         """The sender's context; None when the activity carries no usable user id."""
         if self._user is not None:
@@ -95,8 +83,8 @@ class Turn:
         identity = identity_of(self.activity)
         if identity is None:
             return None
-        backend = await self.backends.bind(identity)
-        prefs = await self.services.store.get_prefs(identity.tenant_id, identity.aad_object_id)
+        prefs = await self.prefs(identity)
+        backend = await self.backends.bind(identity, prefs.backend or self.default_backend)
         tz = (
             _zone(self.activity.client_timezone())
             or _zone(prefs.timezone)

@@ -34,7 +34,9 @@ async def test_reads_follow_every_write(engine: AsyncEngine) -> None:
 async def test_a_returned_list_cannot_corrupt_the_memo(engine: AsyncEngine) -> None:
     backend = await LocalBackendFactory(engine, clock=lambda: NOW).bind(Identity("t-cache", "u-2", "U"))
     day = (NOW.replace(hour=0), NOW.replace(hour=0) + timedelta(days=1))
-    await backend.create_time_entry(TimeEntryDraft(start=NOW - timedelta(hours=2), end=NOW - timedelta(hours=1)))
+    await backend.create_time_entry(
+        TimeEntryDraft(start=NOW - timedelta(hours=2), end=NOW - timedelta(hours=1))
+    )
     first = await backend.list_time_entries(*day)
     first.clear()
     assert len(await backend.list_time_entries(*day)) == 1

@@ -203,7 +203,8 @@ async def test_only_admins_create_master_data_when_the_workspace_says_so(h: Harn
     await admin.set_workspace_settings(
         admin.workspace.settings.model_copy(update={"admin_only_master_data": True})
     )  # type: ignore[attr-defined]
-    h.bot.backends = type(h.bot.backends)(h.bot.factory)  # drop cached bindings, as a restart would
+    for user in ("user-1", "user-2"):
+        h.bot.backends.forget(_identity(user))  # drop cached bindings, as a restart would
     refused = await h.say("project add Secret", user="user-2", name="Grace Hopper")
     assert isinstance(refused, Problem) and refused.key == "error.permission"
     pick = await h.say("log 1h @zebra", user="user-2", name="Grace Hopper")

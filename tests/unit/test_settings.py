@@ -32,7 +32,9 @@ def test_defaults_are_local_mode_on_sqlite(tmp_path, monkeypatch: pytest.MonkeyP
         ({"TIMEBOT_DEFAULT_TIMEZONE": "Mars/Olympus"}, "unknown time zone"),
     ],
 )
-def test_bad_settings_are_one_line(monkeypatch: pytest.MonkeyPatch, env: dict[str, str], fragment: str) -> None:
+def test_bad_settings_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], fragment: str
+) -> None:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as caught:
@@ -41,7 +43,9 @@ def test_bad_settings_are_one_line(monkeypatch: pytest.MonkeyPatch, env: dict[st
     assert fragment in message and "\n" not in message
 
 
-def test_cli_prints_one_line_and_exits_2(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_one_line_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("MicrosoftAppType", "Sometimes")
     assert main(["serve"]) == 2
     err = capsys.readouterr().err.strip()
