@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     )
     # awork API v1 base (the old api.awork.io domain is retired).
     awork_url: str = Field(default="https://api.awork.com/api/v1", validation_alias="TIMEBOT_AWORK_URL")
+    # Toggl Track: API v9, Reports API v3 (long ranges) and Webhooks API v1 bases.
+    toggl_url: str = Field(default="https://api.track.toggl.com/api/v9", validation_alias="TIMEBOT_TOGGL_URL")
+    toggl_reports_url: str = Field(
+        default="https://api.track.toggl.com/reports/api/v3", validation_alias="TIMEBOT_TOGGL_REPORTS_URL"
+    )
+    toggl_webhooks_url: str = Field(
+        default="https://api.track.toggl.com/webhooks/api/v1", validation_alias="TIMEBOT_TOGGL_WEBHOOKS_URL"
+    )
     # Where people reach the bot from their browser (download links for reports); default http://host:port.
     public_url: str = Field(default="", validation_alias="TIMEBOT_PUBLIC_URL")
     report_link_minutes: int = Field(

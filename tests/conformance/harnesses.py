@@ -151,12 +151,51 @@ async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
         await runner.cleanup()
 
 
+@asynccontextmanager
+async def _toggl(tmp_path: Path) -> AsyncIterator[Harness]:
+    """Toggl Track through its fake: each new identity signs up into one workspace (the first as admin) and
+    connects with its API token. Profiles are in Europe/Berlin: Toggl keeps the zone per person, not entry."""
+    from adapters.credentials import Connection, StaticConnections
+    from adapters.http import RetryPolicy
+    from adapters.toggl import TogglBackendFactory
+    from tests.fakes.toggl import FakeToggl
+
+    fake = await FakeToggl().start()
+    workspace = fake.add_workspace("Contoso")
+    connections = StaticConnections()
+    retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
+    factory = TogglBackendFactory(
+        fake.track_url, fake.reports_url, fake.webhooks_url, connections=connections, retry=retry, page_size=5
+    )
+
+    async def bind(identity: Identity) -> Backend:
+        if await connections.get(identity, "toggl") is None:
+            email = identity.email or f"{identity.aad_object_id}@example.com"
+            admin = not workspace.members
+            account = fake.add_account(
+                identity.name, email, workspace=workspace, admin=admin, timezone="Europe/Berlin"
+            )
+            connections.add(identity, Connection("toggl", account.api_token))
+        return await factory.bind(identity)
+
+    async def admin_only(backend: Backend, value: bool) -> None:
+        workspace.only_admins_may_create_projects = workspace.only_admins_may_create_tags = value
+
+    try:
+        yield Harness("toggl", bind, admin_only)
+    finally:
+        await factory.close()
+        await fake.stop()
+    assert not fake.violations, fake.violations
+
+
 HARNESSES: dict[str, Callable[[Path], AbstractAsyncContextManager[Harness]]] = {
     "local-sqlite": _local("sqlite"),
     "local-postgres": _local("postgres"),
     "focus": _focus,
     "timeghost": _timeghost,
     "awork": _awork,
+    "toggl": _toggl,
 }
 
 PARAMS = [
@@ -165,4 +204,5 @@ PARAMS = [
     pytest.param("focus", id="focus"),
     pytest.param("timeghost", id="timeghost"),
     pytest.param("awork", id="awork"),
+    pytest.param("toggl", id="toggl"),
 ]

@@ -1,0 +1,466 @@
+"""`TogglBackend`: the `Backend` protocol over Toggl Track v9, one person in one workspace.
+
+Semantics follow the local reference backend: lists are newest first and include a running timer that
+overlaps the window; a second timer is a `Conflict` (Toggl itself would silently stop the first one), and
+another person's entry is `NotFound`. Toggl has no working hours and no feed: those raise `Unsupported`.
+Toggl stores no zone per entry, so every entry carries the person's Toggl profile time zone (the zone Toggl
+uses to cut days).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from adapters.backend import Capability
+from adapters.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Unsupported,
+    ValidationFailed,
+)
+from adapters.http import segment
+from adapters.models import (
+    Client,
+    ClientDraft,
+    FeedEvent,
+    FeedEventDraft,
+    Project,
+    ProjectDraft,
+    Tag,
+    TagDraft,
+    Task,
+    TaskDraft,
+    TimeEntry,
+    TimeEntryDraft,
+    TimeEntryPatch,
+    User,
+    WorkingHoursDraft,
+    WorkingHoursEntry,
+    WorkingHoursPatch,
+    Workspace,
+)
+from adapters.toggl import mapping as m
+from adapters.toggl.client import Session
+
+BASE_CAPABILITIES = (
+    Capability.TIME_ENTRIES
+    | Capability.TIMER
+    | Capability.CLIENTS
+    | Capability.PROJECTS
+    | Capability.TAGS
+    | Capability.WEBHOOKS
+)
+CREATED_WITH = "timebot"
+LOOKBACK = timedelta(days=1)  # finished entries that began this long before a window are looked for too
+LONG_RANGE = timedelta(days=31)  # beyond this, lists go through the Reports API (the v9 list stops at 1000)
+STOP_SLACK = timedelta(seconds=5)  # an `end` this close to now is a stop: `PATCH …/stop`
+NO_TIMER_TTL = 10.0  # seconds a "no timer runs" answer is trusted before starting another timer
+
+
+def _utc(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationFailed(f"{what} must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def _overlaps(entry: TimeEntry, start: datetime, end: datetime, now: datetime) -> bool:
+    """Same rule as the local backend: [start, end) against the entry, an open entry lasting until now."""
+    if entry.start >= end:
+        return False
+    if entry.start >= start:
+        return True
+    if entry.end is not None:
+        return entry.end > start
+    return now > start
+
+
+class TogglBackend:
+    kind = "toggl"
+
+    def __init__(
+        self,
+        session: Session,
+        workspace: Workspace,
+        user: User,
+        *,
+        tasks_available: bool = True,
+        page_size: int = 200,
+        report_page_size: int = 50,
+    ) -> None:
+        self._s = session
+        self.workspace = workspace
+        self.user = user
+        self.capabilities = BASE_CAPABILITIES | (Capability.TASKS if tasks_available else Capability(0))
+        self._tasks_available = tasks_available
+        self._page_size = page_size
+        self._report_page_size = report_page_size
+        self._wid = m.wire_id(workspace.id, "workspace")
+        self._ws = f"workspaces/{segment(self._wid)}"
+        self._no_timer_until = 0.0
+
+    def __repr__(self) -> str:
+        return f"TogglBackend(workspace={self.workspace.id!r}, user={self.user.id!r})"
+
+    @property
+    def _tz(self) -> str:
+        return self.user.timezone or "UTC"
+
+    def _entry(self, wire: Any) -> TimeEntry:
+        return m.entry_from(wire, self._tz)
+
+    # ---- clients -------------------------------------------------------------------------------------------
+
+    async def list_clients(self) -> list[Client]:
+        wire = await self._s.track("GET", f"{self._ws}/clients", params={"status": "active"})
+        clients = [m.client_from(c) for c in wire or [] if not c.get("archived")]
+        return sorted(clients, key=lambda c: (c.name.casefold(), c.id))
+
+    async def create_client(self, draft: ClientDraft) -> Client:
+        wire = await self._s.track("POST", f"{self._ws}/clients", json={"name": _clean(draft.name)})
+        return m.client_from(wire)
+
+    # ---- projects (paged: `page`/`per_page`, at most 200) --------------------------------------------------
+
+    async def list_projects(self, *, include_done: bool = False) -> list[Project]:
+        projects: list[Project] = []
+        page = 1
+        while True:
+            wire = await self._s.track(
+                "GET",
+                f"{self._ws}/projects",
+                params={
+                    "active": "both" if include_done else True,
+                    "page": page,
+                    "per_page": self._page_size,
+                },
+            )
+            projects.extend(m.project_from(p) for p in wire or [])
+            if len(wire or []) < self._page_size:
+                break
+            page += 1
+        if not include_done:
+            projects = [p for p in projects if not p.done]
+        return sorted(projects, key=lambda p: (p.name.casefold(), p.id))
+
+    async def create_project(self, draft: ProjectDraft) -> Project:
+        body: dict[str, Any] = {
+            "name": _clean(draft.name),
+            "active": True,
+            "is_private": draft.private,
+            "billable": draft.billable,
+        }
+        if draft.client_id is not None:
+            body["client_id"] = m.wire_id(draft.client_id, "client")
+        if draft.color is not None:
+            body["color"] = draft.color
+        return m.project_from(await self._s.track("POST", f"{self._ws}/projects", json=body))
+
+    # ---- tasks (a paid feature: 402/403 mean the plan lacks it) --------------------------------------------
+
+    async def _tasks_call(self, method: str, path: str, **kwargs: Any) -> Any:
+        if not self._tasks_available:
+            raise Unsupported("tasks")
+        try:
+            return await self._s.track(method, path, **kwargs)
+        except RateLimited as exc:
+            if exc.retry_after is None:  # a 402 without quota headers is the plan, not the quota
+                raise Unsupported("tasks") from exc
+            raise
+        except PermissionDenied as exc:
+            if method == "GET":
+                raise Unsupported("tasks") from exc
+            raise
+
+    async def list_tasks(self, project_id: str | None = None, *, include_done: bool = False) -> list[Task]:
+        if project_id is not None:
+            pid = m.wire_id(project_id, "project")
+            params = {} if include_done else {"active": True}
+            wire = await self._tasks_call("GET", f"{self._ws}/projects/{segment(pid)}/tasks", params=params)
+            tasks = [m.task_from(t) for t in wire or []]
+        else:
+            tasks, page = [], 1
+            while True:
+                envelope = await self._tasks_call(
+                    "GET",
+                    f"{self._ws}/tasks",
+                    params={
+                        "active": "both" if include_done else True,
+                        "page": page,
+                        "per_page": self._page_size,
+                    },
+                )
+                data = (envelope or {}).get("data") or []
+                tasks.extend(m.task_from(t) for t in data)
+                total = (envelope or {}).get("total_count")
+                if (
+                    not data
+                    or len(data) < self._page_size
+                    or (isinstance(total, int) and len(tasks) >= total)
+                ):
+                    break
+                page += 1
+        if not include_done:
+            tasks = [t for t in tasks if not t.done]
+        return sorted(tasks, key=lambda t: (t.project_id, t.name.casefold(), t.id))
+
+    async def create_task(self, draft: TaskDraft) -> Task:
+        pid = m.wire_id(draft.project_id, "project")
+        body: dict[str, Any] = {"name": _clean(draft.name), "active": True}
+        if draft.estimate_seconds is not None:
+            body["estimated_seconds"] = draft.estimate_seconds
+        return m.task_from(
+            await self._tasks_call("POST", f"{self._ws}/projects/{segment(pid)}/tasks", json=body)
+        )
+
+    # ---- tags ----------------------------------------------------------------------------------------------
+
+    async def list_tags(self) -> list[Tag]:
+        wire = await self._s.track("GET", f"{self._ws}/tags")  # without page/per_page: all of them
+        tags = [m.tag_from(t) for t in wire or [] if not t.get("deleted_at")]
+        return sorted(tags, key=lambda t: (t.name.casefold(), t.id))
+
+    async def create_tag(self, draft: TagDraft) -> Tag:
+        if draft.kind != "time":
+            raise Unsupported("project tags")
+        wire = await self._s.track("POST", f"{self._ws}/tags", json={"name": _clean(draft.name)})
+        if isinstance(wire, list):  # the swagger declares an array; the service answers one tag
+            wire = wire[0] if wire else None
+        if not isinstance(wire, dict):
+            raise NotFound("Toggl did not return the new tag")
+        return m.tag_from(wire)
+
+    # ---- time entries --------------------------------------------------------------------------------------
+
+    async def current_timer(self) -> TimeEntry | None:
+        try:
+            wire = await self._s.track("GET", "me/time_entries/current")
+        except NotFound:
+            wire = None
+        if not wire:
+            self._no_timer_until = time.monotonic() + NO_TIMER_TTL
+            return None
+        self._no_timer_until = 0.0
+        return self._entry(wire)
+
+    async def list_time_entries(
+        self, start: datetime, end: datetime, *, limit: int | None = None
+    ) -> list[TimeEntry]:
+        start, end = _utc(start, "start"), _utc(end, "end")
+        if end < start:
+            raise ValidationFailed("the end is before the start")
+        now = datetime.now(UTC)
+        if end - start > LONG_RANGE:
+            entries = await self._report_entries(start - LOOKBACK, end)
+        else:
+            wire = await self._s.track(
+                "GET",
+                "me/time_entries",
+                params={"start_date": m.wire_time(start - LOOKBACK), "end_date": m.wire_time(end)},
+            )
+            entries = [self._entry(w) for w in wire or []]
+        entries = [e for e in entries if e.user_id == self.user.id and _overlaps(e, start, end, now)]
+        if now > start and not any(e.running for e in entries) and time.monotonic() >= self._no_timer_until:
+            running = await self.current_timer()  # a timer that began before the lookback still overlaps
+            if running is not None and _overlaps(running, start, end, now):
+                entries.append(running)
+        unique = {e.id: e for e in entries}
+        ordered = sorted(unique.values(), key=lambda e: (e.start, _sort_id(e.id)), reverse=True)
+        return ordered[:limit] if limit is not None else ordered
+
+    async def _report_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
+        """Finished entries from the Reports API's detailed search, following `X-Next-ID`/`-Row-Number`.
+        Report dates are days in the profile's zone: a day's margin each side, the exact cut is ours."""
+        body: dict[str, Any] = {
+            "start_date": (start - timedelta(days=1)).date().isoformat(),
+            "end_date": (end + timedelta(days=1)).date().isoformat(),
+            "user_ids": [m.wire_id(self.user.id, "user")],
+            "page_size": self._report_page_size,
+            "order_by": "date",
+            "order_dir": "ASC",
+        }
+        entries: list[TimeEntry] = []
+        path = f"workspace/{segment(self._wid)}/search/time_entries"
+        while True:
+            # A search changes nothing: safe to repeat after a 5xx.
+            response = await self._s.response(self._s.api.reports, "POST", path, json=body, idempotent=True)
+            rows = response.json() if response.content else []
+            entries.extend(m.entries_from_report(rows or [], self.workspace.id, self._tz))
+            next_id, next_row = response.headers.get("X-Next-ID"), response.headers.get("X-Next-Row-Number")
+            if not next_id or not next_row:
+                return entries
+            body = {**body, "first_id": int(next_id), "first_row_number": int(next_row)}
+
+    async def get_time_entry(self, entry_id: str) -> TimeEntry:
+        try:
+            wire = await self._s.track("GET", f"me/time_entries/{segment(entry_id)}")
+        except PermissionDenied as exc:
+            raise NotFound(f"no time entry {entry_id!r}") from exc
+        entry = self._entry(wire)
+        if entry.user_id != self.user.id:
+            raise NotFound(f"no time entry {entry_id!r}")
+        return entry
+
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        if draft.end is not None and draft.end < draft.start:
+            raise ValidationFailed("the end is before the start")
+        body: dict[str, Any] = {
+            "created_with": CREATED_WITH,
+            "workspace_id": self._wid,
+            "start": m.wire_time(draft.start),
+            "description": draft.description,
+            "billable": draft.billable,
+            "tag_ids": [m.wire_id(t, "tag") for t in draft.tag_ids],
+        }
+        if draft.project_id is not None:
+            body["project_id"] = m.wire_id(draft.project_id, "project")
+        if draft.task_id is not None:
+            body["task_id"] = m.wire_id(draft.task_id, "task")
+        if draft.end is None:
+            body["duration"] = -1  # running; `stop` is omitted ("can be omitted if it's still running")
+            if time.monotonic() >= self._no_timer_until and await self.current_timer() is not None:
+                raise Conflict("a timer is already running")
+        else:
+            body["stop"] = m.wire_time(draft.end)
+            body["duration"] = int((draft.end - draft.start).total_seconds())
+        wire = await self._s.track("POST", f"{self._ws}/time_entries", json=body)
+        entry = self._entry(wire)
+        if entry.running:
+            self._no_timer_until = 0.0
+        return entry
+
+    async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
+        fields = {f for f in patch.model_fields_set if f != "timezone"}
+        fields -= {f for f in fields if f != "end" and getattr(patch, f) is None}
+        path = f"{self._ws}/time_entries/{segment(entry_id)}"
+        if not fields:
+            return await self.get_time_entry(entry_id)
+        if fields == {"end"} and patch.end is not None:
+            return await self._set_end(entry_id, path, patch.end)
+        body: dict[str, Any] = {}
+        if "start" in fields or ("end" in fields and patch.end is None):
+            # Moving the start (or restarting) needs the other end to keep the interval consistent.
+            current = await self.get_time_entry(entry_id)
+            start = patch.start or current.start
+            end = patch.end if "end" in fields else current.end
+            if end is not None and end < start:
+                raise ValidationFailed("the end is before the start")
+            body["start"] = m.wire_time(start)
+            if end is None:
+                body["duration"] = -1
+            else:
+                body.update(stop=m.wire_time(end), duration=int((end - start).total_seconds()))
+        elif "end" in fields and patch.end is not None:
+            body["stop"] = m.wire_time(patch.end)
+        if "project_id" in fields and patch.project_id is not None:
+            body["project_id"] = m.wire_id(patch.project_id, "project")
+        if "task_id" in fields and patch.task_id is not None:
+            body["task_id"] = m.wire_id(patch.task_id, "task")
+        if "tag_ids" in fields and patch.tag_ids is not None:
+            body["tag_ids"] = [m.wire_id(t, "tag") for t in patch.tag_ids]
+        if "description" in fields:
+            body["description"] = patch.description
+        if "billable" in fields:
+            body["billable"] = patch.billable
+        return await self._put(entry_id, path, body)
+
+    async def _set_end(self, entry_id: str, path: str, end: datetime) -> TimeEntry:
+        """Stop a running timer now (`PATCH …/stop`), or set an end (`PUT` with `stop`)."""
+        if abs(end - datetime.now(UTC)) <= STOP_SLACK:
+            try:
+                wire = await self._own(self._s.track("PATCH", f"{path}/stop"), entry_id)
+            except Conflict:  # "Time entry already stopped": then it is an edit of the end
+                pass
+            else:
+                self._no_timer_until = time.monotonic() + NO_TIMER_TTL
+                return self._entry(wire)
+        return await self._put(entry_id, path, {"stop": m.wire_time(end)})
+
+    async def _put(self, entry_id: str, path: str, body: dict[str, Any]) -> TimeEntry:
+        entry = self._entry(await self._own(self._s.track("PUT", path, json=body), entry_id))
+        if entry.running:
+            self._no_timer_until = 0.0
+        return entry
+
+    async def _own(self, call: Any, entry_id: str) -> Any:
+        try:
+            return await call
+        except PermissionDenied as exc:  # someone else's entry: invisible, like in the local backend
+            raise NotFound(f"no time entry {entry_id!r}") from exc
+
+    async def delete_time_entry(self, entry_id: str) -> None:
+        await self._own(self._s.track("DELETE", f"{self._ws}/time_entries/{segment(entry_id)}"), entry_id)
+        self._no_timer_until = 0.0
+
+    # ---- not in Toggl Track --------------------------------------------------------------------------------
+
+    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
+        raise Unsupported("working hours")
+
+    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry:
+        raise Unsupported("working hours")
+
+    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
+        raise Unsupported("working hours")
+
+    async def delete_working_hours(self, entry_id: str) -> None:
+        raise Unsupported("working hours")
+
+    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
+        raise Unsupported("feed")
+
+    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
+        raise Unsupported("feed")
+
+    # ---- webhook subscriptions (Webhooks API v1; beyond the protocol) --------------------------------------
+
+    async def create_subscription(
+        self,
+        callback_url: str,
+        events: Sequence[str],
+        *,
+        description: str | None = None,
+        secret: str | None = None,
+        enabled: bool = True,
+    ) -> m.Subscription:
+        """Subscribe `callback_url` to `events` (`"time_entry.*"`, `"project.created"`, …). Toggl then sends
+        a PING with a validation code; answer it, or pass it to `validate_subscription`."""
+        body: dict[str, Any] = {
+            "url_callback": callback_url,
+            "event_filters": m.event_filters(events),
+            "enabled": enabled,
+            "description": description or f"timebot {callback_url}",
+        }
+        if secret:
+            body["secret"] = secret
+        wire = await self._s.webhooks("POST", f"subscriptions/{segment(self._wid)}", json=body)
+        return m.subscription_from(wire)
+
+    async def list_subscriptions(self) -> list[m.Subscription]:
+        wire = await self._s.webhooks("GET", f"subscriptions/{segment(self._wid)}")
+        return [m.subscription_from(s) for s in wire or []]
+
+    async def validate_subscription(self, subscription_id: str, validation_code: str) -> None:
+        sid = m.wire_id(subscription_id, "subscription")
+        await self._s.webhooks(
+            "GET", f"validate/{segment(self._wid)}/{segment(sid)}/{segment(validation_code)}"
+        )
+
+    async def delete_subscription(self, subscription_id: str) -> None:
+        sid = m.wire_id(subscription_id, "subscription")
+        await self._s.webhooks("DELETE", f"subscriptions/{segment(self._wid)}/{segment(sid)}")
+
+
+def _clean(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationFailed("the name is empty")
+    return cleaned
+
+
+def _sort_id(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (0, value)
