@@ -42,7 +42,7 @@ def wire_id(value: str, what: str) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise NotFound(f"no {what} {value!r}") from None
-    if number <= 0 or str(number) != str(value).strip():
+    if number <= 0 or str(number) != str(value):
         raise NotFound(f"no {what} {value!r}")
     return number
 
