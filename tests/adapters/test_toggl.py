@@ -83,7 +83,7 @@ def _monday() -> datetime:
     return today - timedelta(days=today.weekday() + 14)
 
 
-# ---- binding -------------------------------------------------------------------------------------------------
+# ---- binding --------------------------------------------------------------------------------------------
 
 
 async def test_bind_uses_me_and_the_default_workspace_in_two_calls(world: World) -> None:
@@ -126,7 +126,7 @@ async def test_no_connection_or_a_bad_token_is_unauthorized(world: World) -> Non
         await backend.list_clients()
 
 
-# ---- master data and paging ----------------------------------------------------------------------------------
+# ---- master data and paging -----------------------------------------------------------------------------
 
 
 async def test_projects_page_past_one_page(world: World) -> None:
@@ -187,7 +187,7 @@ async def test_duplicates_conflict_and_project_tags_are_unsupported(world: World
         await backend.create_task(TaskDraft(project_id="999999", name="x"))
 
 
-# ---- time entries --------------------------------------------------------------------------------------------
+# ---- time entries ---------------------------------------------------------------------------------------
 
 
 async def test_timer_wire_format_and_call_counts(world: World) -> None:
@@ -281,7 +281,7 @@ async def test_escaped_ids_and_foreign_entries(world: World) -> None:
         await backend.create_time_entry(TimeEntryDraft(start=_monday(), end=_monday() + H, project_id="x/y"))
 
 
-# ---- trouble -------------------------------------------------------------------------------------------------
+# ---- trouble --------------------------------------------------------------------------------------------
 
 
 async def test_429_then_success(world: World) -> None:
@@ -337,7 +337,7 @@ async def test_no_working_hours_and_no_feed(world: World) -> None:
         await backend.create_feed_event(FeedEventDraft(title="x", start=now - H, end=now))
 
 
-# ---- webhooks ------------------------------------------------------------------------------------------------
+# ---- webhooks -------------------------------------------------------------------------------------------
 
 
 async def test_webhook_subscriptions_create_validate_list_delete(world: World) -> None:
