@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="TIMEBOT_PORT")
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="TIMEBOT_DATA_DIR")
     database_url: str = Field(default="", validation_alias="TIMEBOT_DATABASE_URL")
-    backend: Literal["local"] = Field(default="local", validation_alias="TIMEBOT_BACKEND")
+    backend: Literal["local", "toggl", "focus", "awork", "timeghost"] = Field(
+        default="local", validation_alias="TIMEBOT_BACKEND"
+    )
     default_timezone: str = Field(default="UTC", validation_alias="TIMEBOT_DEFAULT_TIMEZONE")
     secret_key: SecretStr = Field(default=SecretStr(""), validation_alias="TIMEBOT_SECRET_KEY")
     # Toggl Focus API base (regional endpoints, proxies, test servers).

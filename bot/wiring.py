@@ -60,8 +60,15 @@ def remote_factories(settings: Settings, connections: ConnectionSource) -> dict[
     from adapters.awork.factory import AworkBackendFactory, service_account_connections
     from adapters.focus import FocusBackendFactory
     from adapters.timeghost.backend import TimeghostBackendFactory
+    from adapters.toggl.factory import TogglBackendFactory
 
     return {
+        "toggl": TogglBackendFactory(
+            settings.toggl_url,
+            settings.toggl_reports_url,
+            settings.toggl_webhooks_url,
+            connections=connections,
+        ),
         "focus": FocusBackendFactory(settings.focus_url, connections),
         "awork": AworkBackendFactory(settings.awork_url, FirstOf(connections, service_account_connections())),
         "timeghost": TimeghostBackendFactory(settings.timeghost_url, connections),

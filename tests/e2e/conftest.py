@@ -201,9 +201,13 @@ def playground_diagnostics(service: Service) -> str:
     return f"--- devTools/m365agentsplayground.log ---\n{text}\n--- stdout ---\n{service.output()}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Playwright driving Debian's Chromium (never a downloaded browser)."""
+    """Playwright driving Debian's Chromium (never a downloaded browser).
+
+    Module-scoped on purpose: sync Playwright keeps an event loop running in the main thread while it is
+    open, which breaks every asyncio test that runs after it in the same session.
+    """
     if not CHROMIUM.exists():
         _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
     try:
