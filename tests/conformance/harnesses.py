@@ -27,6 +27,10 @@ class Harness:
     bind: Callable[[Identity], Awaitable[Backend]]
     set_admin_only_master_data: Callable[[Backend, bool], Awaitable[None]]
     """Called with the workspace admin's backend."""
+    fail_next_read: Callable[[int, dict[str, str]], None] | None = None
+    """Remote backends: make the fake answer the next GET with this status and headers (None for local)."""
+    page_size: int | None = None
+    """Remote backends: the page size the adapter was configured with, so tests can list past one page."""
     tenant_id: str = field(default_factory=lambda: f"tenant-{uuid.uuid4().hex[:12]}")
 
     def identity(self, who: str) -> Identity:
@@ -69,7 +73,7 @@ async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
         org = fake.add_organization()
         connections = StaticConnections()
         retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
-        factory = FocusBackendFactory(fake.url, connections, retry=retry)
+        factory = FocusBackendFactory(fake.url, connections, retry=retry, per_page=3)
 
         async def bind(identity: Identity) -> Backend:
             if await connections.get(identity, "focus") is None:
@@ -83,7 +87,13 @@ async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
             raise NotImplementedError("Toggl Focus has no workspace settings")
 
         try:
-            yield Harness("focus", bind, admin_only)
+            yield Harness(
+                "focus",
+                bind,
+                admin_only,
+                fail_next_read=lambda status, headers: fake.fail("GET", r".*", status, headers=headers),
+                page_size=3,
+            )
         finally:
             await factory.close()
 
@@ -114,7 +124,12 @@ async def _timeghost(tmp_path: Path) -> AsyncIterator[Harness]:
         raise NotImplementedError("timeghost's API cannot change workspace settings")
 
     try:
-        yield Harness("timeghost", bind, admin_only)
+        yield Harness(
+            "timeghost",
+            bind,
+            admin_only,
+            fail_next_read=lambda status, headers: fake.fail(status, headers=headers, method="GET"),
+        )
     finally:
         await factory.close()
         await fake.close()
@@ -145,7 +160,13 @@ async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
         raise NotImplementedError("awork's API has no such workspace setting")
 
     try:
-        yield Harness("awork", bind, admin_only)
+        yield Harness(
+            "awork",
+            bind,
+            admin_only,
+            fail_next_read=lambda status, headers: fake.fail(status, headers=headers, method="GET"),
+            page_size=5,
+        )
     finally:
         await factory.close()
         await runner.cleanup()
@@ -182,7 +203,13 @@ async def _toggl(tmp_path: Path) -> AsyncIterator[Harness]:
         workspace.only_admins_may_create_projects = workspace.only_admins_may_create_tags = value
 
     try:
-        yield Harness("toggl", bind, admin_only)
+        yield Harness(
+            "toggl",
+            bind,
+            admin_only,
+            fail_next_read=lambda status, headers: fake.fail_next(status, headers=headers, method="GET"),
+            page_size=5,
+        )
     finally:
         await factory.close()
         await fake.stop()
