@@ -29,7 +29,7 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
     span = await _place(ctx, op)
     if isinstance(span, Problem):
         return span
-    start, end = span
+    start, end, nearby = span
     if end <= start:
         return Problem("service.end_before_start", {"start": _hm(start, ctx), "end": _hm(end, ctx)})
     if end - start > MAX_ENTRY:
@@ -48,8 +48,8 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
         description=op.note or "",
         billable=op.billable if op.billable is not None else bool(billable_default),
     )
-    # Only a few overlaps are shown, so only a few are read (a full day's rows would cost per log).
-    nearby = await ctx.backend.list_time_entries(start, end, limit=MAX_OVERLAPS + 2)
+    if nearby is None:
+        nearby = await _nearby(ctx, start, end)
     overlaps = [e for e in nearby if e.end is not None]
     entry = await ctx.backend.create_time_entry(draft)
     token = await journal(ctx, "create", entry.id, None, entry, "log")
@@ -60,16 +60,25 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
     return EntryChanged("logged", entry_view(entry, data, ctx), undo_token=token, warnings=warnings)
 
 
-async def _place(ctx: UserContext, op: LogEntry) -> tuple[datetime, datetime] | Problem:
+async def _nearby(ctx: UserContext, start: datetime, end: datetime) -> list[TimeEntry]:
+    """Entries overlapping [start, end). Only a few overlaps are shown, so only a few are read (a full day's
+    rows would cost per log, and one remote call is one round trip)."""
+    return await ctx.backend.list_time_entries(start, end, limit=MAX_OVERLAPS + 2)
+
+
+Placement = tuple[datetime, datetime, list[TimeEntry] | None]  # start, end, the overlaps if already read
+
+
+async def _place(ctx: UserContext, op: LogEntry) -> Placement | Problem:
     """Where a logged entry goes: an explicit range, or a duration placed on the day without overlap."""
     # Arithmetic on aware datetimes sharing one ZoneInfo is wall-clock in Python: do it in UTC (DST days).
     start_at, end_at = _utc(op.start), _utc(op.end)
     if start_at and end_at:
-        return start_at, end_at
+        return start_at, end_at, None
     if start_at and op.duration:
-        return start_at, start_at + op.duration
+        return start_at, start_at + op.duration, None
     if end_at and op.duration:
-        return end_at - op.duration, end_at
+        return end_at - op.duration, end_at, None
     if op.duration is None:
         return Problem("service.log_needs_time", hint_key="service.log_hint")
     day = op.day or ctx.today
@@ -77,17 +86,23 @@ async def _place(ctx: UserContext, op: LogEntry) -> tuple[datetime, datetime] | 
     if day > ctx.today:
         return Problem("service.future_day", {"date": day.isoformat()})
     if day == ctx.today:
-        running = await ctx.backend.current_timer()
-        end = running.start if running and running.start > day_start else _utc(ctx.now)
+        # One read answers both questions: a running timer always overlaps "the last N minutes", and the
+        # same rows are the overlaps to warn about when the entry ends now.
+        now = _utc(ctx.now)
+        nearby: list[TimeEntry] | None = await _nearby(ctx, max(now - op.duration, day_start), now)
+        running = next((e for e in nearby or [] if e.end is None), None)
+        end = now
+        if running is not None and running.start > day_start:
+            end, nearby = running.start, None  # placed before the timer: its overlaps are other rows
         start = end - op.duration
         if start < day_start:  # e.g. `log 8h` at 06:00: fill the day from midnight instead of yesterday
-            start, end = day_start, day_start + op.duration
-        return start, end
+            start, end, nearby = day_start, day_start + op.duration, None
+        return start, end, nearby
     existing = [e for e in await ctx.backend.list_time_entries(day_start, day_end) if e.end is not None]
     latest_end = max((e.end for e in existing if e.end is not None), default=None)
     morning = _utc(datetime.combine(day, WORKDAY_START, tzinfo=ctx.tz))
     start = latest_end if latest_end and latest_end < day_end else morning
-    return start, start + op.duration
+    return start, start + op.duration, None
 
 
 async def edit(ctx: UserContext, op: EditEntry) -> Outcome:

@@ -245,3 +245,11 @@ async def test_overlap_warnings_name_a_few_and_say_there_are_more(h: Harness) ->
     logged = await h.say("log 1h @internal")
     assert isinstance(logged, EntryChanged)
     assert logged.warnings[:3] == ["14:00–15:00 Website"] * 3 and logged.warnings[3:] == ["…"]
+
+
+async def test_a_duration_logged_while_a_timer_runs_goes_before_the_timer(h: Harness) -> None:
+    await h.say("start @website at 14:00")
+    logged = await h.say("log 30m @internal")
+    assert isinstance(logged, EntryChanged)
+    assert (local(logged.entry.start), local(logged.entry.end)) == ("Tue 13:30", "Tue 14:00")
+    assert logged.warnings == []
