@@ -117,13 +117,11 @@ async def continue_entry(ctx: UserContext, op: ContinueEntry) -> Outcome:
 
 async def status(ctx: UserContext, op: Status) -> Outcome:
     start, end = ctx.day_bounds(ctx.today)
+    # The protocol lists running entries that overlap the window, so a timer started before midnight is
+    # among today's entries: one read, no separate "what is running?" round trip.
     entries = await ctx.backend.list_time_entries(start, end)
     running = next((e for e in entries if e.running), None)
-    if running is None:
-        running = await ctx.backend.current_timer()  # a timer started before midnight still runs today
     total = sum(_clipped(e, start, end, ctx.now) for e in entries)
-    if running is not None and all(e.id != running.id for e in entries):
-        total += _clipped(running, start, end, ctx.now)
     data = await ctx.refdata()
     has_hours = Capability.WORKING_HOURS in ctx.backend.capabilities
     return StatusShown(

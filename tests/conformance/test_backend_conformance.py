@@ -277,3 +277,16 @@ async def test_feed_events(backend: Backend) -> None:
     )
     assert [e.id for e in await backend.list_feed_events(day, day + timedelta(days=1))] == [event.id]
     assert await backend.list_feed_events(day + timedelta(days=1), day + timedelta(days=2)) == []
+
+
+async def test_a_timer_started_yesterday_is_listed_today(backend: Backend) -> None:
+    """`status` relies on this: today's list includes a timer that has been running since yesterday."""
+    _requires(backend, Capability.TIMER)
+    now = datetime.now(UTC).replace(microsecond=0)
+    today = now.replace(hour=0, minute=0, second=0)
+    running = await backend.create_time_entry(TimeEntryDraft(start=today - 2 * H))
+    try:
+        listed = await backend.list_time_entries(today, today + timedelta(days=1))
+        assert [e.id for e in listed if e.end is None] == [running.id]
+    finally:
+        await backend.delete_time_entry(running.id)
