@@ -8,7 +8,7 @@ and the pre-checks in Python only exist to give a clear message; an `IntegrityEr
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -63,6 +63,7 @@ LOCAL_CAPABILITIES = (
 )
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
 
 
 def new_id() -> str:
@@ -466,25 +467,35 @@ class LocalBackend:
     ) -> list[TimeEntry]:
         start, end = check_aware(start, "start"), check_aware(end, "end")
         check_interval(start, end)
-        now = self._now()
-        # A window that has begun gives the same rows until the next write (open entries stay in it);
-        # one still in the future changes as time passes, so it is never memoised.
-        key = ("entries", start, end, limit)
-        cacheable = self._cache is not None and now > start
+
+        async def load() -> list[TimeEntry]:
+            te = t.time_entries
+            stmt = (
+                sa.select(te)
+                .where(self._own_entries(), overlapping(te, start, end, self._now()))
+                .order_by(te.c.start.desc(), te.c.id.desc())
+                .limit(limit)
+            )
+            async with self._read() as conn:
+                return await self._entries(conn, stmt)
+
+        return await self._memoised(("entries", start, end, limit), start, load)
+
+    async def _memoised(
+        self, key: tuple[Any, ...], window_start: datetime, load: Callable[[], Awaitable[list[R]]]
+    ) -> list[R]:
+        """A window's rows from the read cache, or loaded and kept there until this user's next write.
+
+        A window that has begun gives the same rows until the next write (open entries stay in it); one still
+        in the future changes as time passes, so it is never memoised.
+        """
+        cacheable = self._cache is not None and self._now() > window_start
         if cacheable and (cached := self._cache.get(self.user.id, key)) is not MISS:  # type: ignore[union-attr]
             return list(cached)
-        te = t.time_entries
-        stmt = (
-            sa.select(te)
-            .where(self._own_entries(), overlapping(te, start, end, now))
-            .order_by(te.c.start.desc(), te.c.id.desc())
-            .limit(limit)
-        )
-        async with self._read() as conn:
-            entries = await self._entries(conn, stmt)
+        rows = await load()
         if cacheable:
-            self._cache.put(self.user.id, key, entries)  # type: ignore[union-attr]
-        return list(entries)
+            self._cache.put(self.user.id, key, rows)  # type: ignore[union-attr]
+        return list(rows)
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry:
         te = t.time_entries
@@ -633,14 +644,18 @@ class LocalBackend:
     async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
         start, end = check_aware(start, "start"), check_aware(end, "end")
         check_interval(start, end)
-        wh = t.working_hours
-        async with self._read() as conn:
-            rows = await conn.execute(
-                sa.select(wh)
-                .where(self._own_hours(), overlapping(wh, start, end, self._now()))
-                .order_by(wh.c.start.desc(), wh.c.id.desc())
-            )
-            return [_working_hours(row) for row in rows]
+
+        async def load() -> list[WorkingHoursEntry]:
+            wh = t.working_hours
+            async with self._read() as conn:
+                rows = await conn.execute(
+                    sa.select(wh)
+                    .where(self._own_hours(), overlapping(wh, start, end, self._now()))
+                    .order_by(wh.c.start.desc(), wh.c.id.desc())
+                )
+                return [_working_hours(row) for row in rows]
+
+        return await self._memoised(("hours", start, end), start, load)
 
     async def _open_hours_id(
         self, conn: AsyncConnection, kind: str, exclude: str | None = None

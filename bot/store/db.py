@@ -54,6 +54,11 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     else:
         assert url.database is not None
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # SQLite has one writer at a time. With one pooled connection, turns queue for it in the event
+        # loop; with several, a blocked writer sleeps in SQLite's busy handler (steps up to 100 ms).
+        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
     connect_args = dict(kwargs.pop("connect_args", {}) or {})
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     engine = create_async_engine(url, connect_args=connect_args, **kwargs)

@@ -40,3 +40,17 @@ async def test_a_returned_list_cannot_corrupt_the_memo(engine: AsyncEngine) -> N
     first = await backend.list_time_entries(*day)
     first.clear()
     assert len(await backend.list_time_entries(*day)) == 1
+
+
+async def test_working_hours_reads_follow_writes(engine: AsyncEngine) -> None:
+    from adapters.models import WorkingHoursDraft, WorkingHoursPatch
+
+    backend = await LocalBackendFactory(engine, clock=lambda: NOW).bind(Identity("t-cache", "u-3", "U"))
+    day = (NOW.replace(hour=0), NOW.replace(hour=0) + timedelta(days=1))
+    assert await backend.list_working_hours(*day) == []
+    opened = await backend.create_working_hours(WorkingHoursDraft(start=NOW - timedelta(hours=3)))
+    assert [w.id for w in await backend.list_working_hours(*day)] == [opened.id]
+    await backend.update_working_hours(opened.id, WorkingHoursPatch(end=NOW))
+    assert (await backend.list_working_hours(*day))[0].end == NOW
+    await backend.delete_working_hours(opened.id)
+    assert await backend.list_working_hours(*day) == []
