@@ -43,8 +43,6 @@ from adapters.http import odata_string, segment
 from adapters.models import (
     Client,
     ClientDraft,
-    FeedEvent,
-    FeedEventDraft,
     Project,
     ProjectDraft,
     Tag,
@@ -55,11 +53,9 @@ from adapters.models import (
     TimeEntryDraft,
     TimeEntryPatch,
     User,
-    WorkingHoursDraft,
-    WorkingHoursEntry,
-    WorkingHoursPatch,
     Workspace,
 )
+from adapters.unsupported import NoFeed, NoWorkingHours
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +87,7 @@ class ReferenceCache:
         self._data[workspace_id] = kept
 
 
-class AworkBackend:
+class AworkBackend(NoWorkingHours, NoFeed):
     kind = "awork"
     capabilities = CAPABILITIES
 
@@ -373,24 +369,6 @@ class AworkBackend:
         await self._json("DELETE", f"timeentries/{segment(entry_id)}")
 
     # ---- not offered by awork's API ------------------------------------------------------------------------
-
-    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
-        raise Unsupported("working hours")
-
-    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry:
-        raise Unsupported("working hours")
-
-    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
-        raise Unsupported("working hours")
-
-    async def delete_working_hours(self, entry_id: str) -> None:
-        raise Unsupported("working hours")
-
-    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
-        raise Unsupported("feed")
-
-    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
-        raise Unsupported("feed")
 
 
 def _same(a: object, b: str) -> bool:

@@ -34,8 +34,6 @@ from adapters.http import ApiClient, RetryPolicy, segment
 from adapters.models import (
     Client,
     ClientDraft,
-    FeedEvent,
-    FeedEventDraft,
     Group,
     Project,
     ProjectDraft,
@@ -49,11 +47,9 @@ from adapters.models import (
     TimeEntryDraft,
     TimeEntryPatch,
     User,
-    WorkingHoursDraft,
-    WorkingHoursEntry,
-    WorkingHoursPatch,
     Workspace,
 )
+from adapters.unsupported import NoFeed, NoWorkingHours
 
 PER_PAGE = 100  # the largest page Focus accepts (200 is a 400)
 MAX_PAGES = 1000  # a server that never ends its pages must not keep us busy forever
@@ -76,7 +72,7 @@ def error_message(response: httpx.Response) -> str:
     return response.reason_phrase or f"HTTP {response.status_code}"
 
 
-class FocusBackend:
+class FocusBackend(NoWorkingHours, NoFeed):
     kind = "focus"
     keeps_entry_timezones = False  # entries come back in the profile zone; the zone worked in is not kept
     capabilities = (
@@ -402,24 +398,6 @@ class FocusBackend:
         await self._call("DELETE", self._ws_path("time-entries", m.int_id(entry_id)))
 
     # ---- not offered by Focus ------------------------------------------------------------------------
-
-    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
-        raise Unsupported("working hours")
-
-    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry:
-        raise Unsupported("working hours")
-
-    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
-        raise Unsupported("working hours")
-
-    async def delete_working_hours(self, entry_id: str) -> None:
-        raise Unsupported("working hours")
-
-    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
-        raise Unsupported("feed")
-
-    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
-        raise Unsupported("feed")
 
 
 def _is(row: dict[str, Any], identity: Identity) -> bool:

@@ -27,8 +27,6 @@ from adapters.http import segment
 from adapters.models import (
     Client,
     ClientDraft,
-    FeedEvent,
-    FeedEventDraft,
     Project,
     ProjectDraft,
     Tag,
@@ -39,13 +37,11 @@ from adapters.models import (
     TimeEntryDraft,
     TimeEntryPatch,
     User,
-    WorkingHoursDraft,
-    WorkingHoursEntry,
-    WorkingHoursPatch,
     Workspace,
 )
 from adapters.toggl import mapping as m
 from adapters.toggl.client import Session
+from adapters.unsupported import NoFeed, NoWorkingHours
 
 BASE_CAPABILITIES = (
     Capability.TIME_ENTRIES
@@ -79,7 +75,7 @@ def _overlaps(entry: TimeEntry, start: datetime, end: datetime, now: datetime) -
     return now > start
 
 
-class TogglBackend:
+class TogglBackend(NoWorkingHours, NoFeed):
     kind = "toggl"
 
     def __init__(
@@ -397,24 +393,6 @@ class TogglBackend:
         self._no_timer_until = 0.0
 
     # ---- not in Toggl Track --------------------------------------------------------------------------------
-
-    async def list_working_hours(self, start: datetime, end: datetime) -> list[WorkingHoursEntry]:
-        raise Unsupported("working hours")
-
-    async def create_working_hours(self, draft: WorkingHoursDraft) -> WorkingHoursEntry:
-        raise Unsupported("working hours")
-
-    async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
-        raise Unsupported("working hours")
-
-    async def delete_working_hours(self, entry_id: str) -> None:
-        raise Unsupported("working hours")
-
-    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
-        raise Unsupported("feed")
-
-    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
-        raise Unsupported("feed")
 
     # ---- webhook subscriptions (Webhooks API v1; beyond the protocol) --------------------------------------
 
