@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from adapters.backend import Capability
+from adapters.models import TaskDraft
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.commands import clean_text, parse
 from bot.features.files import deliver_report
@@ -148,14 +150,21 @@ async def _switch(turn: Turn, data: Empty) -> Result:
     )
 
 
-def _with_project(op_json: dict[str, Any], project_id: str, name: str) -> Result:
+def _pending(op_json: dict[str, Any]) -> Any:
+    """The operation a pick-a-project card carries, or None if it is not one that names a project."""
     try:
         op = _operation.validate_python(op_json)
     except ValidationError:
+        return None
+    return op if "project" in type(op).model_fields else None
+
+
+def _with_project(op_json: dict[str, Any], project_id: str, name: str, task_id: str | None = None) -> Result:
+    op = _pending(op_json)
+    if op is None:
         return Problem("error.bad_card")
-    if "project" not in type(op).model_fields:
-        return Problem("error.bad_card")
-    return op.model_copy(update={"project": ProjectRef(path=[name], id=project_id)})  # type: ignore[return-value]
+    ref = ProjectRef(path=[name], id=project_id, task_id=task_id)
+    return op.model_copy(update={"project": ref})
 
 
 async def _pick_project(turn: Turn, data: PickData) -> Result:
@@ -170,6 +179,10 @@ async def _pick_project(turn: Turn, data: PickData) -> Result:
 
 
 async def _create_project(turn: Turn, data: CreateData) -> Result:
+    """Create the project the person named and carry on; `start @website/design` also gets its task."""
+    pending = _pending(data.op)
+    if pending is None:
+        return Problem("error.bad_card")
     created = await run_operation(turn, AddProject(name=data.name), None)
     if isinstance(created, Problem):
         return created
@@ -180,7 +193,14 @@ async def _create_project(turn: Turn, data: CreateData) -> Result:
     )
     if project is None:
         return Problem("error.internal")
-    return await run_operation(turn, _with_project(data.op, project.id, project.name), None)  # type: ignore[arg-type]
+    asked = pending.project
+    task_id = None
+    if asked is not None and len(asked.path) >= 2 and Capability.TASKS in ctx.backend.capabilities:
+        task = await ctx.backend.create_task(TaskDraft(project_id=project.id, name=asked.path[-1]))
+        ctx.services.refdata.invalidate(ctx.backend)
+        task_id = task.id
+    op = _with_project(data.op, project.id, project.name, task_id)
+    return await run_operation(turn, op, None)  # type: ignore[arg-type]
 
 
 async def _edit_save(turn: Turn, data: EditSaveData) -> Result:

@@ -116,7 +116,8 @@ def _with_task(
 ) -> ResolvedProject | Unresolved:
     project, candidates = match_name(project_q, projects)
     if project is None:
-        return Unresolved(f"{project_q}/{task_q}", candidates)
+        # Ask about the project only: "create" must make `website`, not a project called "website/design".
+        return Unresolved(project_q, candidates)
     tasks = [t for t in data.tasks if t.project_id == project.id and not t.done]
     task, _ = match_name(task_q, tasks)
     if task is None:

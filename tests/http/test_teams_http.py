@@ -248,3 +248,15 @@ async def test_install_greets_once_and_counts_are_singular(bot: Bot) -> None:
     await bot.say("log 1h @website")
     today = card_text(await bot.say("today"))
     assert "1 entry" in today and "1 entries" not in today
+
+
+async def test_creating_a_missing_project_from_project_slash_task_creates_both(bot: Bot) -> None:
+    asked = await bot.say("start @website/design fixing the header")
+    create = action(asked, "create_project")
+    assert create["data"]["name"] == "website"  # not a project called "website/design"
+    before = len(bot.connector.messages)
+    status, _ = await bot.post(activity_json(value=dict(create["data"]), service_url=bot.service_url))
+    assert status in (200, 201)
+    started = card_text(bot.connector.messages[before].json["attachments"][0]["content"])
+    assert "website › design" in started and "fixing the header" in started
+    assert "design" in card_text(await bot.say("tasks website"))
