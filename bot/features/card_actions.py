@@ -41,8 +41,10 @@ from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.account import save_connection
-from bot.service.common import project_view, recent_entries
+from bot.service.common import can_create_master_data, project_view, recent_entries
+from bot.service.context import UserContext
 from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
+from bot.service.resolve import match_name
 from cards.text import t
 
 router = Router("card_actions")
@@ -174,8 +176,29 @@ async def _pick_project(turn: Turn, data: PickData) -> Result:
     project = (await ctx.refdata()).project(data.project_id)
     if project is None:
         return Problem("service.entry_gone")
-    op = _with_project(data.op, project.id, project.name)
+    pending = _pending(data.op)
+    if pending is None:
+        return Problem("error.bad_card")
+    task_id = await _typed_task(ctx, pending.project, project.id)
+    op = _with_project(data.op, project.id, project.name, task_id)
     return await run_operation(turn, op, None)  # type: ignore[arg-type]
+
+
+async def _typed_task(ctx: UserContext, asked: ProjectRef | None, project_id: str) -> str | None:
+    """The task the person typed (`@website/design`) in the project they confirmed: found by name, or
+    created when they may; never silently dropped in favour of "no task"."""
+    if asked is None or len(asked.path) < 2 or Capability.TASKS not in ctx.backend.capabilities:
+        return None
+    name = asked.path[-1]
+    tasks = [t for t in (await ctx.refdata()).tasks if t.project_id == project_id and not t.done]
+    found, _ = match_name(name, tasks)
+    if found is not None:
+        return found.id
+    if not await can_create_master_data(ctx):
+        return None
+    task = await ctx.backend.create_task(TaskDraft(project_id=project_id, name=name))
+    ctx.services.refdata.invalidate(ctx.backend)
+    return task.id
 
 
 async def _create_project(turn: Turn, data: CreateData) -> Result:
@@ -193,12 +216,7 @@ async def _create_project(turn: Turn, data: CreateData) -> Result:
     )
     if project is None:
         return Problem("error.internal")
-    asked = pending.project
-    task_id = None
-    if asked is not None and len(asked.path) >= 2 and Capability.TASKS in ctx.backend.capabilities:
-        task = await ctx.backend.create_task(TaskDraft(project_id=project.id, name=asked.path[-1]))
-        ctx.services.refdata.invalidate(ctx.backend)
-        task_id = task.id
+    task_id = await _typed_task(ctx, pending.project, project.id)
     op = _with_project(data.op, project.id, project.name, task_id)
     return await run_operation(turn, op, None)  # type: ignore[arg-type]
 

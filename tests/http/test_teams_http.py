@@ -260,3 +260,13 @@ async def test_creating_a_missing_project_from_project_slash_task_creates_both(b
     started = card_text(bot.connector.messages[before].json["attachments"][0]["content"])
     assert "website › design" in started and "fixing the header" in started
     assert "design" in card_text(await bot.say("tasks website"))
+
+
+async def test_picking_the_project_keeps_the_task_that_was_typed(bot: Bot) -> None:
+    await bot.say("project add Website")
+    asked = await bot.say("start @website/design")  # the project exists, its task does not yet
+    pick = action(asked, "pick_project")
+    before = len(bot.connector.messages)
+    await bot.post(activity_json(value=dict(pick["data"]), service_url=bot.service_url))
+    started = card_text(bot.connector.messages[before].json["attachments"][0]["content"])
+    assert "Website › design" in started
