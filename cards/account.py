@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from cards import actions as act
-from cards.elements import action_set, card, container, text
-from cards.format import escape
+from cards.elements import action_set, card, container, more_line, text
+from cards.format import escape, shorten
 from cards.text import t
 
 BACKEND_NAMES = {
@@ -24,6 +24,9 @@ def backend_name(kind: str) -> str:
 
 
 CONNECT = "connect"
+MAX_WORKSPACES = 15  # with long names, more would break the 28 KB card budget
+MAX_BUTTONS = 5
+NAME_LIMIT = 80  # `workspace "…"` matches by prefix, so a shortened name still picks the workspace
 CONNECT_SAVE = "connect_save"
 
 
@@ -96,16 +99,19 @@ def workspaces_card(
             size="Medium",
         )
     ]
-    buttons = []
-    for wid, name in workspaces[:30]:
+    buttons: list[dict[str, Any]] = []
+    shown = sorted(workspaces, key=lambda w: w[0] != current)[:MAX_WORKSPACES]  # the current one first
+    for wid, name in shown:
         marker = " ✓" if wid == current else ""
-        rows.append(text(f"{escape(name)}{marker}", spacing="Small"))
-        if wid != current:
-            buttons.append(
-                act.run(t("account.workspaces.use", locale, workspace=name[:40]), f'workspace "{name}"')
-            )
+        rows.append(text(f"{escape(shorten(name, NAME_LIMIT))}{marker}", spacing="Small"))
+        if wid != current and len(buttons) < MAX_BUTTONS:
+            title = t("account.workspaces.use", locale, workspace=shorten(name, 40))
+            buttons.append(act.run(title, f'workspace "{name[:NAME_LIMIT]}"'))
+    more = more_line(len(workspaces) - len(shown), locale)
+    if more is not None:
+        rows.append(more)
     if buttons:
-        rows.append(action_set(buttons[:6]))
+        rows.append(action_set(buttons))
     return card(
         rows, locale, fallback_text=t("account.workspaces.title", locale, backend=backend_name(backend))
     )
