@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.secrets import root_secrets
+
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-_KEY_FILE = "secret.key"
 _LINK_PURPOSE = b"timebot/report-download-link/v1"
 DEFAULT_LINK_SECONDS = 15 * 60
 DEFAULT_CONSENT_SECONDS = 60 * 60
@@ -65,25 +66,6 @@ class ClaimedFile:
 
     stored: StoredFile
     path: Path
-
-
-def load_or_create_key(secret: str, data_dir: Path) -> bytes:
-    """The configured secret, or one generated once and kept in `<data dir>/secret.key` (mode 0600)."""
-    if secret:
-        return secret.encode()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / _KEY_FILE
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text().strip()
-        if len(key) < 32:
-            raise ValueError(f"{path} holds no usable key; delete it to have a new one generated") from None
-        return key.encode()
-    key = secrets.token_urlsafe(48)
-    with os.fdopen(fd, "w") as out:
-        out.write(key + "\n")
-    return key.encode()
 
 
 class FileStore:
@@ -231,7 +213,7 @@ def shared_temporary_store() -> FileStore:
 
 def file_store_from_settings(settings: Any) -> FileStore:
     """The store in `<data dir>/reports`, signing with TIMEBOT_SECRET_KEY (or the generated data-dir key)."""
-    key = load_or_create_key(settings.secret_key.get_secret_value(), settings.data_dir)
+    key = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)[0]
     return FileStore(
         settings.data_dir / "reports",
         key,
