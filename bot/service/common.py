@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -151,6 +151,12 @@ async def recent_entries(ctx: UserContext, at_least: int) -> list[TimeEntry]:
         if len(entries) >= at_least:
             break
     return sorted(entries, key=lambda e: e.start, reverse=True)
+
+
+def utc(dt: datetime) -> datetime:
+    """Arithmetic and comparison in UTC: Python does both as wall-clock time on datetimes that share one
+    ZoneInfo, which is wrong across a DST change."""
+    return dt.astimezone(UTC)
 
 
 def local(dt: datetime, ctx: UserContext) -> datetime:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from adapters.errors import Conflict, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
 from bot.operations import DeleteEntry, EditEntry, ListTimes, LogEntry, Undo
-from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
+from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids, utc
 from bot.service.context import UserContext
 from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
 from bot.service.refdata import RefData
@@ -72,7 +72,8 @@ Placement = tuple[datetime, datetime, list[TimeEntry] | None]  # start, end, the
 async def _place(ctx: UserContext, op: LogEntry) -> Placement | Problem:
     """Where a logged entry goes: an explicit range, or a duration placed on the day without overlap."""
     # Arithmetic on aware datetimes sharing one ZoneInfo is wall-clock in Python: do it in UTC (DST days).
-    start_at, end_at = _utc(op.start), _utc(op.end)
+    start_at = utc(op.start) if op.start else None
+    end_at = utc(op.end) if op.end else None
     if start_at and end_at:
         return start_at, end_at, None
     if start_at and op.duration:
@@ -82,13 +83,13 @@ async def _place(ctx: UserContext, op: LogEntry) -> Placement | Problem:
     if op.duration is None:
         return Problem("service.log_needs_time", hint_key="service.log_hint")
     day = op.day or ctx.today
-    day_start, day_end = (_utc(b) for b in ctx.day_bounds(day))
+    day_start, day_end = (utc(b) for b in ctx.day_bounds(day))
     if day > ctx.today:
         return Problem("service.future_day", {"date": day.isoformat()})
     if day == ctx.today:
         # One read answers both questions: a running timer always overlaps "the last N minutes", and the
         # same rows are the overlaps to warn about when the entry ends now.
-        now = _utc(ctx.now)
+        now = utc(ctx.now)
         nearby: list[TimeEntry] | None = await _nearby(ctx, max(now - op.duration, day_start), now)
         running = next((e for e in nearby or [] if e.end is None), None)
         end = now
@@ -100,7 +101,7 @@ async def _place(ctx: UserContext, op: LogEntry) -> Placement | Problem:
         return start, end, nearby
     existing = [e for e in await ctx.backend.list_time_entries(day_start, day_end) if e.end is not None]
     latest_end = max((e.end for e in existing if e.end is not None), default=None)
-    morning = _utc(datetime.combine(day, WORKDAY_START, tzinfo=ctx.tz))
+    morning = utc(datetime.combine(day, WORKDAY_START, tzinfo=ctx.tz))
     start = latest_end if latest_end and latest_end < day_end else morning
     return start, start + op.duration, None
 
@@ -150,10 +151,6 @@ def _overlap_label(entry: TimeEntry, data: RefData, ctx: UserContext) -> str:
     return f"{_hm(entry.start, ctx)}–{end} {project.name if project else ''}".strip()
 
 
-def _utc(dt: datetime | None) -> datetime:
-    return dt.astimezone(UTC) if dt is not None else dt  # type: ignore[return-value]
-
-
 def _nothing_to_change(op: EditEntry) -> bool:
     values = (op.start, op.end, op.duration, op.day, op.project, op.note, op.billable)
     return all(v is None for v in values) and not op.add_tags and not op.remove_tags
@@ -167,7 +164,7 @@ def _retime(ctx: UserContext, entry: TimeEntry, op: EditEntry) -> tuple[datetime
 
     def on_day(dt: datetime) -> datetime:
         wall = dt.astimezone(ctx.tz).time().replace(tzinfo=None)
-        return _utc(datetime.combine(day, wall, tzinfo=ctx.tz))
+        return utc(datetime.combine(day, wall, tzinfo=ctx.tz))
 
     start = on_day(op.start) if op.start else (on_day(local_start) if op.day else entry.start)
     if op.end:

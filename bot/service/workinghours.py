@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from pydantic import BaseModel
@@ -25,7 +25,7 @@ from adapters.models import (
 )
 from bot.operations import ClockIn, ClockOut, Hours, Period, TakeBreak
 from bot.service import intervals as iv
-from bot.service.common import journal
+from bot.service.common import journal, utc
 from bot.service.context import UserContext
 from bot.service.outcomes import ClockAction, ClockShown, HoursShown, Outcome, Problem
 from bot.store.state import UndoRecord
@@ -48,10 +48,6 @@ class HoursSnapshot(BaseModel):
 # ---- small helpers ------------------------------------------------------------------------------------
 
 
-def _utc(dt: datetime) -> datetime:
-    return dt.astimezone(UTC)
-
-
 def _hm(dt: datetime, ctx: UserContext) -> str:
     return dt.astimezone(ctx.tz).strftime("%H:%M")
 
@@ -64,7 +60,7 @@ def _dur(seconds: float) -> str:
 
 def _bounds(ctx: UserContext, day: date, days: int = 1) -> tuple[datetime, datetime]:
     start, end = ctx.day_bounds(day, days)
-    return _utc(start), _utc(end)
+    return utc(start), utc(end)
 
 
 def _local_day(dt: datetime, ctx: UserContext) -> date:
@@ -129,7 +125,7 @@ def _compute_day(
     ctx: UserContext, day: date, hours: _Hours, entries: Sequence[TimeEntry], rules: WorkingTimeRules
 ) -> _Day:
     lo, hi = _bounds(ctx, day)
-    now = _utc(ctx.now)
+    now = utc(ctx.now)
     top = min(hi, now)
     work = iv.clip(((w.start, _end(w, now)) for w in hours.of("work")), lo, top)
     break_blocks = iv.intersect(iv.clip(((b.start, _end(b, now)) for b in hours.of("break")), lo, top), work)
@@ -165,7 +161,7 @@ def _rule_notes(
 ) -> list[Note]:
     if not rules.enabled or d.row.first_in is None:
         return []
-    first = _utc(d.row.first_in)
+    first = utc(d.row.first_in)
     row = d.row
     notes: list[Note] = []
     day_param = {"day": row.day.isoformat()} if with_day else {}
@@ -204,7 +200,7 @@ def _rule_notes(
                 {**day_param, "worked": _dur(worked), "max": _dur(rules.max_daily_minutes * 60)},
             )
         )
-    now = _utc(ctx.now)
+    now = utc(ctx.now)
     previous_end = max(
         (_end(w, now) for w in hours.of("work") if w.start < first and _end(w, now) <= first), default=None
     )
@@ -230,7 +226,7 @@ def _rules(ctx: UserContext) -> WorkingTimeRules:
 
 async def _clock(ctx: UserContext, hours: _Hours | None = None) -> ClockView:
     hours = hours or await _around(ctx, ctx.today, before=1)
-    now = _utc(ctx.now)
+    now = utc(ctx.now)
     open_work, open_break = hours.open("work"), hours.open("break")
     d = _compute_day(ctx, ctx.today, hours, [], _rules(ctx))
     state: Literal["out", "in", "break"] = "out"
@@ -282,14 +278,14 @@ def _fix_come(locale_key: str = "wh.fix.come") -> Fix:
 
 
 def _at(op_at: datetime | None, ctx: UserContext) -> datetime:
-    return _utc(op_at or ctx.now)
+    return utc(op_at or ctx.now)
 
 
 # ---- come / go ----------------------------------------------------------------------------------------
 
 
 async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
-    at, now = _at(op.at, ctx), _utc(ctx.now)
+    at, now = _at(op.at, ctx), utc(ctx.now)
     if at > now + SLACK:
         return Problem("wh.in_future", {"time": _hm(at, ctx)})
     hours = await _around(ctx, _local_day(at, ctx))
@@ -327,7 +323,7 @@ async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
 
 
 async def clock_out(ctx: UserContext, op: ClockOut) -> Outcome:
-    at, now = _at(op.at, ctx), _utc(ctx.now)
+    at, now = _at(op.at, ctx), utc(ctx.now)
     if at > now + SLACK:
         return Problem("wh.out_future", {"time": _hm(at, ctx)})
     day = _local_day(at, ctx)
@@ -335,7 +331,7 @@ async def clock_out(ctx: UserContext, op: ClockOut) -> Outcome:
     work = hours.open("work")
     if work is None:
         if op.come_at is not None:
-            return await _record_interval(ctx, hours, _utc(op.come_at), at)
+            return await _record_interval(ctx, hours, utc(op.come_at), at)
         return await _not_clocked_in(ctx, hours, day, at)
     if at <= work.start:
         return Problem("wh.out_before_in", {"time": _hm(at, ctx), "since": _hm(work.start, ctx)})
@@ -363,7 +359,7 @@ async def _not_clocked_in(ctx: UserContext, hours: _Hours, day: date, at: dateti
         )
     entries = await ctx.backend.list_time_entries(lo, hi)
     starts = [e.start for e in entries if lo <= e.start < at]
-    come_at = min(starts) if starts else _utc(datetime.combine(day, DEFAULT_COME, tzinfo=ctx.tz))
+    come_at = min(starts) if starts else utc(datetime.combine(day, DEFAULT_COME, tzinfo=ctx.tz))
     fixes = [_fix_come()]
     if come_at < at:
         fixes.insert(
@@ -383,7 +379,7 @@ async def _record_interval(ctx: UserContext, hours: _Hours, start: datetime, end
         return Problem("wh.out_before_in", {"time": _hm(end, ctx), "since": _hm(start, ctx)})
     if end - start > DAY:
         return Problem("service.too_long", {"hours": "24"})
-    now = _utc(ctx.now)
+    now = utc(ctx.now)
     clash = next((w for w in hours.of("work") if w.start < end and _end(w, now) > start), None)
     if clash is not None:
         return await _refuse(
@@ -408,7 +404,7 @@ async def take_break(ctx: UserContext, op: TakeBreak) -> Outcome:
 
 
 async def _start_break(ctx: UserContext, op: TakeBreak) -> Outcome:
-    at, now = _at(op.start, ctx), _utc(ctx.now)
+    at, now = _at(op.start, ctx), utc(ctx.now)
     if at > now + SLACK:
         return Problem("wh.break_future", {"time": _hm(at, ctx)})
     hours = await _around(ctx, _local_day(at, ctx))
@@ -438,7 +434,7 @@ async def _start_break(ctx: UserContext, op: TakeBreak) -> Outcome:
 
 
 async def _end_break(ctx: UserContext, op: TakeBreak) -> Outcome:
-    at, now = _at(op.end, ctx), _utc(ctx.now)
+    at, now = _at(op.end, ctx), utc(ctx.now)
     if at > now + SLACK:
         return Problem("wh.break_future", {"time": _hm(at, ctx)})
     hours = await _around(ctx, ctx.today)
@@ -456,7 +452,7 @@ async def _end_break(ctx: UserContext, op: TakeBreak) -> Outcome:
 
 
 async def _insert_break(ctx: UserContext, op: TakeBreak) -> Outcome:
-    now = _utc(ctx.now)
+    now = utc(ctx.now)
     day = op.day or _local_day(op.start or op.end or ctx.now, ctx)
     hours = await _around(ctx, day)
     span = _place_break(ctx, op, hours, day)
@@ -493,8 +489,8 @@ def _break_outside_fixes(hours: _Hours) -> list[Fix]:
 
 
 def _place_break(ctx: UserContext, op: TakeBreak, hours: _Hours, day: date) -> iv.Span | Note:
-    start = _utc(op.start) if op.start else None
-    end = _utc(op.end) if op.end else None
+    start = utc(op.start) if op.start else None
+    end = utc(op.end) if op.end else None
     length = op.duration
     if start and end:
         return start, end
@@ -505,7 +501,7 @@ def _place_break(ctx: UserContext, op: TakeBreak, hours: _Hours, day: date) -> i
     if end:
         return end - length, end
     if op.day is None:
-        now = _utc(ctx.now)
+        now = utc(ctx.now)
         return now - length, now
     # a suggested break: in the middle of the day's longest stretch of work without a break
     d = _compute_day(ctx, day, hours, [], _rules(ctx))
