@@ -17,11 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from adapters.backend import Capability
 from adapters.models import TaskDraft
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
-from bot.commands import clean_text, parse
 from bot.features.files import deliver_report
 from bot.features.forms import FORM_VERBS
 from bot.features.hours_actions import HOURS_VERBS
-from bot.features.respond import account_of, render, run_operation
+from bot.features.respond import account_of, render, run_operation, run_text
 from bot.operations import (
     AddProject,
     Ambiguity,
@@ -131,11 +130,7 @@ async def _delete_confirm(turn: Turn, data: EntryData) -> Result:
 
 
 async def _run(turn: Turn, data: RunData) -> Result:
-    ctx = await turn.user()
-    if ctx is None:
-        return Problem("error.no_identity")
-    text = clean_text(data.command)
-    return await run_operation(turn, parse(text, ctx.parse_context), retry_command=text)
+    return await run_text(turn, data.command)
 
 
 async def _switch(turn: Turn, data: Empty) -> Result:

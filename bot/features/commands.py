@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 from bot.activity import OutgoingMessage, TurnResult
-from bot.commands import clean_text, parse
 from bot.features.files import deliver_report
-from bot.features.respond import render, run_operation
+from bot.features.respond import render, run_text
 from bot.routing.filters import HasCardVerb, HasText, IsMessage
 from bot.routing.router import Router
 from bot.routing.turn import Turn
-from bot.service.outcomes import Problem, ReportReady
+from bot.service.outcomes import ReportReady
 
 router = Router("commands")
 
 
 async def text_command(turn: Turn) -> TurnResult:
-    text = clean_text(turn.activity.text)
-    ctx = await turn.user()
-    if ctx is None:
-        card = render(turn, Problem("error.no_identity"))
-    else:
-        outcome = await run_operation(turn, parse(text, ctx.parse_context), retry_command=text or None)
-        if isinstance(outcome, ReportReady):
-            return await deliver_report(turn, outcome)
-        card = render(turn, outcome)
-    return TurnResult(messages=[OutgoingMessage(card=card)])
+    outcome = await run_text(turn, turn.activity.text)
+    if isinstance(outcome, ReportReady):
+        return await deliver_report(turn, outcome)
+    return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome))])
 
 
 router.add(IsMessage & HasText & ~HasCardVerb, text_command)

@@ -15,6 +15,7 @@ from adapters.errors import (
     Unsupported,
     ValidationFailed,
 )
+from bot.commands import clean_text, parse
 from bot.features.outbox import queue, queueable
 from bot.operations import Ambiguity, ChooseWorkspace, Connect, Op, ParseFailure
 from bot.replies import card_for
@@ -67,6 +68,15 @@ async def run_operation(
     except BackendError as exc:
         log.info("backend refused %s: %s", type(op).__name__, type(exc).__name__)
         return problem_for(exc, retry_command)
+
+
+async def run_text(turn: Turn, raw: str | None) -> Outcome | Ambiguity | ParseFailure:
+    """A command as typed (or carried by a `run` button): cleaned, parsed in the sender's zone, run."""
+    ctx = await turn.user()
+    if ctx is None:
+        return Problem("error.no_identity")
+    text = clean_text(raw)
+    return await run_operation(turn, parse(text, ctx.parse_context), retry_command=text or None)
 
 
 async def account_of(turn: Turn) -> Account | None:
