@@ -3,6 +3,7 @@
 A fixed script of commands runs through the real bot (parser → service → adapter) against each remote
 backend's fake server on loopback (the same fakes and set-up as the conformance suite). Every HTTP request an
 adapter sends is counted. The script runs twice: the first pass warms the caches, the second is reported.
+The adapters keep their real page sizes (the test suite's harnesses use tiny ones).
 "naive" is what an adapter without a reference-data cache costs for the same command: list what the name
 refers to, then write (so `start @website` = list projects + create = 2; `stop` = current + stop = 2).
 
@@ -78,7 +79,7 @@ async def measure(kind: str, workdir: Path) -> list[int] | str:
     engine = create_engine(f"sqlite+aiosqlite:///{workdir / f'{kind}.db'}")
     await upgrade(engine)
     try:
-        async with HARNESSES[kind](workdir) as harness:
+        async with HARNESSES[kind](workdir, small_pages=False) as harness:
             who = harness.identity("alice")
             backend = await harness.bind(who)
             if Capability.PROJECTS in backend.capabilities:

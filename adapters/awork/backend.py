@@ -10,7 +10,8 @@ Mapping decisions (facts from `shared/research/backends.md` §4 unless marked *i
   no start time, so a backdated start is set afterwards with `PUT /timeentries/{id}` (*inference*: a running
   entry can be edited). awork has no "current timer" endpoint: the running entry is the user's entry with
   `endDateUtc eq null` (*inference*: OData `null` in `filterby`). One timer per user: starting a second one
-  is a `Conflict` here (awork itself would stop the first).
+  is a `Conflict` here (awork itself would stop the first). `stop_timer` is one call (the stop endpoint
+  needs no id); `start_timer` first stops whatever runs, unless this factory saw "nothing runs" lately.
 - names are unique per workspace (clients, tags), per client (projects) and per project (tasks), compared
   case-insensitively like the local backend; awork does not promise this, so the adapter checks before
   creating.
@@ -55,6 +56,7 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.timer import RunningTimers, Started, TimerStartsLater, is_now
 from adapters.unsupported import NoFeed, NoWorkingHours
 
 log = logging.getLogger(__name__)
@@ -100,12 +102,15 @@ class AworkBackend(NoWorkingHours, NoFeed):
         *,
         cache: ReferenceCache,
         type_of_work: str | None = None,
+        timers: RunningTimers | None = None,
     ) -> None:
         self._client = client
         self._token = token
         self.workspace = workspace
         self.user = user
         self._cache = cache
+        self._timers = timers or RunningTimers()
+        self._key = (workspace.id, user.id)
         self._type_of_work_name = type_of_work
 
     def __repr__(self) -> str:  # never the token
@@ -239,7 +244,9 @@ class AworkBackend(NoWorkingHours, NoFeed):
                 "pageSize": 1,
             },
         )
-        return entry_from_awork(found[0], self.workspace.id) if found else None
+        running = entry_from_awork(found[0], self.workspace.id) if found else None
+        self._timers.saw(self._key, running)
+        return running
 
     async def list_time_entries(
         self, start: datetime, end: datetime, *, limit: int | None = None
@@ -297,8 +304,12 @@ class AworkBackend(NoWorkingHours, NoFeed):
                 billable=draft.billable,
             )
             return self._own(await self._json("POST", "timeentries", json=body))
-        if await self.current_timer() is not None:
+        if self._timers.get(self._key) is not None and await self.current_timer() is not None:
             raise Conflict("a timer is running already; stop it first")
+        return await self._start(draft, type_of_work, project_id)
+
+    async def _start(self, draft: TimeEntryDraft, type_of_work: str, project_id: str | None) -> TimeEntry:
+        """`POST /me/timetracking/start` (it takes no start time: a backdated one is `PUT` afterwards)."""
         started = self._own(
             await self._json(
                 "POST",
@@ -313,9 +324,44 @@ class AworkBackend(NoWorkingHours, NoFeed):
                 },
             )
         )
-        if abs(started.start - draft.start) <= TIMER_TOLERANCE:
-            return started
-        return await self._put(started, type_of_work, start=draft.start)
+        if abs(started.start - draft.start) > TIMER_TOLERANCE:
+            started = await self._put(started, type_of_work, start=draft.start)
+        self._timers.saw(self._key, started)
+        return started
+
+    async def start_timer(self, draft: TimeEntryDraft) -> Started:
+        """Stop what runs (one call, no id needed; skipped while "nothing runs" is fresh), then start."""
+        if draft.tag_ids:
+            raise Unsupported("tags on time entries")
+        project_id = draft.project_id
+        if draft.task_id is not None and project_id is None:
+            project_id = await self._project_of_task(draft.task_id)
+        type_of_work = await self._type_of_work_id()
+        stopped = None
+        if self._timers.get(self._key) is not None:
+            stopped = await self.stop_timer(draft.start)
+        return Started(await self._start(draft, type_of_work, project_id), stopped)
+
+    async def stop_timer(self, end: datetime) -> TimeEntry | None:
+        """`POST /me/timetracking/stop` stops the user's timer, whichever it is: one call for a stop now.
+        An earlier `end` is checked against the timer's start first, then set with a `PUT`."""
+        if not is_now(end):
+            running = await self.current_timer()
+            if running is None:
+                return None
+            if end < running.start:
+                raise TimerStartsLater(running)
+        try:
+            raw = await self._json("POST", "me/timetracking/stop", json={})
+        except ValidationFailed:  # `invalid-operation` when nothing runs, or a real refusal: tell them apart
+            if await self.current_timer() is None:
+                return None
+            raise
+        stopped = self._own(raw)
+        self._timers.saw(self._key, None)
+        if stopped.end is not None and abs(stopped.end - end) > TIMER_TOLERANCE:
+            stopped = await self._put(stopped, raw.get("typeOfWorkId") or None, end=end)
+        return stopped
 
     async def _put(self, entry: TimeEntry, type_of_work: str | None, **changes: Any) -> TimeEntry:
         merged = entry.model_copy(update=changes)
@@ -351,6 +397,7 @@ class AworkBackend(NoWorkingHours, NoFeed):
             if merged.end is not None and merged.end < merged.start:
                 raise ValidationFailed("the end is before the start")
             stopped = self._own(await self._json("POST", "me/timetracking/stop", json={}))
+            self._timers.saw(self._key, None)
             if stopped.id != current.id:  # pragma: no cover - awork stopped a different timer
                 raise Conflict("a different timer was running")
             wanted = {k: v for k, v in changes.items() if k != "end"}
@@ -362,11 +409,12 @@ class AworkBackend(NoWorkingHours, NoFeed):
             return await self._put(stopped, type_of_work, **{**wanted, "end": end})
         if not current.running and "end" in changes and changes["end"] is None:
             raise Unsupported("restarting a finished awork time entry")
-        return await self._put(current, type_of_work, **changes)
+        return self._timers.wrote(self._key, await self._put(current, type_of_work, **changes))
 
     async def delete_time_entry(self, entry_id: str) -> None:
         await self.get_time_entry(entry_id)  # another user's entry is NotFound, not deleted
         await self._json("DELETE", f"timeentries/{segment(entry_id)}")
+        self._timers.deleted(self._key, entry_id)
 
     # ---- not offered by awork's API ------------------------------------------------------------------------
 

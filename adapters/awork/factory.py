@@ -21,6 +21,7 @@ from adapters.backend import Identity
 from adapters.credentials import Connection, ConnectionSource, StaticConnections
 from adapters.errors import Unauthorized, Unavailable
 from adapters.http import RetryPolicy
+from adapters.timer import RunningTimers
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class AworkBackendFactory:
         self._client = AworkClient(base_url, transport=transport, retry=retry, page_size=page_size)
         self._connections = connections
         self._cache = ReferenceCache(cache_ttl)
+        self._timers = RunningTimers()  # outlives each bound backend: the bot re-binds every minute
 
     @property
     def calls(self) -> int:
@@ -68,6 +70,7 @@ class AworkBackendFactory:
             user,
             cache=self._cache,
             type_of_work=connection.extra.get("type_of_work"),
+            timers=self._timers,
         )
 
     async def close(self) -> None:

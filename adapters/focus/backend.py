@@ -49,6 +49,7 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.timer import Started, TimerStartsLater, is_now
 from adapters.unsupported import NoFeed, NoWorkingHours
 
 PER_PAGE = 100  # the largest page Focus accepts (200 is a 400)
@@ -328,7 +329,7 @@ class FocusBackend(NoWorkingHours, NoFeed):
             raise NotFound("no such time entry")
         return self._entry(body)
 
-    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+    def _entry_body(self, draft: TimeEntryDraft) -> dict[str, Any]:
         if draft.tag_ids:
             raise Unsupported("tags")
         if draft.end is not None and draft.end < draft.start:
@@ -340,16 +341,51 @@ class FocusBackend(NoWorkingHours, NoFeed):
         }
         if draft.project_id is not None:
             body["project_id"] = m.int_id(draft.project_id)
-        task_id = m.int_id(draft.task_id) if draft.task_id is not None else None
+        return body
+
+    async def _track(self, draft: TimeEntryDraft, body: dict[str, Any]) -> TimeEntry:
+        """`POST ~/tracking/start` (409 when a timer runs), then the billable flag it does not take."""
+        if draft.task_id is not None:
+            body["task_id"] = m.int_id(draft.task_id)
+        entry = self._entry(await self._call("POST", self._ws_path("tracking", "start"), json=body))
+        if draft.billable:
+            entry = await self.update_time_entry(entry.id, TimeEntryPatch(billable=True))
+        return entry
+
+    async def start_timer(self, draft: TimeEntryDraft) -> Started:
+        """Start straight away: Focus refuses (409) while a timer runs, and only then is it stopped first."""
+        body = self._entry_body(draft)
+        try:
+            return Started(await self._track(draft, dict(body)))
+        except Conflict:
+            stopped = await self.stop_timer(draft.start)
+            return Started(await self._track(draft, body), stopped)
+
+    async def stop_timer(self, end: datetime) -> TimeEntry | None:
+        """`POST ~/tracking/stop` stops whatever runs: one call. An earlier `end` is checked against the
+        timer's start first (Focus would refuse it with a bare 400)."""
+        if not is_now(end):
+            running = await self.current_timer()
+            if running is None:
+                return None
+            if end < running.start:
+                raise TimerStartsLater(running)
+        try:
+            body = {"end": m.rfc3339(end)}
+            stopped = await self._call("POST", self._ws_path("tracking", "stop"), json=body)
+        except ValidationFailed:  # "Not tracking a time entry", or a real refusal: tell them apart
+            if await self.current_timer() is None:
+                return None
+            raise
+        return self._entry(stopped)
+
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        body = self._entry_body(draft)
         if draft.end is None:
             if await self.current_timer() is not None:
                 raise Conflict("a timer is already running")
-            if task_id is not None:
-                body["task_id"] = task_id
-            entry = self._entry(await self._call("POST", self._ws_path("tracking", "start"), json=body))
-            if draft.billable:
-                entry = await self.update_time_entry(entry.id, TimeEntryPatch(billable=True))
-            return entry
+            return await self._track(draft, body)
+        task_id = m.int_id(draft.task_id) if draft.task_id is not None else None
         body["stop"] = m.rfc3339(draft.end)
         body["billable"] = draft.billable
         if task_id is not None:

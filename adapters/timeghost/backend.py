@@ -66,6 +66,7 @@ from adapters.timeghost.client import (
     Session,
     auth_headers,
 )
+from adapters.timer import Started, TimerStartsLater
 
 KIND = "timeghost"
 ALL_TIME = "all_time"  # `$filter-date-range` is required; the real window is in `$filter`
@@ -476,13 +477,31 @@ class TimeghostBackend:
         return client_id, project_id, task_id, unique
 
     async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        if draft.end is None and await self.current_timer() is not None:
+            raise Conflict("another timer is already running")
+        return await self._add_time(draft)
+
+    async def stop_timer(self, end: datetime) -> TimeEntry | None:
+        """Find the open time, then set its end: two calls. timeghost has no stop endpoint and no
+        conditional update, so a remembered id could overwrite a time already stopped elsewhere."""
+        running = await self.current_timer()
+        if running is None:
+            return None
+        if end < running.start:
+            raise TimerStartsLater(running)
+        return await self._update_time(running, TimeEntryPatch(end=end))
+
+    async def start_timer(self, draft: TimeEntryDraft) -> Started:
+        """One lookup (timeghost itself would let a second time run), a stop if needed, one add."""
+        stopped = await self.stop_timer(draft.start)
+        return Started(await self._add_time(draft), stopped)
+
+    async def _add_time(self, draft: TimeEntryDraft) -> TimeEntry:
         if draft.end is not None and draft.end < draft.start:
             raise ValidationFailed("the end is before the start")
         client_id, project_id, task_id, tag_ids = await self._references(
             draft.project_id, draft.task_id, draft.tag_ids
         )
-        if draft.end is None and await self.current_timer() is not None:
-            raise Conflict("another timer is already running")
         body = m.time_body(
             client_id=client_id,
             project_id=project_id,
@@ -498,7 +517,10 @@ class TimeghostBackend:
         return m.time_entry_from(await self._s.post("add/times", body), self._ws, self.user.id)
 
     async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
-        entry = await self.get_time_entry(entry_id)
+        return await self._update_time(await self.get_time_entry(entry_id), patch)
+
+    async def _update_time(self, entry: TimeEntry, patch: TimeEntryPatch) -> TimeEntry:
+        """`POST update/times/{id}` with the whole time (the API replaces it); `entry` is the caller's own."""
         fields = patch.model_fields_set
         if "end" in fields and patch.end is None and entry.end is not None:
             # TimeUpdate.end is a date-time: there is no way to clear it, so no reopening a stopped time.

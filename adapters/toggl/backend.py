@@ -2,14 +2,16 @@
 
 Semantics follow the local reference backend: lists are newest first and include a running timer that
 overlaps the window; a second timer is a `Conflict` (Toggl itself would silently stop the first one), and
-another person's entry is `NotFound`. Toggl has no working hours and no feed: those raise `Unsupported`.
+another person's entry is `NotFound`. The running timer is remembered per person (`RunningTimers`, kept by
+the factory): `stop` sends `PATCH …/stop` to the remembered id straight away (Toggl answers 409 or 404 when
+it is stale, and then the timer is looked up), and `start` skips the lookup while "nothing runs" is fresh.
+Toggl has no working hours and no feed: those raise `Unsupported`.
 Toggl stores no zone per entry, so every entry carries the person's Toggl profile time zone (the zone Toggl
 uses to cut days).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,6 +41,7 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.timer import RunningTimers, Started, TimerStartsLater, is_now, stop_by_lookup
 from adapters.toggl import mapping as m
 from adapters.toggl.client import Session
 from adapters.unsupported import NoFeed, NoWorkingHours
@@ -54,8 +57,6 @@ BASE_CAPABILITIES = (
 CREATED_WITH = "timebot"
 LOOKBACK = timedelta(days=1)  # finished entries that began this long before a window are looked for too
 LONG_RANGE = timedelta(days=31)  # beyond this, lists go through the Reports API (the v9 list stops at 1000)
-STOP_SLACK = timedelta(seconds=5)  # an `end` this close to now is a stop: `PATCH …/stop`
-NO_TIMER_TTL = 10.0  # seconds a "no timer runs" answer is trusted before starting another timer
 
 
 def _utc(value: datetime, what: str) -> datetime:
@@ -87,6 +88,7 @@ class TogglBackend(NoWorkingHours, NoFeed):
         tasks_available: bool = True,
         page_size: int = 200,
         report_page_size: int = 50,
+        timers: RunningTimers | None = None,
     ) -> None:
         self._s = session
         self.workspace = workspace
@@ -97,7 +99,8 @@ class TogglBackend(NoWorkingHours, NoFeed):
         self._report_page_size = report_page_size
         self._wid = m.wire_id(workspace.id, "workspace")
         self._ws = f"workspaces/{segment(self._wid)}"
-        self._no_timer_until = 0.0
+        self._timers = timers or RunningTimers()
+        self._key = (workspace.id, user.id)
 
     def __repr__(self) -> str:
         return f"TogglBackend(workspace={self.workspace.id!r}, user={self.user.id!r})"
@@ -237,11 +240,12 @@ class TogglBackend(NoWorkingHours, NoFeed):
             wire = await self._s.track("GET", "me/time_entries/current")
         except NotFound:
             wire = None
-        if not wire:
-            self._no_timer_until = time.monotonic() + NO_TIMER_TTL
-            return None
-        self._no_timer_until = 0.0
-        return self._entry(wire)
+        running = self._entry(wire) if wire else None
+        self._timers.saw(self._key, running)
+        return running
+
+    def _learned(self, entry: TimeEntry) -> TimeEntry:
+        return self._timers.wrote(self._key, entry)
 
     async def list_time_entries(
         self, start: datetime, end: datetime, *, limit: int | None = None
@@ -260,7 +264,9 @@ class TogglBackend(NoWorkingHours, NoFeed):
             )
             entries = [self._entry(w) for w in wire or []]
         entries = [e for e in entries if e.user_id == self.user.id and _overlaps(e, start, end, now)]
-        if now > start and not any(e.running for e in entries) and time.monotonic() >= self._no_timer_until:
+        for open_entry in (e for e in entries if e.running):
+            self._timers.saw(self._key, open_entry)
+        if now > start and not any(e.running for e in entries) and self._timers.get(self._key) is not None:
             running = await self.current_timer()  # a timer that began before the lookback still overlaps
             if running is not None and _overlaps(running, start, end, now):
                 entries.append(running)
@@ -318,16 +324,36 @@ class TogglBackend(NoWorkingHours, NoFeed):
             body["task_id"] = m.wire_id(draft.task_id, "task")
         if draft.end is None:
             body["duration"] = -1  # running; `stop` is omitted ("can be omitted if it's still running")
-            if time.monotonic() >= self._no_timer_until and await self.current_timer() is not None:
+            if self._timers.get(self._key) is not None and await self.current_timer() is not None:
                 raise Conflict("a timer is already running")
         else:
             body["stop"] = m.wire_time(draft.end)
             body["duration"] = int((draft.end - draft.start).total_seconds())
         wire = await self._s.track("POST", f"{self._ws}/time_entries", json=body)
-        entry = self._entry(wire)
-        if entry.running:
-            self._no_timer_until = 0.0
-        return entry
+        return self._learned(self._entry(wire))
+
+    async def stop_timer(self, end: datetime) -> TimeEntry | None:
+        """`PATCH …/stop` on the remembered timer: one call; a stale memory (409/404) looks it up first."""
+        known = self._timers.get(self._key)
+        if isinstance(known, TimeEntry) and is_now(end):
+            if end < known.start:
+                raise TimerStartsLater(known)
+            path = f"{self._ws}/time_entries/{segment(known.id)}/stop"
+            try:
+                wire = await self._own(self._s.track("PATCH", path), known.id)
+            except (Conflict, NotFound):  # stopped or deleted elsewhere since
+                self._timers.forget(self._key)
+            else:
+                self._timers.saw(self._key, None)
+                return self._entry(wire)
+        return await stop_by_lookup(self, end)
+
+    async def start_timer(self, draft: TimeEntryDraft) -> Started:
+        """Stop what runs (unless "nothing runs" is fresh), then one `POST`."""
+        stopped = None
+        if self._timers.get(self._key) is not None:
+            stopped = await self.stop_timer(draft.start)
+        return Started(await self.create_time_entry(draft), stopped)
 
     async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
         fields = {f for f in patch.model_fields_set if f != "timezone"}
@@ -366,21 +392,17 @@ class TogglBackend(NoWorkingHours, NoFeed):
 
     async def _set_end(self, entry_id: str, path: str, end: datetime) -> TimeEntry:
         """Stop a running timer now (`PATCH …/stop`), or set an end (`PUT` with `stop`)."""
-        if abs(end - datetime.now(UTC)) <= STOP_SLACK:
+        if is_now(end):
             try:
                 wire = await self._own(self._s.track("PATCH", f"{path}/stop"), entry_id)
             except Conflict:  # "Time entry already stopped": then it is an edit of the end
                 pass
             else:
-                self._no_timer_until = time.monotonic() + NO_TIMER_TTL
-                return self._entry(wire)
+                return self._learned(self._entry(wire))
         return await self._put(entry_id, path, {"stop": m.wire_time(end)})
 
     async def _put(self, entry_id: str, path: str, body: dict[str, Any]) -> TimeEntry:
-        entry = self._entry(await self._own(self._s.track("PUT", path, json=body), entry_id))
-        if entry.running:
-            self._no_timer_until = 0.0
-        return entry
+        return self._learned(self._entry(await self._own(self._s.track("PUT", path, json=body), entry_id)))
 
     async def _own(self, call: Any, entry_id: str) -> Any:
         try:
@@ -390,7 +412,7 @@ class TogglBackend(NoWorkingHours, NoFeed):
 
     async def delete_time_entry(self, entry_id: str) -> None:
         await self._own(self._s.track("DELETE", f"{self._ws}/time_entries/{segment(entry_id)}"), entry_id)
-        self._no_timer_until = 0.0
+        self._timers.deleted(self._key, entry_id)
 
     # ---- not in Toggl Track --------------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from adapters.backend import Identity
 from adapters.credentials import ConnectionSource
 from adapters.errors import NotFound, PermissionDenied, Unauthorized
 from adapters.http import RetryPolicy
+from adapters.timer import RunningTimers
 from adapters.toggl import mapping as m
 from adapters.toggl.backend import TogglBackend
 from adapters.toggl.client import Session, TogglApi
@@ -56,6 +57,7 @@ class TogglBackendFactory:
         )
         self._page_size = page_size
         self._report_page_size = report_page_size
+        self._timers = RunningTimers()  # outlives each bound backend: the bot re-binds every minute
 
     @property
     def calls(self) -> int:
@@ -84,6 +86,7 @@ class TogglBackendFactory:
             tasks_available=bool(workspace.get("premium", True)),
             page_size=self._page_size,
             report_page_size=self._report_page_size,
+            timers=self._timers,
         )
 
     async def close(self) -> None:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from adapters.backend import Capability
 from adapters.errors import NotFound
-from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
+from adapters.models import TimeEntry, TimeEntryDraft
+from adapters.timer import TimerStartsLater, start_timer, stop_timer
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
 from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
 from bot.service.context import UserContext
@@ -22,66 +23,55 @@ async def start(ctx: UserContext, op: StartTimer) -> Outcome:
     at = op.at or ctx.now
     if at > ctx.now:
         return Problem("service.start_in_future", {"time": at.strftime("%H:%M")})
-    tags = await tag_ids(ctx, op.tags)
-    switched = await _stop_running(ctx, at)
-    if isinstance(switched, Problem):
-        return switched
     draft = TimeEntryDraft(
         start=at,
         timezone=str(ctx.tz),
         project_id=project_id,
         task_id=task_id,
-        tag_ids=tags,
+        tag_ids=await tag_ids(ctx, op.tags),
         description=op.note or "",
         billable=op.billable if op.billable is not None else bool(billable_default),
     )
-    return await _begin(ctx, draft, "started", switched)
+    return await _begin(ctx, draft, "started")
 
 
-async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str, switched: TimeEntry | None) -> Outcome:
-    entry = await ctx.backend.create_time_entry(draft)
-    token = await journal(ctx, "create", entry.id, None, entry, "start")
+async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str) -> Outcome:
+    """Start `draft`, switching away from a running timer (the backend does it in as few calls as it can)."""
+    try:
+        started = await start_timer(ctx.backend, draft)
+    except TimerStartsLater as exc:
+        return _starts_later("service.before_running_start", ctx, draft.start, exc.running)
+    token = await journal(ctx, "create", started.entry.id, None, started.entry, "start")
     data = await ctx.refdata()
     return EntryChanged(
         action="started" if action == "started" else "continued",
-        entry=entry_view(entry, data, ctx),
+        entry=entry_view(started.entry, data, ctx),
         undo_token=token,
-        switched_from=entry_view(switched, data, ctx) if switched else None,
+        switched_from=entry_view(started.stopped, data, ctx) if started.stopped else None,
     )
 
 
-async def _stop_running(ctx: UserContext, at: datetime) -> TimeEntry | Problem | None:
-    """Stop the running timer (if any) at `at`; a start before the running timer's start is refused."""
-    running = await ctx.backend.current_timer()
-    if running is None:
-        return None
-    if at < running.start:
-        return Problem(
-            "service.before_running_start",
-            {
-                "time": at.astimezone(ctx.tz).strftime("%H:%M"),
-                "start": running.start.astimezone(ctx.tz).strftime("%H:%M"),
-            },
-        )
-    return await ctx.backend.update_time_entry(running.id, TimeEntryPatch(end=at))
+def _starts_later(key: str, ctx: UserContext, at: datetime, running: TimeEntry) -> Problem:
+    return Problem(
+        key,
+        {
+            "time": at.astimezone(ctx.tz).strftime("%H:%M"),
+            "start": running.start.astimezone(ctx.tz).strftime("%H:%M"),
+        },
+    )
 
 
 async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
-    running = await ctx.backend.current_timer()
-    if running is None:
-        return Problem("service.no_timer", hint_key="service.no_timer_hint")
     at = op.at or ctx.now
-    if at < running.start:
-        return Problem(
-            "service.stop_before_start",
-            {
-                "time": at.astimezone(ctx.tz).strftime("%H:%M"),
-                "start": running.start.astimezone(ctx.tz).strftime("%H:%M"),
-            },
-        )
     if at > ctx.now:
         return Problem("service.stop_in_future", {"time": at.astimezone(ctx.tz).strftime("%H:%M")})
-    stopped = await ctx.backend.update_time_entry(running.id, TimeEntryPatch(end=at))
+    try:
+        stopped = await stop_timer(ctx.backend, at)
+    except TimerStartsLater as exc:
+        return _starts_later("service.stop_before_start", ctx, at, exc.running)
+    if stopped is None:
+        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+    running = stopped.model_copy(update={"end": None})  # what undo restores: the timer, running again
     token = await journal(ctx, "update", stopped.id, running, stopped, "stop")
     return EntryChanged("stopped", entry_view(stopped, await ctx.refdata(), ctx), undo_token=token)
 
@@ -99,12 +89,8 @@ async def continue_entry(ctx: UserContext, op: ContinueEntry) -> Outcome:
     source = await find_entry(ctx, op.ref, op.entry_id)
     if isinstance(source, Problem):
         return source
-    at = op.at or ctx.now
-    switched = await _stop_running(ctx, at)
-    if isinstance(switched, Problem):
-        return switched
     draft = TimeEntryDraft(
-        start=at,
+        start=op.at or ctx.now,
         timezone=str(ctx.tz),
         project_id=source.project_id,
         task_id=source.task_id,
@@ -112,7 +98,7 @@ async def continue_entry(ctx: UserContext, op: ContinueEntry) -> Outcome:
         description=source.description,
         billable=source.billable,
     )
-    return await _begin(ctx, draft, "continued", switched)
+    return await _begin(ctx, draft, "continued")
 
 
 async def status(ctx: UserContext, op: Status) -> Outcome:

@@ -24,6 +24,7 @@ from adapters.errors import (
 )
 from adapters.http import RetryPolicy
 from adapters.models import ClientDraft, ProjectDraft, TagDraft, TaskDraft, TimeEntryDraft, TimeEntryPatch
+from adapters.timer import start_timer, stop_timer
 from tests.fakes.awork import FakeAwork, serve
 
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.02, max_retry_after=1.0, deadline=5.0)
@@ -314,3 +315,25 @@ def test_base_url_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().awork_url == "https://api.awork.com/api/v1"
     monkeypatch.setenv("TIMEBOT_AWORK_URL", "http://127.0.0.1:9/api/v1")
     assert Settings().awork_url == "http://127.0.0.1:9/api/v1"
+
+
+async def test_stop_is_one_call_and_start_after_it_is_one_call(world: World) -> None:
+    alice = world.alice
+    first = await start_timer(alice, TimeEntryDraft(start=datetime.now(UTC), description="a"))
+    before = len(world.fake.requests)
+    stopped = await stop_timer(alice, datetime.now(UTC))
+    assert stopped is not None and stopped.id == first.entry.id and not stopped.running
+    assert world.fake.requests[before:] == [("POST", "/api/v1/me/timetracking/stop")]
+    before = len(world.fake.requests)
+    second = await start_timer(alice, TimeEntryDraft(start=datetime.now(UTC), description="b"))
+    assert second.stopped is None  # "nothing runs" was just seen: no stop call first
+    assert world.fake.requests[before:] == [("POST", "/api/v1/me/timetracking/start")]
+
+
+async def test_a_stop_with_nothing_running_is_told_apart_from_a_refusal(world: World) -> None:
+    assert await stop_timer(world.alice, datetime.now(UTC)) is None
+    await start_timer(world.alice, TimeEntryDraft(start=datetime.now(UTC)))
+    world.fake.fail(400, method="POST", path="me/timetracking/stop", code="validation-failed")
+    with pytest.raises(ValidationFailed):
+        await stop_timer(world.alice, datetime.now(UTC))
+    assert await world.alice.current_timer() is not None

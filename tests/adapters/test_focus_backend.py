@@ -23,6 +23,7 @@ from adapters.errors import (
 from adapters.focus import FocusBackend, FocusBackendFactory
 from adapters.http import RetryPolicy
 from adapters.models import ClientDraft, TagDraft, TimeEntryDraft, TimeEntryPatch, WorkingHoursDraft
+from adapters.timer import start_timer, stop_timer
 from tests.fakes.focus import FakeFocus, Member, Organization
 
 FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.02, max_retry_after=1.0, deadline=5.0)
@@ -260,3 +261,19 @@ async def test_time_entries_are_listed_across_pages_and_only_ones_own(world: Wor
     await alice.delete_time_entry(ids[0])
     with pytest.raises(NotFound):
         await alice.get_time_entry(ids[0])
+
+
+async def test_start_and_stop_are_one_call_each_and_a_switch_stops_first(world: World) -> None:
+    alice = await world.backend()
+    before = len(world.fake.requests)
+    first = await start_timer(alice, TimeEntryDraft(start=datetime.now(UTC), description="a"))
+    assert first.stopped is None and [m for m, *_ in world.fake.requests[before:]] == ["POST"]
+    before = len(world.fake.requests)
+    second = await start_timer(alice, TimeEntryDraft(start=datetime.now(UTC), description="b"))
+    assert second.stopped is not None and second.stopped.id == first.entry.id
+    tail = [p.rsplit("/", 1)[-1] for _, p, _ in world.fake.requests[before:]]
+    assert tail == ["start", "stop", "start"]  # refused (409) while one runs, stopped, started
+    before = len(world.fake.requests)
+    stopped = await stop_timer(alice, datetime.now(UTC))
+    assert stopped is not None and stopped.id == second.entry.id
+    assert len(world.fake.requests) - before == 1

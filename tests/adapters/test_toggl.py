@@ -5,7 +5,7 @@ the vendored swagger files; a test fails if anything drifted (`violations`)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,6 +32,7 @@ from adapters.models import (
     TimeEntryPatch,
     WorkingHoursDraft,
 )
+from adapters.timer import start_timer, stop_timer
 from adapters.toggl import TogglBackend, TogglBackendFactory
 from tests.fakes.toggl import Account, FakeToggl, FakeWorkspace
 
@@ -47,9 +48,18 @@ class World:
     alice: Account
     connections: StaticConnections
     factory: TogglBackendFactory
+    others: list[TogglBackendFactory] = field(default_factory=list)
 
     async def backend(self) -> TogglBackend:
         return await self.factory.bind(ALICE)
+
+    async def elsewhere(self) -> TogglBackend:
+        """Alice in another Toggl client (the web app): same account, none of this process's memory."""
+        other = TogglBackendFactory(
+            self.fake.track_url, self.fake.reports_url, self.fake.webhooks_url, connections=self.connections
+        )
+        self.others.append(other)
+        return await other.bind(ALICE)
 
 
 @pytest.fixture
@@ -70,10 +80,12 @@ async def world() -> AsyncIterator[World]:
         page_size=5,
         report_page_size=3,
     )
+    world = World(fake, workspace, alice, connections, factory)
     try:
-        yield World(fake, workspace, alice, connections, factory)
+        yield world
     finally:
-        await factory.close()
+        for other in [factory, *world.others]:
+            await other.close()
         await fake.stop()
     assert not fake.violations, fake.violations
 
@@ -358,3 +370,48 @@ async def test_webhook_subscriptions_create_validate_list_delete(world: World) -
     assert await backend.list_subscriptions() == []
     with pytest.raises(NotFound):
         await backend.delete_subscription(sub.id)
+
+
+
+async def test_start_after_a_stop_and_stop_of_a_remembered_timer_are_one_call(world: World) -> None:
+    backend = await world.backend()
+    await stop_timer(backend, datetime.now(UTC))  # learns "nothing runs"
+    calls = world.fake.calls()
+    started = await start_timer(backend, TimeEntryDraft(start=datetime.now(UTC), description="a"))
+    assert world.fake.calls() - calls == 1 and started.stopped is None
+    calls = world.fake.calls()
+    stopped = await stop_timer(backend, datetime.now(UTC))
+    assert stopped is not None and stopped.id == started.entry.id and not stopped.running
+    assert world.fake.calls() - calls == 1
+    assert world.fake.calls("PATCH", f"/time_entries/{started.entry.id}/stop") == 1
+
+
+async def test_a_timer_stopped_and_replaced_elsewhere_is_found_after_the_409(world: World) -> None:
+    backend = await world.backend()
+    mine = await start_timer(backend, TimeEntryDraft(start=datetime.now(UTC) - H, description="mine"))
+    web = await world.elsewhere()
+    await stop_timer(web, datetime.now(UTC))
+    theirs = await start_timer(web, TimeEntryDraft(start=datetime.now(UTC), description="web"))
+
+    calls = world.fake.calls()
+    stopped = await stop_timer(backend, datetime.now(UTC))
+    assert stopped is not None and stopped.id == theirs.entry.id != mine.entry.id
+    assert world.fake.calls() - calls == 3  # the stale PATCH (409), the lookup, the real stop
+    assert await backend.current_timer() is None
+
+
+async def test_a_timer_deleted_elsewhere_means_nothing_to_stop(world: World) -> None:
+    backend = await world.backend()
+    mine = await start_timer(backend, TimeEntryDraft(start=datetime.now(UTC) - H))
+    await (await world.elsewhere()).delete_time_entry(mine.entry.id)
+    assert await stop_timer(backend, datetime.now(UTC)) is None
+    assert world.fake.entries == {}
+
+
+async def test_switching_from_a_remembered_timer_reports_it(world: World) -> None:
+    backend = await world.backend()
+    first = await start_timer(backend, TimeEntryDraft(start=datetime.now(UTC) - H, description="first"))
+    calls = world.fake.calls()
+    second = await start_timer(backend, TimeEntryDraft(start=datetime.now(UTC), description="second"))
+    assert second.stopped is not None and second.stopped.id == first.entry.id
+    assert world.fake.calls() - calls == 2  # PATCH …/stop (checked by Toggl), POST

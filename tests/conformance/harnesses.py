@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -43,14 +44,23 @@ class Harness:
         )
 
 
+class HarnessMaker(Protocol):
+    """Starts a backend (and its fake server) for one test. `small_pages=False` keeps the adapter's real
+    page sizes (benchmarks); tests use small pages so a handful of rows already spans several."""
+
+    def __call__(
+        self, tmp_path: Path, *, small_pages: bool = True
+    ) -> AbstractAsyncContextManager[Harness]: ...
+
+
 async def _local_admin_only(backend: Backend, value: bool) -> None:
     assert isinstance(backend, LocalBackend)
     await backend.set_workspace_settings(WorkspaceSettings(admin_only_master_data=value))
 
 
-def _local(kind: str) -> Callable[[Path], AbstractAsyncContextManager[Harness]]:
+def _local(kind: str) -> HarnessMaker:
     @asynccontextmanager
-    async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    async def harness(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[Harness]:
         async with migrated_engine(kind, tmp_path) as engine:
             factory = LocalBackendFactory(engine)
             try:
@@ -62,7 +72,7 @@ def _local(kind: str) -> Callable[[Path], AbstractAsyncContextManager[Harness]]:
 
 
 @asynccontextmanager
-async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
+async def _focus(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[Harness]:
     """Toggl Focus through its fake: each new identity becomes an organization member (the first an admin)."""
     from adapters.credentials import Connection, StaticConnections
     from adapters.focus import FocusBackendFactory
@@ -73,7 +83,8 @@ async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
         org = fake.add_organization()
         connections = StaticConnections()
         retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
-        factory = FocusBackendFactory(fake.url, connections, retry=retry, per_page=3)
+        pages = {"per_page": 3} if small_pages else {}
+        factory = FocusBackendFactory(fake.url, connections, retry=retry, **pages)
 
         async def bind(identity: Identity) -> Backend:
             if await connections.get(identity, "focus") is None:
@@ -92,14 +103,14 @@ async def _focus(tmp_path: Path) -> AsyncIterator[Harness]:
                 bind,
                 admin_only,
                 fail_next_read=lambda status, headers: fake.fail("GET", r".*", status, headers=headers),
-                page_size=3,
+                page_size=3 if small_pages else None,
             )
         finally:
             await factory.close()
 
 
 @asynccontextmanager
-async def _timeghost(tmp_path: Path) -> AsyncIterator[Harness]:
+async def _timeghost(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[Harness]:
     """timeghost through its fake: each new identity joins one workspace (the first as admin), by API key."""
     from adapters.credentials import Connection, StaticConnections
     from adapters.http import RetryPolicy
@@ -137,7 +148,7 @@ async def _timeghost(tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 @asynccontextmanager
-async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
+async def _awork(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[Harness]:
     """awork through its fake: each new identity becomes a user of one workspace with its own bearer token."""
     from adapters.awork import AworkBackendFactory
     from adapters.credentials import Connection, StaticConnections
@@ -148,7 +159,8 @@ async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
     runner, url = await serve(fake)
     connections = StaticConnections()
     retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
-    factory = AworkBackendFactory(url, connections, retry=retry, page_size=5)
+    pages = {"page_size": 5} if small_pages else {}
+    factory = AworkBackendFactory(url, connections, retry=retry, **pages)
 
     async def bind(identity: Identity) -> Backend:
         if await connections.get(identity, "awork") is None:
@@ -165,7 +177,7 @@ async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
             bind,
             admin_only,
             fail_next_read=lambda status, headers: fake.fail(status, headers=headers, method="GET"),
-            page_size=5,
+            page_size=5 if small_pages else None,
         )
     finally:
         await factory.close()
@@ -173,7 +185,7 @@ async def _awork(tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 @asynccontextmanager
-async def _toggl(tmp_path: Path) -> AsyncIterator[Harness]:
+async def _toggl(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[Harness]:
     """Toggl Track through its fake: each new identity signs up into one workspace (the first as admin) and
     connects with its API token. Profiles are in Europe/Berlin: Toggl keeps the zone per person, not entry."""
     from adapters.credentials import Connection, StaticConnections
@@ -185,8 +197,9 @@ async def _toggl(tmp_path: Path) -> AsyncIterator[Harness]:
     workspace = fake.add_workspace("Contoso")
     connections = StaticConnections()
     retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
+    pages = {"page_size": 5} if small_pages else {}
     factory = TogglBackendFactory(
-        fake.track_url, fake.reports_url, fake.webhooks_url, connections=connections, retry=retry, page_size=5
+        fake.track_url, fake.reports_url, fake.webhooks_url, connections=connections, retry=retry, **pages
     )
 
     async def bind(identity: Identity) -> Backend:
@@ -208,7 +221,7 @@ async def _toggl(tmp_path: Path) -> AsyncIterator[Harness]:
             bind,
             admin_only,
             fail_next_read=lambda status, headers: fake.fail_next(status, headers=headers, method="GET"),
-            page_size=5,
+            page_size=5 if small_pages else None,
         )
     finally:
         await factory.close()
@@ -216,7 +229,7 @@ async def _toggl(tmp_path: Path) -> AsyncIterator[Harness]:
     assert not fake.violations, fake.violations
 
 
-HARNESSES: dict[str, Callable[[Path], AbstractAsyncContextManager[Harness]]] = {
+HARNESSES: dict[str, HarnessMaker] = {
     "local-sqlite": _local("sqlite"),
     "local-postgres": _local("postgres"),
     "focus": _focus,
