@@ -68,6 +68,8 @@ async def journal(
     entity: Literal["time_entry", "working_hours"] = "time_entry",
 ) -> str:
     """Record a write so `undo` (or its button) can revert it; returns the token the Undo button carries."""
+    if entity == "time_entry":
+        wrote(ctx, entity_id, after if isinstance(after, TimeEntry) else None)
     token = secrets.token_urlsafe(9)
     await ctx.services.store.push_undo(
         ctx.identity.tenant_id,
@@ -140,6 +142,18 @@ async def tag_ids(ctx: UserContext, names: list[str]) -> list[str]:
     if created:
         ctx.services.refdata.invalidate(ctx.backend)
     return ids
+
+
+def wrote(ctx: UserContext, entry_id: str, after: TimeEntry | None) -> None:
+    """Keep the person's recent view true after their own write (`after=None`: deleted)."""
+    ctx.services.recent.wrote(ctx.recent_key, entry_id, after)
+
+
+async def read_entries(ctx: UserContext, start: datetime, end: datetime) -> list[TimeEntry]:
+    """The person's entries overlapping [start, end), read now, and remembered for `log`'s advice."""
+    entries = await ctx.backend.list_time_entries(start, end)
+    ctx.services.recent.remember(ctx.recent_key, start, end, entries, ctx.now)
+    return entries
 
 
 async def recent_entries(ctx: UserContext, at_least: int) -> list[TimeEntry]:

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from adapters.backend import Backend, Identity
 from bot.operations import ParseContext
 from bot.reports.files import FileStore, shared_temporary_store
+from bot.service.recent import Key as RecentKey
+from bot.service.recent import RecentEntries
 from bot.service.refdata import RefData, RefDataCache
 from bot.store.connections import ConnectionStore
 from bot.store.outbox import Outbox
@@ -32,6 +34,7 @@ class Services:
     files: FileStore = field(default_factory=shared_temporary_store)  # where reports wait for delivery
     connections: ConnectionStore | None = None  # people's encrypted tokens for remote backends
     outbox: Outbox | None = None  # writes waiting for a remote backend that was down
+    recent: RecentEntries = field(default_factory=RecentEntries)  # people's last reads, for `log`'s advice
 
 
 @dataclass
@@ -51,6 +54,10 @@ class UserContext:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    @property
+    def recent_key(self) -> RecentKey:
+        return (self.backend.kind, self.backend.workspace.id, self.backend.user.id)
 
     async def refdata(self) -> RefData:
         return await self.services.refdata.get(self.backend)

@@ -7,7 +7,15 @@ from datetime import datetime, time, timedelta
 from adapters.errors import Conflict, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
 from bot.operations import DeleteEntry, EditEntry, ListTimes, LogEntry, Undo
-from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids, utc
+from bot.service.common import (
+    entry_view,
+    journal,
+    read_entries,
+    recent_entries,
+    resolve_target,
+    tag_ids,
+    utc,
+)
 from bot.service.context import UserContext
 from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
 from bot.service.refdata import RefData
@@ -61,8 +69,11 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
 
 
 async def _nearby(ctx: UserContext, start: datetime, end: datetime) -> list[TimeEntry]:
-    """Entries overlapping [start, end). Only a few overlaps are shown, so only a few are read (a full day's
-    rows would cost per log, and one remote call is one round trip)."""
+    """Entries overlapping [start, end): from the person's recent view when it is fresh (no remote call),
+    else a read of only a few (only a few overlaps are shown, and one remote call is one round trip)."""
+    seen = ctx.services.recent.lookup(ctx.recent_key, start, end, ctx.now)
+    if seen is not None:
+        return seen[: MAX_OVERLAPS + 2]
     return await ctx.backend.list_time_entries(start, end, limit=MAX_OVERLAPS + 2)
 
 
@@ -99,7 +110,7 @@ async def _place(ctx: UserContext, op: LogEntry) -> Placement | Problem:
         if start < day_start:  # e.g. `log 8h` at 06:00: fill the day from midnight instead of yesterday
             start, end, nearby = day_start, day_start + op.duration, None
         return start, end, nearby
-    existing = [e for e in await ctx.backend.list_time_entries(day_start, day_end) if e.end is not None]
+    existing = [e for e in await read_entries(ctx, day_start, day_end) if e.end is not None]
     latest_end = max((e.end for e in existing if e.end is not None), default=None)
     morning = utc(datetime.combine(day, WORKDAY_START, tzinfo=ctx.tz))
     start = latest_end if latest_end and latest_end < day_end else morning
@@ -238,7 +249,7 @@ async def undo(ctx: UserContext, op: Undo) -> Outcome:
 async def times(ctx: UserContext, op: ListTimes) -> Outcome:
     start, _ = ctx.day_bounds(op.period.start)
     end, _ = ctx.day_bounds(op.period.end)
-    entries = sorted(await ctx.backend.list_time_entries(start, end), key=lambda e: e.start, reverse=True)
+    entries = sorted(await read_entries(ctx, start, end), key=lambda e: e.start, reverse=True)
     data = await ctx.refdata()
     if op.project is not None:
         target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from adapters.models import TimeEntry
 from bot.operations import Summary
-from bot.service.common import entry_view
+from bot.service.common import entry_view, read_entries
 from bot.service.context import UserContext
 from bot.service.outcomes import Outcome, SummaryShown
 from bot.service.refdata import RefData
@@ -19,7 +19,7 @@ from cards.views import SummaryView, TotalsRow
 async def summary(ctx: UserContext, op: Summary) -> Outcome:
     start, _ = ctx.day_bounds(op.period.start)
     end, _ = ctx.day_bounds(op.period.end)
-    entries = await ctx.backend.list_time_entries(start, end)
+    entries = await read_entries(ctx, start, end)
     data = await ctx.refdata()
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     days: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -9,7 +9,15 @@ from adapters.errors import NotFound
 from adapters.models import TimeEntry, TimeEntryDraft
 from adapters.timer import TimerStartsLater, start_timer, stop_timer
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
-from bot.service.common import entry_view, journal, recent_entries, resolve_target, tag_ids
+from bot.service.common import (
+    entry_view,
+    journal,
+    read_entries,
+    recent_entries,
+    resolve_target,
+    tag_ids,
+    wrote,
+)
 from bot.service.context import UserContext
 from bot.service.outcomes import EntryChanged, Outcome, Problem, StatusShown
 from bot.service.workinghours import clock_state
@@ -41,6 +49,8 @@ async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str) -> Outcom
         started = await start_timer(ctx.backend, draft)
     except TimerStartsLater as exc:
         return _starts_later("service.before_running_start", ctx, draft.start, exc.running)
+    if started.stopped is not None:
+        wrote(ctx, started.stopped.id, started.stopped)
     token = await journal(ctx, "create", started.entry.id, None, started.entry, "start")
     data = await ctx.refdata()
     return EntryChanged(
@@ -105,7 +115,7 @@ async def status(ctx: UserContext, op: Status) -> Outcome:
     start, end = ctx.day_bounds(ctx.today)
     # The protocol lists running entries that overlap the window, so a timer started before midnight is
     # among today's entries: one read, no separate "what is running?" round trip.
-    entries = await ctx.backend.list_time_entries(start, end)
+    entries = await read_entries(ctx, start, end)
     running = next((e for e in entries if e.running), None)
     total = sum(_clipped(e, start, end, ctx.now) for e in entries)
     data = await ctx.refdata()
