@@ -18,6 +18,7 @@ from adapters.models import (
     ClientDraft,
     FeedEvent,
     FeedEventDraft,
+    Group,
     Project,
     ProjectDraft,
     Tag,
@@ -115,6 +116,13 @@ class WorkspaceSettingsWriter(Protocol):
     """Optional: a backend with `Capability.WORKSPACE_SETTINGS` lets admins change the workspace policy."""
 
     async def set_workspace_settings(self, settings: WorkspaceSettings) -> Workspace: ...
+
+
+@runtime_checkable
+class GroupSource(Protocol):
+    """What a backend declaring `Capability.GROUPS` offers: the workspace's user groups (teams)."""
+
+    async def list_groups(self) -> list[Group]: ...
 
 
 @runtime_checkable

@@ -188,6 +188,10 @@ class ListTags(Op):
     kind: Literal["tags"] = "tags"
 
 
+class ListGroups(Op):
+    kind: Literal["groups"] = "groups"
+
+
 class AddTag(Op):
     kind: Literal["tag_add"] = "tag_add"
     name: str
@@ -317,6 +321,7 @@ Operation = Annotated[
     | ListTasks
     | AddTask
     | ListTags
+    | ListGroups
     | AddTag
     | SetTimezone
     | ClockIn

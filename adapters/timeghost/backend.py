@@ -41,6 +41,7 @@ from adapters.models import (
     ClientDraft,
     FeedEvent,
     FeedEventDraft,
+    Group,
     Project,
     ProjectDraft,
     Tag,
@@ -390,22 +391,22 @@ class TimeghostBackend:
 
     # ---- groups --------------------------------------------------------------------------------------------
 
-    async def list_groups(self) -> list[m.Group]:
-        return [m.group_from(r) for r in await self._s.get("get/groups") or []]
+    async def list_groups(self) -> list[Group]:
+        return [m.group_from(r, self._ws) for r in await self._s.get("get/groups") or []]
 
-    async def create_group(self, name: str, user_ids: Sequence[str]) -> m.Group:
+    async def create_group(self, name: str, user_ids: Sequence[str]) -> Group:
         body = {"name": m.clean_name(name), "users": [{"id": u} for u in user_ids]}
-        return m.group_from(await self._s.post("add/groups", body))
+        return m.group_from(await self._s.post("add/groups", body), self._ws)
 
     async def update_group(
         self, group_id: str, *, name: str | None = None, user_ids: Sequence[str] | None = None
-    ) -> m.Group:
+    ) -> Group:
         body: dict[str, Any] = {}
         if name is not None:
             body["name"] = m.clean_name(name)
         if user_ids is not None:
             body["users"] = [{"id": u} for u in user_ids]
-        return m.group_from(await self._s.post(f"update/groups/{segment(group_id)}", body))
+        return m.group_from(await self._s.post(f"update/groups/{segment(group_id)}", body), self._ws)
 
     # ---- times ---------------------------------------------------------------------------------------------
 

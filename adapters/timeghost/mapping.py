@@ -22,6 +22,7 @@ from adapters.http import odata_string
 from adapters.models import (
     Client,
     FeedEvent,
+    Group,
     Project,
     Tag,
     TagKind,
@@ -232,24 +233,11 @@ def feed_event_from(body: Mapping[str, Any], workspace_id: str, user_id: str) ->
     )
 
 
-@dataclass(frozen=True)
-class Group:
-    """A timeghost user group (`GroupsResponse`); the domain has no group model of its own."""
-
-    id: str
-    name: str
-    user_ids: tuple[str, ...] = ()
-    synchronized: bool = False
-
-
-def group_from(body: Mapping[str, Any]) -> Group:
-    users = tuple(str(u["id"]) for u in body.get("users") or [] if isinstance(u, Mapping) and u.get("id"))
-    return Group(
-        id=str(body["id"]),
-        name=body.get("name") or "?",
-        user_ids=users,
-        synchronized=bool(body.get("synchronizedGroup")),
-    )
+def group_from(body: Mapping[str, Any], workspace_id: str) -> Group:
+    """A `GroupsResponse` (its `synchronizedGroup` flag, an Entra ID sync, is not kept)."""
+    users = [str(u["id"]) for u in body.get("users") or [] if isinstance(u, Mapping) and u.get("id")]
+    name = body.get("name") or "?"
+    return Group(id=str(body["id"]), name=name, user_ids=users, workspace_ids=[workspace_id])
 
 
 @dataclass(frozen=True)

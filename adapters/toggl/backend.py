@@ -29,6 +29,7 @@ from adapters.http import segment
 from adapters.models import (
     Client,
     ClientDraft,
+    Group,
     Project,
     ProjectDraft,
     Tag,
@@ -53,6 +54,7 @@ BASE_CAPABILITIES = (
     | Capability.PROJECTS
     | Capability.TAGS
     | Capability.WEBHOOKS
+    | Capability.GROUPS
 )
 CREATED_WITH = "timebot"
 LOOKBACK = timedelta(days=1)  # finished entries that began this long before a window are looked for too
@@ -89,6 +91,7 @@ class TogglBackend(NoWorkingHours, NoFeed):
         page_size: int = 200,
         report_page_size: int = 50,
         timers: RunningTimers | None = None,
+        organization_id: str | None = None,
     ) -> None:
         self._s = session
         self.workspace = workspace
@@ -100,6 +103,7 @@ class TogglBackend(NoWorkingHours, NoFeed):
         self._wid = m.wire_id(workspace.id, "workspace")
         self._ws = f"workspaces/{segment(self._wid)}"
         self._timers = timers or RunningTimers()
+        self._organization_id = organization_id
         self._key = (workspace.id, user.id)
 
     def __repr__(self) -> str:
@@ -413,6 +417,32 @@ class TogglBackend(NoWorkingHours, NoFeed):
     async def delete_time_entry(self, entry_id: str) -> None:
         await self._own(self._s.track("DELETE", f"{self._ws}/time_entries/{segment(entry_id)}"), entry_id)
         self._timers.deleted(self._key, entry_id)
+
+    # ---- groups (workspace groups; members through the organization's view) -------------------------------
+
+    async def list_groups(self) -> list[Group]:
+        """The workspace's groups with their members (`GET /organizations/{oid}/groups?workspace=`, for
+        organization admins); others get the names from `GET /workspaces/{wid}/groups`."""
+        if self._organization_id is not None:
+            path = f"organizations/{segment(self._organization_id)}/groups"
+            try:
+                rows = await self._s.track("GET", path, params={"workspace": str(self._wid)})
+            except PermissionDenied:
+                pass
+            else:
+                return [m.org_group_from(row) for row in rows or []]
+        return [m.group_from(row) for row in await self._s.track("GET", f"{self._ws}/groups") or []]
+
+    async def create_group(self, name: str) -> Group:
+        """Admins only (403: `PermissionDenied`); a taken name is a 400 "Name has already been taken"."""
+        return m.group_from(await self._s.track("POST", f"{self._ws}/groups", json={"name": _clean(name)}))
+
+    async def rename_group(self, group_id: str, name: str) -> Group:
+        path = f"{self._ws}/groups/{segment(m.wire_id(group_id, 'group'))}"
+        return m.group_from(await self._s.track("PUT", path, json={"name": _clean(name)}))
+
+    async def delete_group(self, group_id: str) -> None:
+        await self._s.track("DELETE", f"{self._ws}/groups/{segment(m.wire_id(group_id, 'group'))}")
 
     # ---- not in Toggl Track --------------------------------------------------------------------------------
 

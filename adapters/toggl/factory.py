@@ -87,6 +87,7 @@ class TogglBackendFactory:
             page_size=self._page_size,
             report_page_size=self._report_page_size,
             timers=self._timers,
+            organization_id=str(workspace["organization_id"]) if workspace.get("organization_id") else None,
         )
 
     async def close(self) -> None:

@@ -11,7 +11,18 @@ from typing import Any
 from pydantic import Field
 
 from adapters.errors import NotFound, Unavailable, ValidationFailed
-from adapters.models import Client, Model, Project, Tag, Task, TimeEntry, User, Workspace, WorkspaceSettings
+from adapters.models import (
+    Client,
+    Group,
+    Model,
+    Project,
+    Tag,
+    Task,
+    TimeEntry,
+    User,
+    Workspace,
+    WorkspaceSettings,
+)
 
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -185,6 +196,21 @@ class Subscription(Model):
     enabled: bool
     validated: bool
     secret: str = Field(default="", repr=False)
+
+
+def group_from(wire: Mapping[str, Any]) -> Group:
+    """A workspace group (`models.Group`): names only, members are not part of it."""
+    return Group(id=str(wire["id"]), name=wire.get("name") or "?", workspace_ids=[_workspace_id(wire)])
+
+
+def org_group_from(wire: Mapping[str, Any]) -> Group:
+    """`group.OrganizationGroupResponse`: the group with its users and workspaces."""
+    return Group(
+        id=str(wire["group_id"]),
+        name=wire.get("name") or "?",
+        user_ids=[str(u["user_id"]) for u in wire.get("users") or [] if u.get("user_id")],
+        workspace_ids=[str(w) for w in wire.get("workspaces") or []],
+    )
 
 
 def event_filters(events: Sequence[str]) -> list[dict[str, str]]:

@@ -62,6 +62,7 @@ from bot.operations import (
     Help,
     Hours,
     ListClients,
+    ListGroups,
     ListProjects,
     ListTags,
     ListTasks,
@@ -129,6 +130,7 @@ VERBS: dict[str, str] = {
     "clients": "clients", "kunden": "clients", "client": "client", "kunde": "client",
     "tasks": "tasks", "aufgaben": "tasks", "task": "task", "aufgabe": "task",
     "tags": "tags", "tag": "tag",
+    "groups": "groups", "gruppen": "groups", "teams": "groups",
     "timezone": "timezone", "tz": "timezone", "zeitzone": "timezone",
     "connect": "connect", "verbinden": "connect",
     "workspace": "workspace", "workspaces": "workspace", "arbeitsbereich": "workspace",
@@ -151,7 +153,6 @@ UNSUPPORTED: dict[str, str] = {
     "subscribe": "subscribe", "unsubscribe": "unsubscribe", "subscriptions": "subscriptions",
     "signin": "signin", "sign in": "signin", "login": "signin", "signout": "signout", "sign out": "signout",
     "logout": "signout",
-    "groups": "groups", "gruppen": "groups",
 }  # fmt: skip
 
 PHRASE_VERBS: dict[str, str] = {
@@ -1154,6 +1155,7 @@ _HANDLERS: dict[str, Callable[[_Cmd], ParseResult]] = {
     "task": _task,
     "tags": _no_args(ListTags()),
     "tag": _tag,
+    "groups": _no_args(ListGroups()),
     "timezone": _timezone,
     "report": _report,
     "settings": _no_args(ShowSettings()),

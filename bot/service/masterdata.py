@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.backend import Capability
+from adapters.backend import Capability, GroupSource
 from adapters.errors import Unsupported
 from adapters.models import ClientDraft, ProjectDraft, TagDraft, TaskDraft
 from bot.operations import (
@@ -11,6 +11,7 @@ from bot.operations import (
     AddTag,
     AddTask,
     ListClients,
+    ListGroups,
     ListProjects,
     ListTags,
     ListTasks,
@@ -124,6 +125,21 @@ async def list_tags(ctx: UserContext, op: ListTags) -> Outcome:
         for tag in sorted(data.tags, key=lambda x: x.name.casefold())
     ]
     return ListShown(t("list.tags", ctx.locale), items, t("list.tags_empty", ctx.locale))
+
+
+async def list_groups(ctx: UserContext, op: ListGroups) -> Outcome:
+    """The workspace's groups, with how many members each has where the backend says (and if you are one)."""
+    _require(ctx, Capability.GROUPS, "groups")
+    if not isinstance(ctx.backend, GroupSource):
+        raise Unsupported("groups")
+    items = []
+    for group in sorted(await ctx.backend.list_groups(), key=lambda g: g.name.casefold()):
+        bits = [
+            t("list.member_count", ctx.locale, count=len(group.user_ids)) if group.user_ids else None,
+            t("list.you_are_member", ctx.locale) if ctx.backend.user.id in group.user_ids else None,
+        ]
+        items.append(NamedItem(id=group.id, name=group.name, detail=" · ".join(b for b in bits if b) or None))
+    return ListShown(t("list.groups", ctx.locale), items, t("list.groups_empty", ctx.locale))
 
 
 async def add_tag(ctx: UserContext, op: AddTag) -> Outcome:

@@ -38,6 +38,7 @@ HANDLERS: dict[type[ops.Op], Handler] = {
     ops.ListTasks: masterdata.list_tasks,
     ops.AddTask: masterdata.add_task,
     ops.ListTags: masterdata.list_tags,
+    ops.ListGroups: masterdata.list_groups,
     ops.AddTag: masterdata.add_tag,
     ops.SetTimezone: preferences.set_timezone,
     ops.ShowSettings: forms.show_settings,

@@ -119,6 +119,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Noch keine Aufgaben. Lege eine an mit `task add website/Design`.",
     },
     "list.tags": {"en": "Tags", "de": "Tags"},
+    "list.groups": {"en": "Groups", "de": "Gruppen"},
+    "list.groups_empty": {
+        "en": "This workspace has no groups yet; they are made in your time tracker's own app.",
+        "de": "Dieser Arbeitsbereich hat noch keine Gruppen; sie werden in der App deiner Zeiterfassung angelegt.",
+    },
+    "list.member_count": {"en": "{count} members", "de": "{count} Mitglieder"},
+    "list.member_count.one": {"en": "{count} member", "de": "{count} Mitglied"},
+    "list.you_are_member": {"en": "you are a member", "de": "du bist Mitglied"},
     "list.tags_empty": {
         "en": "No tags yet. Add one with `tag add meeting`, or just use `#meeting` when you log time.",
         "de": "Noch keine Tags. Lege einen an mit `tag add meeting` oder nutze einfach `#meeting` beim Erfassen.",

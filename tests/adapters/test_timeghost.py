@@ -303,7 +303,7 @@ async def test_master_data_updates_groups_and_project_members(world: World) -> N
     project = await alice.create_project(ProjectDraft(name="Secret", client_id=client.id, private=True))
     assert await bob.list_projects() == []  # private: members only
     group = await alice.create_group("Devs", [bob.user.id])
-    assert group.user_ids == (bob.user.id,)
+    assert group.user_ids == [bob.user.id]
     group = await alice.update_group(group.id, name="Developers", user_ids=[alice.user.id, bob.user.id])
     assert [g.name for g in await alice.list_groups()] == ["Developers"]
     await alice.set_project_groups(project.id, {group.id: 0})

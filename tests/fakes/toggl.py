@@ -122,6 +122,7 @@ class FakeToggl:
         self.projects: dict[int, dict[str, Any]] = {}
         self.tasks: dict[int, dict[str, Any]] = {}
         self.tags: dict[int, dict[str, Any]] = {}
+        self.groups: dict[int, dict[str, Any]] = {}  # {id, name, workspace_id, user_ids, at}
         self.entries: dict[int, dict[str, Any]] = {}
         self.subscriptions: dict[int, dict[str, Any]] = {}
         self.validation_codes: dict[int, str] = {}
@@ -357,6 +358,11 @@ class FakeToggl:
             ("POST", "/workspaces/{workspace_id}/projects/{project_id}/tasks"): self._create_task,
             ("GET", "/workspaces/{workspace_id}/tags"): self._list_tags,
             ("POST", "/workspaces/{workspace_id}/tags"): self._create_tag,
+            ("GET", "/workspaces/{workspace_id}/groups"): self._list_groups,
+            ("POST", "/workspaces/{workspace_id}/groups"): self._create_group,
+            ("PUT", "/workspaces/{workspace_id}/groups/{group_id}"): self._rename_group,
+            ("DELETE", "/workspaces/{workspace_id}/groups/{group_id}"): self._delete_group,
+            ("GET", "/organizations/{organization_id}/groups"): self._list_org_groups,
             ("GET", "/me/time_entries"): self._list_entries,
             ("GET", "/me/time_entries/current"): self._current,
             ("GET", "/me/time_entries/{time_entry_id}"): self._get_entry,
@@ -560,6 +566,110 @@ class FakeToggl:
         }
         self.tasks[task["id"]] = task
         return 200, task, {}
+
+    # Groups: workspace groups (`models.Group`: name only, `has_users`) and the organization's view of them
+    # (`group.OrganizationGroupResponse`, with users). Managing them is for admins; members may list.
+
+    def _group_out(self, group: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": group["id"],
+            "name": group["name"],
+            "workspace_id": group["workspace_id"],
+            "has_users": bool(group["user_ids"]),
+            "permissions": [],
+            "at": group["at"],
+        }
+
+    def _group_name(self, ws: FakeWorkspace, b: Any, exclude: int | None = None) -> str:
+        name = (b or {}).get("name", "").strip() if isinstance(b, dict) else ""
+        if not name:
+            raise Fail(400, "Group name must be present")
+        if len(name) > 200:
+            raise Fail(400, "Group name too long, maximum length is 200")
+        if any(
+            g["workspace_id"] == ws.id and g["name"].casefold() == name.casefold() and g["id"] != exclude
+            for g in self.groups.values()
+        ):
+            raise Fail(400, "Name has already been taken")
+        return name
+
+    def _admin_group(self, user: Account, p: dict[str, str]) -> tuple[FakeWorkspace, dict[str, Any] | None]:
+        ws = self._workspace(user, p["workspace_id"])
+        if not self._is_admin(user, ws):
+            raise Fail(403, "User does not have access to this resource.")
+        if "group_id" not in p:
+            return ws, None
+        group = self.groups.get(_int(p["group_id"], "group_id", 404))
+        if group is None or group["workspace_id"] != ws.id:
+            raise Fail(404, "Group was not found")
+        return ws, group
+
+    def add_group(self, ws: FakeWorkspace, name: str, members: list[Account]) -> dict[str, Any]:
+        """A group made in Toggl's own app (tests set members this way; the API adds users elsewhere)."""
+        group = {
+            "id": self.next_id(),
+            "name": name,
+            "workspace_id": ws.id,
+            "user_ids": [a.id for a in members],
+            "at": iso(datetime.now(UTC)),
+        }
+        self.groups[group["id"]] = group
+        return group
+
+    async def _list_groups(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        found = [g for g in self.groups.values() if g["workspace_id"] == ws.id]
+        return 200, [self._group_out(g) for g in sorted(found, key=lambda g: g["name"])], {}
+
+    async def _create_group(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws, _ = self._admin_group(user, p)
+        group = self.add_group(ws, self._group_name(ws, b), [])
+        return 200, self._group_out(group), {}
+
+    async def _rename_group(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws, group = self._admin_group(user, p)
+        assert group is not None
+        group["name"] = self._group_name(ws, b, exclude=group["id"])
+        group["at"] = iso(datetime.now(UTC))
+        return 200, self._group_out(group), {}
+
+    async def _delete_group(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        _, group = self._admin_group(user, p)
+        assert group is not None
+        del self.groups[group["id"]]
+        return 200, None, {}
+
+    async def _list_org_groups(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        org = _int(p["organization_id"], "organization_id", 400)
+        mine = [ws for ws in self.workspaces.values() if ws.organization_id == org and user.id in ws.members]
+        if not mine:
+            raise Fail(403, "User does not have access to this resource.")
+        if not any(self._is_admin(user, ws) for ws in mine):
+            raise Fail(403, "User does not have access to this resource.")
+        wanted = _int(q["workspace"], "workspace", 400) if "workspace" in q else None
+        out = []
+        for group in sorted(self.groups.values(), key=lambda g: g["name"]):
+            in_scope = group["workspace_id"] in {ws.id for ws in mine}
+            if not in_scope or wanted not in (None, group["workspace_id"]):
+                continue
+            if q.get("name") and q["name"].casefold() not in group["name"].casefold():
+                continue
+            users = [
+                {"user_id": a.id, "name": a.fullname, "avatar_url": "", "inactive": False, "joined": True}
+                for a in self.accounts.values()
+                if a.id in group["user_ids"]
+            ]
+            out.append(
+                {
+                    "group_id": group["id"],
+                    "name": group["name"],
+                    "users": users,
+                    "workspaces": [group["workspace_id"]],
+                    "permissions": [],
+                    "at": group["at"],
+                }
+            )
+        return 200, out, {}
 
     async def _list_tags(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
         ws = self._workspace(user, p["workspace_id"])

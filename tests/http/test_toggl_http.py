@@ -118,3 +118,18 @@ def _ada():
     from adapters.backend import Identity
 
     return Identity("tenant-1", "ada", "Ada")
+
+
+async def test_groups_are_listed_from_toggl_and_the_local_tracker_says_it_has_none(world: World) -> None:
+    await world.say(value={"verb": "connect_save", "backend": "toggl", "token": world.ada.api_token})
+    assert world.ada.default_workspace_id is not None
+    workspace = world.toggl.workspaces[world.ada.default_workspace_id]
+    world.toggl.add_group(workspace, "Design <Team>", [world.ada])
+    world.toggl.add_group(workspace, "Ops", [])
+
+    listed = (await world.say("groups")).splitlines()
+    assert listed == ["Groups", r"**Design \<Team\>** · 1 member · you are a member", "**Ops**"]
+
+    await world.say("connect local")
+    refused = await world.say("groups")
+    assert "support groups" in refused and "Groups" not in refused.splitlines()[0]
