@@ -290,7 +290,7 @@ async def _settings_save(turn: Turn, data: SettingsForm) -> Result:
                 )
             )
     except BackendError as exc:
-        problem = problem_for(exc, None)
+        problem = problem_for(exc, None, ctx.backend.kind)
         errors[GENERAL] = t(problem.key, locale, **problem.params)
         return SettingsShown(await service.settings_view(ctx, data.values(), errors))
     return Notice("form.settings.saved", facts=facts)

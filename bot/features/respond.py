@@ -23,11 +23,14 @@ from bot.routing.turn import Turn
 from bot.service.account import Account, choose_workspace, connect
 from bot.service.outcomes import Outcome, Problem
 from bot.service.registry import execute
+from cards.account import backend_name
 
 log = logging.getLogger(__name__)
 
 
-def problem_for(exc: BackendError, retry_command: str | None) -> Problem:
+def problem_for(exc: BackendError, retry_command: str | None, backend: str | None = None) -> Problem:
+    """The person's words for a backend error; `backend` (the kind that refused) lets "unsupported" name it,
+    so people on several trackers know which one lacks the feature."""
     detail = exc.message
     match exc:
         case NotFound():
@@ -40,8 +43,12 @@ def problem_for(exc: BackendError, retry_command: str | None) -> Problem:
             return Problem("error.unauthorized", hint_key="account.reconnect_hint")
         case ValidationFailed():
             return Problem("error.validation", {"detail": detail})
+        case Unsupported() if backend is not None:
+            return Problem(
+                "error.unsupported", {"backend": backend_name(backend), "capability": exc.capability}
+            )
         case Unsupported():
-            return Problem("error.unsupported", {"capability": exc.capability})
+            return Problem("error.unsupported_generic", {"capability": exc.capability})
         case Unavailable():
             return Problem("error.unavailable", retry_command=retry_command)
     return Problem("error.internal", retry_command=retry_command)
@@ -52,12 +59,14 @@ async def run_operation(
 ) -> Outcome | Ambiguity | ParseFailure:
     if isinstance(op, Ambiguity | ParseFailure):
         return op
+    backend: str | None = None  # known once the person's backend is bound
     try:
         if isinstance(op, Connect | ChooseWorkspace):
             return await _account_operation(turn, op)
         ctx = await turn.user()
         if ctx is None:
             return Problem("error.no_identity")
+        backend = ctx.backend.kind
         try:
             return await execute(ctx, op)
         except Unavailable:
@@ -67,7 +76,7 @@ async def run_operation(
             return await queue(ctx, op, turn.activity.reference(), outbox)
     except BackendError as exc:
         log.info("backend refused %s: %s", type(op).__name__, type(exc).__name__)
-        return problem_for(exc, retry_command)
+        return problem_for(exc, retry_command, backend)
 
 
 async def run_text(turn: Turn, raw: str | None) -> Outcome | Ambiguity | ParseFailure:

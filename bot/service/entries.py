@@ -130,9 +130,12 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
         patch["start"] = start
     if end != entry.end:
         patch["end"] = end
-    if end is not None and end <= start:
+    # Only new times are checked: a zero-length entry (a timer stopped within the second on a backend that
+    # keeps whole seconds) must still take a note, project or tags.
+    retimed = "start" in patch or "end" in patch
+    if retimed and end is not None and end <= start:
         return Problem("service.end_before_start", {"start": _hm(start, ctx), "end": _hm(end, ctx)})
-    if end is not None and end - start > MAX_ENTRY:
+    if retimed and end is not None and end - start > MAX_ENTRY:
         return Problem("service.too_long", {"hours": "24"})
     if op.project is not None:
         target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))

@@ -155,6 +155,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.validation": {"en": "That doesn't work: {detail}", "de": "Das geht so nicht: {detail}"},
     "error.unsupported": {
+        "en": "{backend} doesn't support {capability}, so I can't do that there.",
+        "de": "{backend} unterstützt {capability} nicht, daher geht das dort nicht.",
+    },
+    "error.unsupported_generic": {
         "en": "Your time tracker doesn't support {capability}, so I can't do that there.",
         "de": "Deine Zeiterfassung unterstützt {capability} nicht, daher geht das dort nicht.",
     },

@@ -98,7 +98,7 @@ async def test_connect_track_and_switch_back(world: World) -> None:
     assert await backend.current_timer() is None
 
     unsupported = await world.say("come")
-    assert "doesn't support" in unsupported and "working hours" in unsupported.lower()
+    assert "Toggl Track doesn't support" in unsupported and "working hours" in unsupported.lower()
 
     assert "Switched to" in await world.say("connect local")
     assert "No timer running" in await world.say("status")  # the built-in tracker, untouched by Toggl

@@ -149,6 +149,23 @@ async def test_edit_applies_times_to_the_entrys_own_day(h: Harness) -> None:
     assert isinstance(overnight, EntryChanged) and overnight.entry.duration_seconds == int(16.5 * 3600)
 
 
+async def test_a_zero_length_entry_still_takes_a_note(h: Harness) -> None:
+    """Toggl and Focus keep whole seconds, so `start` then `stop` within a second leaves start == end; editing
+    anything but the times must not be refused as "ends before it starts"."""
+    await h.say("start @website")
+    stopped = await h.say("stop")  # the clock did not move
+    assert isinstance(stopped, EntryChanged) and stopped.entry.duration_seconds == 0
+    noted = await h.say('edit last note "standup"')
+    assert isinstance(noted, EntryChanged) and noted.action == "edited", noted
+    assert (noted.entry.id, noted.entry.note, noted.entry.duration_seconds) == (
+        stopped.entry.id,
+        "standup",
+        0,
+    )
+    retimed = await h.say("edit last start 15:30")  # new times are still checked
+    assert isinstance(retimed, Problem) and retimed.key == "service.end_before_start", retimed
+
+
 async def test_delete_asks_then_undo_restores_and_undo_toggles(h: Harness) -> None:
     logged = await h.say("log 1h @website")
     assert isinstance(logged, EntryChanged)
