@@ -29,7 +29,7 @@ class UserPrefs(BaseModel):
     aad_object_id: str
     timezone: str | None = None
     locale: str | None = None
-    backend: str = "local"
+    backend: str | None = None  # never chosen: the bot's configured default backend
     workspace_id: str | None = None
 
 

@@ -15,7 +15,7 @@ user_prefs = sa.Table(
     sa.Column("aad_object_id", sa.String(64), primary_key=True),
     sa.Column("timezone", sa.String(64), nullable=True),
     sa.Column("locale", sa.String(35), nullable=True),
-    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("backend", sa.String(32), nullable=True),  # NULL: the bot's configured default
     sa.Column("workspace_id", sa.String(128), nullable=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
