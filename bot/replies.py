@@ -41,8 +41,18 @@ Card = dict[str, Any]
 
 
 def say(key: str, locale: str, params: dict[str, str]) -> str:
-    """A catalogue sentence with its fields escaped: they carry names and text people typed."""
-    return t(key, locale, **{name: escape(str(value)) for name, value in params.items()})
+    """A catalogue sentence with its fields escaped: they carry names and text people typed. A missing
+    capability is named in the person's language where the catalogue knows it."""
+    fields = {name: escape(str(value)) for name, value in params.items()}
+    if "capability" in params:
+        fields["capability"] = escape(_capability(params["capability"], locale))
+    return t(key, locale, **fields)
+
+
+def _capability(name: str, locale: str) -> str:
+    key = f"capability.{name}"
+    translated = t(key, locale)
+    return name if translated == key else translated
 
 
 def _failure_hint(failure: ParseFailure, locale: str) -> tuple[str | None, str | None]:

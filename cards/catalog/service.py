@@ -158,6 +158,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{backend} doesn't support {capability}, so I can't do that there.",
         "de": "{backend} unterstützt {capability} nicht, daher geht das dort nicht.",
     },
+    # What a backend lacks (`Unsupported.capability`), in the person's language; unknown ones stay as given.
+    "capability.clients": {"en": "clients", "de": "Kunden"},
+    "capability.feed": {"en": "the feed", "de": "den Feed"},
+    "capability.groups": {"en": "groups", "de": "Gruppen"},
+    "capability.project tags": {"en": "project tags", "de": "Projekt-Tags"},
+    "capability.projects": {"en": "projects", "de": "Projekte"},
+    "capability.reports": {"en": "reports", "de": "Berichte"},
+    "capability.tags": {"en": "tags", "de": "Tags"},
+    "capability.tags on time entries": {"en": "tags on time entries", "de": "Tags an Zeiteinträgen"},
+    "capability.tasks": {"en": "tasks", "de": "Aufgaben"},
+    "capability.working hours": {"en": "working hours", "de": "Arbeitszeiten"},
+    "capability.workspace settings": {"en": "workspace settings", "de": "Arbeitsbereich-Einstellungen"},
     "error.unsupported_generic": {
         "en": "Your time tracker doesn't support {capability}, so I can't do that there.",
         "de": "Deine Zeiterfassung unterstützt {capability} nicht, daher geht das dort nicht.",
