@@ -15,15 +15,16 @@ the service has one way to ask and every backend keeps the same semantics (check
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from adapters.backend import Backend
 from adapters.errors import ValidationFailed
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
 
+T = TypeVar("T")
 NOW_SLACK = timedelta(seconds=5)  # an instant this close to the server's now is "now" (a plain stop)
 
 
@@ -70,6 +71,24 @@ async def start_timer(backend: Backend, draft: TimeEntryDraft) -> Started:
         return await backend.start_timer(draft)
     stopped = await stop_by_lookup(backend, draft.start)
     return Started(await backend.create_time_entry(draft), stopped)
+
+
+async def stop_whatever_runs(backend: Backend, end: datetime, stop: Callable[[], Awaitable[T]]) -> T | None:
+    """For an API whose stop endpoint needs no id (`stop`): one call for a stop now. A backdated `end` is
+    checked against the running timer first; a refusal (400) is looked into, since it is also what such an
+    endpoint answers when nothing runs (then `None`)."""
+    if not is_now(end):
+        running = await backend.current_timer()
+        if running is None:
+            return None
+        if end < running.start:
+            raise TimerStartsLater(running)
+    try:
+        return await stop()
+    except ValidationFailed:
+        if await backend.current_timer() is None:
+            return None
+        raise
 
 
 async def stop_by_lookup(backend: Backend, end: datetime) -> TimeEntry | None:

@@ -56,7 +56,7 @@ from adapters.models import (
     User,
     Workspace,
 )
-from adapters.timer import RunningTimers, Started, TimerStartsLater, is_now
+from adapters.timer import RunningTimers, Started, stop_whatever_runs
 from adapters.unsupported import NoFeed, NoWorkingHours
 
 log = logging.getLogger(__name__)
@@ -345,18 +345,9 @@ class AworkBackend(NoWorkingHours, NoFeed):
     async def stop_timer(self, end: datetime) -> TimeEntry | None:
         """`POST /me/timetracking/stop` stops the user's timer, whichever it is: one call for a stop now.
         An earlier `end` is checked against the timer's start first, then set with a `PUT`."""
-        if not is_now(end):
-            running = await self.current_timer()
-            if running is None:
-                return None
-            if end < running.start:
-                raise TimerStartsLater(running)
-        try:
-            raw = await self._json("POST", "me/timetracking/stop", json={})
-        except ValidationFailed:  # `invalid-operation` when nothing runs, or a real refusal: tell them apart
-            if await self.current_timer() is None:
-                return None
-            raise
+        raw = await stop_whatever_runs(self, end, lambda: self._json("POST", "me/timetracking/stop", json={}))
+        if raw is None:  # `invalid-operation`: nothing runs
+            return None
         stopped = self._own(raw)
         self._timers.saw(self._key, None)
         if stopped.end is not None and abs(stopped.end - end) > TIMER_TOLERANCE:

@@ -49,7 +49,7 @@ from adapters.models import (
     User,
     Workspace,
 )
-from adapters.timer import Started, TimerStartsLater, is_now
+from adapters.timer import Started, stop_whatever_runs
 from adapters.unsupported import NoFeed, NoWorkingHours
 
 PER_PAGE = 100  # the largest page Focus accepts (200 is a 400)
@@ -364,20 +364,9 @@ class FocusBackend(NoWorkingHours, NoFeed):
     async def stop_timer(self, end: datetime) -> TimeEntry | None:
         """`POST ~/tracking/stop` stops whatever runs: one call. An earlier `end` is checked against the
         timer's start first (Focus would refuse it with a bare 400)."""
-        if not is_now(end):
-            running = await self.current_timer()
-            if running is None:
-                return None
-            if end < running.start:
-                raise TimerStartsLater(running)
-        try:
-            body = {"end": m.rfc3339(end)}
-            stopped = await self._call("POST", self._ws_path("tracking", "stop"), json=body)
-        except ValidationFailed:  # "Not tracking a time entry", or a real refusal: tell them apart
-            if await self.current_timer() is None:
-                return None
-            raise
-        return self._entry(stopped)
+        path, body = self._ws_path("tracking", "stop"), {"end": m.rfc3339(end)}
+        stopped = await stop_whatever_runs(self, end, lambda: self._call("POST", path, json=body))
+        return None if stopped is None else self._entry(stopped)  # None: "Not tracking a time entry"
 
     async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
         body = self._entry_body(draft)
