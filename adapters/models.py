@@ -123,6 +123,16 @@ class TimeEntry(Model):
     def running(self) -> bool:
         return self.end is None
 
+    def overlaps(self, start: datetime, end: datetime, now: datetime) -> bool:
+        """The protocol's rule for [start, end) (the local backend's `overlapping()` in SQL): an entry that
+        begins inside always overlaps (zero-length ones too); one that began earlier overlaps if it ends (or,
+        running, `now` is) after `start`."""
+        if self.start >= end:
+            return False
+        if self.start >= start:
+            return True
+        return self.end > start if self.end is not None else now > start
+
     def duration(self, now: datetime | None = None) -> timedelta:
         """Elapsed time; for a running timer, up to `now` (default: the current instant)."""
         end = self.end or now or datetime.now(UTC)

@@ -34,7 +34,6 @@ from adapters.awork.mapping import (
     entry_body,
     entry_from_awork,
     filter_datetime,
-    overlaps,
     project_from_awork,
     task_from_awork,
 )
@@ -268,7 +267,7 @@ class AworkBackend(NoWorkingHours, NoFeed):
         async for page in self._client.pages(self._token, "timeentries", params):
             for raw in page:
                 entry = entry_from_awork(raw, self.workspace.id)
-                if entry.user_id == self.user.id and overlaps(entry, start, end, now):
+                if entry.user_id == self.user.id and entry.overlaps(start, end, now):
                     found.append(entry)
             if limit is not None and len(found) >= limit:
                 break

@@ -205,17 +205,6 @@ def error_message(response: httpx.Response) -> str:
     return response.reason_phrase or f"HTTP {response.status_code}"
 
 
-def overlaps(entry: TimeEntry, start: datetime, end: datetime, now: datetime) -> bool:
-    """The local backend's rule: starts inside, or began earlier and ends (or, open, `now` is) after."""
-    if entry.start >= end:
-        return False
-    if entry.start >= start:
-        return True
-    if entry.end is not None:
-        return entry.end > start
-    return now > start
-
-
 def days_between(start: datetime, end: datetime) -> tuple[date, date]:
     """The UTC dates a window touches (for the coarse date-field filter)."""
     last = (end - timedelta(microseconds=1)) if end > start else end

@@ -319,7 +319,7 @@ class FocusBackend(NoWorkingHours, NoFeed):
             async for row in self._pages(self._ws_path("time-entries"), "data", params)
             if m.is_tracked(row) and self._mine(row)
         ]
-        overlapping = [e for e in entries if e.start < end and (e.end or now) > start]
+        overlapping = [e for e in entries if e.overlaps(start, end, now)]
         overlapping.sort(key=lambda e: (e.start, e.id), reverse=True)
         return overlapping[:limit] if limit is not None else overlapping
 

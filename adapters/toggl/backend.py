@@ -67,17 +67,6 @@ def _utc(value: datetime, what: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def _overlaps(entry: TimeEntry, start: datetime, end: datetime, now: datetime) -> bool:
-    """Same rule as the local backend: [start, end) against the entry, an open entry lasting until now."""
-    if entry.start >= end:
-        return False
-    if entry.start >= start:
-        return True
-    if entry.end is not None:
-        return entry.end > start
-    return now > start
-
-
 class TogglBackend(NoWorkingHours, NoFeed):
     kind = "toggl"
 
@@ -267,12 +256,12 @@ class TogglBackend(NoWorkingHours, NoFeed):
                 params={"start_date": m.wire_time(start - LOOKBACK), "end_date": m.wire_time(end)},
             )
             entries = [self._entry(w) for w in wire or []]
-        entries = [e for e in entries if e.user_id == self.user.id and _overlaps(e, start, end, now)]
+        entries = [e for e in entries if e.user_id == self.user.id and e.overlaps(start, end, now)]
         for open_entry in (e for e in entries if e.running):
             self._timers.saw(self._key, open_entry)
         if now > start and not any(e.running for e in entries) and self._timers.get(self._key) is not None:
             running = await self.current_timer()  # a timer that began before the lookback still overlaps
-            if running is not None and _overlaps(running, start, end, now):
+            if running is not None and running.overlaps(start, end, now):
                 entries.append(running)
         unique = {e.id: e for e in entries}
         ordered = sorted(unique.values(), key=lambda e: (e.start, _sort_id(e.id)), reverse=True)

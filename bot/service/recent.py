@@ -26,11 +26,6 @@ class _View:
     entries: dict[str, TimeEntry] = field(default_factory=dict)
 
 
-def overlaps(entry: TimeEntry, start: datetime, end: datetime, now: datetime) -> bool:
-    """The protocol's rule: [start, end) against the entry, a running one lasting until `now`."""
-    return entry.start < end and (entry.end or now) > start
-
-
 class RecentEntries:
     def __init__(self, ttl_seconds: float = 120.0, *, max_users: int = 10_000) -> None:
         self._ttl = ttl_seconds
@@ -52,7 +47,7 @@ class RecentEntries:
             return None
         if not 0 <= (now - view.read_at).total_seconds() <= self._ttl:
             return None
-        found = [e for e in view.entries.values() if overlaps(e, start, end, now)]
+        found = [e for e in view.entries.values() if e.overlaps(start, end, now)]
         return sorted(found, key=lambda e: (e.start, e.id), reverse=True)
 
     def wrote(self, key: Key, entry_id: str, after: TimeEntry | None) -> None:

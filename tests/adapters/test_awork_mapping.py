@@ -13,7 +13,6 @@ from adapters.awork.mapping import (
     error_message,
     filter_datetime,
     last_error_code,
-    overlaps,
     parse_utc,
     project_from_awork,
     time_fields,
@@ -141,8 +140,8 @@ def test_overlap_rule_matches_the_local_backend() -> None:
         return TimeEntry(id="e", workspace_id="w", user_id="u", start=start, end=end)
 
     h = timedelta(hours=1)
-    assert overlaps(entry(t0 - h, t0 + h), t0, t0 + 24 * h, now)
-    assert not overlaps(entry(t0 - 2 * h, t0), t0, t0 + 24 * h, now)  # ends exactly at the start
-    assert not overlaps(entry(t0 + 24 * h, t0 + 25 * h), t0, t0 + 24 * h, now)  # starts at the end
-    assert overlaps(entry(t0 - h, None), t0, t0 + h, now)  # running: lasts until now
-    assert not overlaps(entry(t0 - h, None), now + h, now + 2 * h, now)
+    assert entry(t0 - h, t0 + h).overlaps(t0, t0 + 24 * h, now)
+    assert not entry(t0 - 2 * h, t0).overlaps(t0, t0 + 24 * h, now)  # ends exactly at the start
+    assert not entry(t0 + 24 * h, t0 + 25 * h).overlaps(t0, t0 + 24 * h, now)  # starts at the end
+    assert entry(t0 - h, None).overlaps(t0, t0 + h, now)  # running: lasts until now
+    assert not entry(t0 - h, None).overlaps(now + h, now + 2 * h, now)

@@ -290,3 +290,14 @@ async def test_a_timer_started_yesterday_is_listed_today(backend: Backend) -> No
         assert [e.id for e in listed if e.end is None] == [running.id]
     finally:
         await backend.delete_time_entry(running.id)
+
+
+async def test_a_zero_length_entry_at_the_window_start_is_listed_and_one_ending_there_is_not(
+    backend: Backend,
+) -> None:
+    _requires(backend, Capability.TIME_ENTRIES)
+    at = _monday() + 10 * H
+    zero = await backend.create_time_entry(TimeEntryDraft(start=at, end=at))
+    before = await backend.create_time_entry(TimeEntryDraft(start=at - H, end=at))
+    listed = [e.id for e in await backend.list_time_entries(at, at + H)]
+    assert zero.id in listed and before.id not in listed

@@ -15,6 +15,7 @@ from adapters.models import TimeEntry
 from bot.activity import Activity
 from bot.routing.turn import Turn
 from bot.service.outcomes import EntryChanged, Notice, StatusShown
+from bot.service.recent import RecentEntries
 from tests.support.harness import Harness, activity_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -96,3 +97,16 @@ async def test_a_stale_view_is_read_again(h: Harness, reads: list[tuple[datetime
     reads.clear()
     await _log(h, "log 30m @website")
     assert len(reads) == 1
+
+
+
+def test_a_lookup_keeps_the_listing_rule_for_a_zero_length_entry_at_its_start() -> None:
+    """Toggl and Focus keep whole seconds, so a quick start/stop leaves start == end; a fresh read lists it
+    for a window beginning there (tests/conformance), and so must the view."""
+    day = datetime(2026, 11, 17, tzinfo=BERLIN)
+    at = day.replace(hour=14)
+    zero = TimeEntry(id="z", workspace_id="w", user_id="u", start=at, end=at)
+    ended = TimeEntry(id="e", workspace_id="w", user_id="u", start=at.replace(hour=13), end=at)
+    recent = RecentEntries()
+    recent.remember(("local", "w", "u"), day, day.replace(day=18), [zero, ended], NOW)
+    assert recent.lookup(("local", "w", "u"), at, at.replace(minute=30), NOW) == [zero]
