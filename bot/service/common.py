@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from adapters.backend import Capability
 from adapters.errors import PermissionDenied
-from adapters.models import TagDraft, TimeEntry
-from bot.operations import ProjectRef
+from adapters.models import TagDraft, TimeEntry, TimeEntryDraft
+from bot.operations import LogEntry, ProjectRef, StartTimer
 from bot.service.context import UserContext
 from bot.service.outcomes import ProjectPick
 from bot.service.refdata import RefData
@@ -116,6 +116,28 @@ def _pick(
         can_create=can_create
         and miss.missing_task is None
         and Capability.PROJECTS in ctx.backend.capabilities,
+    )
+
+
+async def entry_draft(
+    ctx: UserContext,
+    op: StartTimer | LogEntry,
+    target: tuple[str | None, str | None, bool | None],
+    start: datetime,
+    end: datetime | None = None,
+) -> TimeEntryDraft:
+    """What the person typed, as an entry: the resolved project and task, their tags (created when they
+    may), the note, and billable as they said or else as the project is."""
+    project_id, task_id, billable_default = target
+    return TimeEntryDraft(
+        start=start,
+        end=end,
+        timezone=str(ctx.tz),
+        project_id=project_id,
+        task_id=task_id,
+        tag_ids=await tag_ids(ctx, op.tags),
+        description=op.note or "",
+        billable=op.billable if op.billable is not None else bool(billable_default),
     )
 
 

@@ -8,6 +8,7 @@ from adapters.errors import Conflict, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
 from bot.operations import DeleteEntry, EditEntry, ListTimes, LogEntry, Undo
 from bot.service.common import (
+    entry_draft,
     entry_view,
     journal,
     read_entries,
@@ -45,17 +46,7 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
     target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
     if not isinstance(target, tuple):
         return target
-    project_id, task_id, billable_default = target
-    draft = TimeEntryDraft(
-        start=start,
-        end=end,
-        timezone=str(ctx.tz),
-        project_id=project_id,
-        task_id=task_id,
-        tag_ids=await tag_ids(ctx, op.tags),
-        description=op.note or "",
-        billable=op.billable if op.billable is not None else bool(billable_default),
-    )
+    draft = await entry_draft(ctx, op, target, start, end)
     if nearby is None:
         nearby = await _nearby(ctx, start, end)
     overlaps = [e for e in nearby if e.end is not None]

@@ -10,12 +10,12 @@ from adapters.models import TimeEntry, TimeEntryDraft
 from adapters.timer import TimerStartsLater, start_timer, stop_timer
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
 from bot.service.common import (
+    entry_draft,
     entry_view,
     journal,
     read_entries,
     recent_entries,
     resolve_target,
-    tag_ids,
     wrote,
 )
 from bot.service.context import UserContext
@@ -27,20 +27,10 @@ async def start(ctx: UserContext, op: StartTimer) -> Outcome:
     target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
     if not isinstance(target, tuple):
         return target
-    project_id, task_id, billable_default = target
     at = op.at or ctx.now
     if at > ctx.now:
         return Problem("service.start_in_future", {"time": at.strftime("%H:%M")})
-    draft = TimeEntryDraft(
-        start=at,
-        timezone=str(ctx.tz),
-        project_id=project_id,
-        task_id=task_id,
-        tag_ids=await tag_ids(ctx, op.tags),
-        description=op.note or "",
-        billable=op.billable if op.billable is not None else bool(billable_default),
-    )
-    return await _begin(ctx, draft, "started")
+    return await _begin(ctx, await entry_draft(ctx, op, target, at), "started")
 
 
 async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str) -> Outcome:
