@@ -133,6 +133,16 @@ def error_for(response: httpx.Response, message: str) -> BackendError:
     return Unavailable(f"{message} (HTTP {status})")
 
 
+def json_body(response: httpx.Response, name: str) -> Any:
+    """The answer's JSON (`None` for an empty body); anything else from a backend is `Unavailable`."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise Unavailable(f"{name} sent a response that is not JSON") from exc
+
+
 class ApiClient:
     """One backend's HTTP client, shared by all of its users: credentials travel per request, never on the
     client, so one person's token can never be sent for another."""
@@ -230,13 +240,7 @@ class ApiClient:
             await self._sleep(delay)
 
     async def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self.request(method, path, **kwargs)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise Unavailable(f"{self.name} sent a response that is not JSON") from exc
+        return json_body(await self.request(method, path, **kwargs), self.name)
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with full jitter (AWS architecture blog's recommendation)."""

@@ -16,7 +16,7 @@ from adapters.errors import (
     Unavailable,
     ValidationFailed,
 )
-from adapters.http import ApiClient, RetryPolicy
+from adapters.http import ApiClient, RetryPolicy, json_body
 
 MAX_PAGE_SIZE = 1000  # awork: `pageSize` at most 1000
 CONFLICT_CODES = frozenset({"duplication-violation", "already-exist-error", "concurrency-violation"})
@@ -76,13 +76,7 @@ class AworkClient:
             last_error_code.reset(marker)
 
     async def json(self, token: str, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self.call(token, method, path, **kwargs)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise Unavailable("awork sent a response that is not JSON") from exc
+        return json_body(await self.call(token, method, path, **kwargs), "awork")
 
     async def pages(
         self, token: str, path: str, params: Mapping[str, Any] | None = None
@@ -94,10 +88,9 @@ class AworkClient:
             response = await self.call(
                 token, "GET", path, params={**(params or {}), "page": page, "pageSize": self.page_size}
             )
-            try:
-                items = response.json() if response.content else []
-            except ValueError as exc:
-                raise Unavailable("awork sent a response that is not JSON") from exc
+            items = json_body(response, "awork")
+            if items is None:
+                items = []
             if not isinstance(items, list):
                 raise Unavailable("awork sent an unexpected list response")
             yield items

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from adapters.errors import Unauthorized, Unavailable
-from adapters.http import IDEMPOTENT, ApiClient, CallBudget, segment
+from adapters.http import IDEMPOTENT, ApiClient, CallBudget, json_body, segment
 
 DEFAULT_URL = "https://timeghost-api.azurewebsites.net/api"
 CALLS_PER_WINDOW = 100
@@ -146,13 +146,7 @@ class Session:
             _current_budget.reset(token)
 
     async def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self.request(method, path, **kwargs)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise Unavailable("timeghost sent a response that is not JSON") from exc
+        return json_body(await self.request(method, path, **kwargs), "timeghost")
 
     async def get(self, path: str, **kwargs: Any) -> Any:
         return await self.json("GET", path, **kwargs)

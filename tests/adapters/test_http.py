@@ -23,6 +23,8 @@ class Script:
     async def handle(self, request: web.Request) -> web.Response:
         self.seen.append((request.method, request.raw_path, request.headers.get("Authorization", "")))
         status, headers, body = self.answers.pop(0) if self.answers else (200, {}, {"ok": True})
+        if isinstance(body, bytes):  # not JSON: what a captive proxy or a maintenance page sends
+            return web.Response(body=body, status=status, headers=headers)
         return web.json_response(body, status=status, headers=headers)
 
 
@@ -119,4 +121,16 @@ async def test_path_segments_and_odata_literals_are_escaped(server: tuple[Script
     await client.json("GET", f"projects/{segment('a/b?c=d')}")
     assert script.seen[-1][1] == "/api/projects/a%2Fb%3Fc%3Dd"
     assert odata_string("O'Brien") == "'O''Brien'"
+    await client.aclose()
+
+
+async def test_an_answer_that_is_not_json_is_unavailable_and_an_empty_one_is_none(
+    server: tuple[Script, str],
+) -> None:
+    script, url = server
+    script.answers = [(200, {"Content-Type": "text/html"}, b"<html>maintenance</html>"), (200, {}, b"")]
+    client = ApiClient(url, name="fake", retry=FAST)
+    with pytest.raises(Unavailable, match="fake sent a response that is not JSON"):
+        await client.json("GET", "items")
+    assert await client.json("GET", "items") is None
     await client.aclose()
