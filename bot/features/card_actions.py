@@ -40,7 +40,7 @@ from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.account import save_connection
-from bot.service.common import can_create_master_data, project_view, recent_entries
+from bot.service.common import can_create_master_data, recent_projects
 from bot.service.context import UserContext
 from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
 from bot.service.resolve import match_name
@@ -138,12 +138,11 @@ async def _switch(turn: Turn, data: Empty) -> Result:
     ctx = await turn.user()
     if ctx is None:
         return Problem("error.no_identity")
-    refdata = await ctx.refdata()
-    recent = [e.project_id for e in await recent_entries(ctx, 0) if e.project_id]
-    ordered = list(dict.fromkeys([*recent, *(p.id for p in refdata.projects if not p.done)]))
-    candidates = [project_view(pid, refdata) for pid in ordered if refdata.project(pid)][:8]
     return ProjectPick(
-        query="", candidates=candidates, op=StartTimer().model_dump(mode="json"), can_create=False
+        query="",
+        candidates=await recent_projects(ctx),
+        op=StartTimer().model_dump(mode="json"),
+        can_create=False,
     )
 
 

@@ -16,7 +16,7 @@ from bot.commands.timeparse import parse_period
 from bot.features.respond import run_operation
 from bot.operations import Ambiguity, ClockIn, ClockOut, Hours, LogEntry, ParseFailure, Period, TakeBreak
 from bot.routing.turn import Turn
-from bot.service.common import project_view, recent_entries
+from bot.service.common import recent_projects
 from bot.service.outcomes import ClockShown, HoursShown, Outcome, Problem, ProjectPick
 from cards import workinghours as cards
 
@@ -89,12 +89,10 @@ async def _book_gap(turn: Turn, data: GapData) -> Result:
     ctx = await turn.user()
     if ctx is None:
         return Problem("error.no_identity")
-    refdata = await ctx.refdata()
-    recent = [e.project_id for e in await recent_entries(ctx, 0) if e.project_id]
-    ordered = list(dict.fromkeys([*recent, *(p.id for p in refdata.projects if not p.done)]))
-    candidates = [project_view(pid, refdata) for pid in ordered if refdata.project(pid)][:8]
     op = LogEntry(start=data.start, end=data.end)
-    return ProjectPick(query="", candidates=candidates, op=op.model_dump(mode="json"), can_create=False)
+    return ProjectPick(
+        query="", candidates=await recent_projects(ctx), op=op.model_dump(mode="json"), can_create=False
+    )
 
 
 async def _hours(turn: Turn, data: HoursData) -> Result:

@@ -178,6 +178,14 @@ async def read_entries(ctx: UserContext, start: datetime, end: datetime) -> list
     return entries
 
 
+async def recent_projects(ctx: UserContext, limit: int = 8) -> list[ProjectView]:
+    """Projects to offer on a pick card: the ones used lately first, then the other open ones."""
+    data = await ctx.refdata()
+    recent = [e.project_id for e in await recent_entries(ctx, 0) if e.project_id]
+    ordered = dict.fromkeys([*recent, *(p.id for p in data.projects if not p.done)])
+    return [project_view(pid, data) for pid in ordered if data.project(pid)][:limit]
+
+
 async def recent_entries(ctx: UserContext, at_least: int) -> list[TimeEntry]:
     """The user's entries, newest first, reaching back far enough to have `at_least` of them (if any)."""
     entries: list[TimeEntry] = []

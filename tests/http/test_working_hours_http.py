@@ -93,3 +93,27 @@ async def test_missing_break_fix_from_the_hours_card(bot: Bot) -> None:
     assert_valid_card(updated)
     text = card_text(updated)
     assert "Break 11:15–11:45 added" in text and "need at least" not in text
+
+
+
+async def _picked(bot: Bot, card: dict[str, Any], verb: str) -> str:
+    """Press `verb`; the pick card comes as a reply of its own (the invoke answer only says so)."""
+    before = len(bot.connector.messages)
+    await press(bot, card, verb)
+    sent = bot.connector.messages[before:]
+    assert len(sent) == 1, sent
+    pick = sent[0].json["attachments"][0]["content"]
+    assert_valid_card(pick)
+    return card_text(pick)
+
+
+async def test_booking_a_gap_and_switching_offer_the_recently_used_project_first(bot: Bot) -> None:
+    for command in ("project add Website", "project add Internal", "log 1h @website yesterday"):
+        await bot.say(command)
+    await bot.say("come at 9")
+    await bot.say("go at 12")
+    gap = await _picked(bot, await bot.say("hours"), "book_gap")
+    assert gap.index("Website") < gap.index("Internal")  # used lately, so ahead of the alphabet
+
+    switch = await _picked(bot, await bot.say("start @website"), "switch")
+    assert switch.index("Website") < switch.index("Internal")
