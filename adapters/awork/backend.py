@@ -1,6 +1,7 @@
 """`AworkBackend`: one awork user's view of their awork workspace, through awork's REST API v1.
 
-Mapping decisions (facts from `shared/research/backends.md` §4 unless marked *inference*):
+Mapping decisions (facts from awork's developer documentation, developers.awork.com, unless marked
+*inference*):
 - clients are awork **companies**; projects carry `companyId` and `isBillableByDefault`; tasks are project
   tasks (`baseType: "projecttask"`, `entityId` = project) listed with `GET /projects/{id}/projecttasks`.
 - time entries are `/timeentries` with split UTC date/time fields plus the IANA `timezone`; every entry

@@ -1,6 +1,6 @@
 """`FocusBackend`: one person's view of one Toggl Focus workspace, over `https://focus.toggl.com/api`.
 
-What Focus offers (research/backends.md §3, seed `001_…`) and what this adapter does with it:
+What Focus offers (its API reference pages and third-party clients) and what this adapter does with it:
 - organization groups (create, update, delete, the current user's), teams, users and roles → `Group`,
   `Team`, `User`, `Role` through extra methods; `page`/`per_page` paging is followed here, never by callers;
 - the timer (`tracking/current|start|stop`), time entries (list by RFC 3339 range, create, patch, delete),
@@ -474,7 +474,7 @@ class FocusBackendFactory:
         token = connection.secret
         organization_id = connection.extra.get("organization_id", "").strip()
         if not organization_id:
-            # Focus has no endpoint that lists a key's organizations (research §3.2).
+            # Focus has no endpoint that lists a key's organizations (its API reference has none).
             raise ValidationFailed(
                 "Toggl Focus needs your organization id: the number after focus.toggl.com/ in the web app"
             )

@@ -1,13 +1,13 @@
 """The timeghost adapter: `TimeghostBackendFactory(base_url, connections)` → `TimeghostBackend`.
 
 Sources: the certified Power Platform connector definition
-(`shared/specs/timeghost/apiDefinition.swagger.json`, 2022), the connector's current documentation (seed
-`000_…`, which adds the working-hours operations), and third-party production code (absentify, [ABS]:
+(vendored as `tests/specs/timeghost/apiDefinition.swagger.json`, 2022), the connector's current documentation
+(Microsoft Learn, which adds the working-hours operations), and third-party production code (absentify, [ABS]:
 `x-api-key`, `add/comego`, `delete/comego/{id}`, the Cosmos 500).
-Details: `shared/research/backends.md` §1.
 
-Every connector operation and its counterpart here: `adapters/timeghost/operations.py` (`OPERATIONS`), checked
-against the seed by `tests/adapters/test_timeghost_mapping.py`. Decisions: `adapters/timeghost/backend.py`.
+Every connector operation and its counterpart here: `adapters/timeghost/operations.py` (`OPERATIONS`),
+checked against the definition by `tests/adapters/test_timeghost_mapping.py`. Decisions:
+`adapters/timeghost/backend.py`.
 """
 
 from adapters.timeghost.backend import TimeghostBackend, TimeghostBackendFactory

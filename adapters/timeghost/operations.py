@@ -1,10 +1,12 @@
-"""Every operation of the timeghost connector (seed `000_…`) and its counterpart in this adapter.
+"""Every operation of the timeghost connector and its counterpart in this adapter.
 
-`B` = `TimeghostBackend`, `F` = `TimeghostBackendFactory`. Paths are relative to the base URL (`…/api`).
-Paths marked `*` are not in the published definition: the seed names the working-hours operations but not
-their paths; `get/comego` and `update/comego/{id}` follow the API's verb/entity pattern and the third-party
-client's `add/comego` / `delete/comego/{id}` [ABS] (inference: verify against a live account).
-`tests/adapters/test_timeghost_mapping.py` checks this table against the seed and the adapter.
+`connector` is the operation's summary in the published connector definition
+(`tests/specs/timeghost/apiDefinition.swagger.json`). `B` = `TimeghostBackend`, `F` =
+`TimeghostBackendFactory`. Paths are relative to the base URL (`…/api`). The working-hours ("ComeGo")
+operations are named in timeghost's connector documentation but are not in the definition, so neither are
+their paths: `get/comego` and `update/comego/{id}` (marked `*`) follow the API's verb/entity pattern and a
+third-party client's `add/comego` / `delete/comego/{id}` [ABS] (inference: verify against a live account).
+`tests/adapters/test_timeghost_mapping.py` checks this table against the definition and the adapter.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import NamedTuple
 
 
 class Operation(NamedTuple):
-    connector: str  # the operation's name in the connector documentation (seed 000_…)
+    connector: str  # the operation's summary in the connector definition
     method: str
     path: str
     adapter: tuple[str, ...]  # B.<method> / F.<method>
@@ -47,12 +49,12 @@ OPERATIONS: tuple[Operation, ...] = (
     ),
     Operation("Add Task", "POST", "add/tasks", ("B.create_task",)),
     Operation("Update Task", "POST", "update/tasks/{TaskId}", ("B.update_task",)),
-    Operation("Get Tags", "GET", "get/tags", ("B.list_tags", "B.create_tag")),  # time tags (tagType 1)
-    Operation("Get Tags", "GET", "get/projecttags", ("B.list_tags", "B.create_tag")),  # project tags (0)
-    Operation("Add any Tag", "POST", "add/tags", ("B.create_tag",)),
-    Operation("Add any Tag", "POST", "add/projecttags", ("B.create_tag",)),
-    Operation("Update any Tag", "POST", "update/tags/{TagId}", ("B.update_tag",)),
-    Operation("Update any Tag", "POST", "update/projecttags/{TagId}", ("B.update_tag",)),
+    Operation("Get Time Tags", "GET", "get/tags", ("B.list_tags", "B.create_tag")),  # tagType 1
+    Operation("Get Project Tags", "GET", "get/projecttags", ("B.list_tags", "B.create_tag")),  # tagType 0
+    Operation("Add Time Tag", "POST", "add/tags", ("B.create_tag",)),
+    Operation("Add Project Tag", "POST", "add/projecttags", ("B.create_tag",)),
+    Operation("Update Time Tag", "POST", "update/tags/{TagId}", ("B.update_tag",)),
+    Operation("Update Project Tag", "POST", "update/projecttags/{TagId}", ("B.update_tag",)),
     Operation(
         "Get Times",
         "GET",

@@ -1,4 +1,4 @@
-"""The command language (`/work/shared/docs/commands.md`): text → `bot.operations` operation.
+"""The command language (`docs/commands.md`): text → `bot.operations` operation.
 
 Public API: `parse(text, ctx)`, `clean_text(text)`; durations in `bot.commands.durations`, times, dates and
 periods in `bot.commands.timeparse`.

@@ -1,4 +1,4 @@
-"""Text → typed operation. The grammar is `/work/shared/docs/commands.md`; this module is its implementation.
+"""Text → typed operation. The grammar is `docs/commands.md`; this module is its implementation.
 
 `parse` never raises: anything it cannot read becomes a `ParseFailure` with a catalogue key (`parse.…`) and
 params naming the bad part, and anything it must not guess becomes an `Ambiguity` with complete commands as

@@ -1,4 +1,4 @@
-"""Toggl Focus JSON → domain models (shapes from seed 001 and research §3)."""
+"""Toggl Focus JSON → domain models (shapes from Focus's API reference pages and third-party clients)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,11 @@ def test_group_from_a_put_answer_uses_organization_user_and_workspace_ids() -> N
     }
     group = m.group_from(item)
     assert (group.id, group.name, group.emoji, group.user_ids, group.workspace_ids) == (
-        "7", "Design", "🎨", ["11"], ["3"]
+        "7",
+        "Design",
+        "🎨",
+        ["11"],
+        ["3"],
     )
 
 
@@ -68,7 +72,10 @@ def test_project_inactive_is_done_and_project_less_tasks_are_left_out() -> None:
 def test_rfc3339_and_integer_ids() -> None:
     assert m.rfc3339(datetime(2026, 7, 28, tzinfo=UTC)) == "2026-07-28T00:00:00Z"
     assert m.group_body("G", None, ["1"], ["2"]) == {
-        "name": "G", "emoji": "", "organization_users": [1], "workspaces": [2]
+        "name": "G",
+        "emoji": "",
+        "organization_users": [1],
+        "workspaces": [2],
     }
     with pytest.raises(NotFound):
         m.int_id("nope")

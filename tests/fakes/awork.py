@@ -1,8 +1,8 @@
 """A stateful fake of the awork REST API v1 (`https://api.awork.com/api/v1`) on loopback, for adapter tests.
 
-No awork OpenAPI copy was saved (`shared/specs/SOURCES.md`), so every fact below names its source:
+No awork OpenAPI copy is vendored (`tests/specs/SOURCES.md`), so every fact below names its source:
 
-- [RESEARCH] `shared/research/backends.md` §0/§4 (from awork's GitBook docs, developers.awork.com and awork's
+- [RESEARCH] (from awork's GitBook docs, developers.awork.com and awork's
   n8n route list): base path `/api/v1`; `Authorization: Bearer …`; `GET /users/me` with `workspace{id,name}`;
   `GET/POST /companies`, `GET/PUT /companies/{id}`; `GET/POST /projects`, `GET/PUT /projects/{id}`,
   `GET /projects/{id}/projecttasks`, `GET /projects/tags`; `POST /tasks`, `GET/PUT /tasks/{id}`;
@@ -17,7 +17,7 @@ No awork OpenAPI copy was saved (`shared/specs/SOURCES.md`), so every fact below
   lt ge le`, `and`/`or`/`not`, parentheses, `startswith`/`endswith`/`substringof`, typed literals
   `datetime'…'`, `guid'…'`) and `orderby=A desc,B` (no spaces around commas); 429 with `RateLimit-Limit`,
   `RateLimit-Remaining`, `RateLimit-Reset` and the `X-RateLimit-*-Second/-Minute` headers; ids are GUIDs.
-- [SEED] `shared/seeds/003_…` (2019 developer guide): the standardized error object
+- [SEED] awork's 2019 developer guide: the standardized error object
   `{code, description, link, details[], validationErrors[{property, message}]}` and its codes
   (`validation-failed`, `not-found`, `invalid-filter-or-order`, `date-dependency`, `invalid-operation`,
   `server-error`, …; the newer `workspaceid-missing` for a bad token is [RESEARCH]); status codes (GET 200,

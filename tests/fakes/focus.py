@@ -1,8 +1,8 @@
 """A stateful fake of the Toggl Focus API (`https://focus.toggl.com/api`) on loopback, for adapter tests.
 
-No Focus OpenAPI copy was saved (`shared/specs/SOURCES.md`), so every fact below names its source:
+No Focus OpenAPI copy is vendored (`tests/specs/SOURCES.md`), so every fact below names its source:
 
-- [SEED] `shared/seeds/001_…` (Focus reference pages, "Organization"): the paths, methods, query
+- [SEED] Focus's API reference pages ("Organization"): the paths, methods, query
   parameters, bodies, response shapes and status codes of `POST /organizations/{organization_id}/groups`
   (body `emoji, name, organization_users[int], workspaces[int]`,
   201 without a documented body), `GET …/groups/me` (`{items:[{id,name,emoji}]}`),
@@ -12,13 +12,13 @@ No Focus OpenAPI copy was saved (`shared/specs/SOURCES.md`), so every fact below
   `GET …/teams` (`workspace_id` required; `page`, `per_page`, `sort_dir`, `filter`, `organization_user_id`,
   `group_ids`; `{data, page, rows, total}` with `ghosts`) and `GET …/users` (`page`, `per_page`, `filter`
   "by name or email", `workspaces`, `groups`, …; `{items:[…]}` without totals).
-- [TF-DOCS] (research/backends.md §3): `Authorization: Bearer toggl_sk_…` (the seed's Basic snippets are
-  template leftovers), 401 on an authentication failure, quota answered with **402** and
+- [TF-DOCS] (Toggl Focus documentation): `Authorization: Bearer toggl_sk_…` (the reference pages' Basic
+  snippets are template leftovers), 401 on an authentication failure, quota answered with **402** and
   `X-Toggl-Quota-Remaining`/`X-Toggl-Quota-Resets-In`, `GET /users/me/settings` with `current_workspace_id`,
   `GET ~/tracking/current` (200 entry or **204** empty), `POST ~/tracking/start` (body `description,
   project_id, start, task_id, time_block_id, type`), the time-entry fields, `GET/POST ~/projects`,
   `GET/POST ~/tasks`.
-- [TF-3P] (research §3, third-party clients): `POST ~/tracking/stop` with `{"end": …}`, `GET ~/time-entries`
+- [TF-3P] (third-party clients): `POST ~/tracking/stop` with `{"end": …}`, `GET ~/time-entries`
   with **required** RFC 3339 `date_from`/`date_to` and `page`/`per_page` answering `{page, per_page, data}`,
   `POST ~/time-entries`, `POST ~/tasks/{task_id}/time-entries`, `PATCH`/`DELETE ~/time-entries/{id}`,
   tracked entries carrying `start`, `stop`, `duration`; a project created with `name` only is `active:false`;

@@ -1,6 +1,7 @@
 """A stateful fake of the timeghost API on loopback, speaking its RPC paths under `/api`.
 
-What it does like the real service (sources: `shared/research/backends.md` §1):
+What it does like the real service (sources: the connector definition in `tests/specs/timeghost`, its
+documentation and third-party code):
 - auth by `x-api-key` (third-party code) or `Authorization: Bearer` (the connector's AAD token), else 401
   with `{"message": "user credentials could not be authenticated"}`;
 - the `workspace-id` header on every call but `get/currentuser`: 400 without it, 403 for a workspace the
@@ -40,9 +41,7 @@ from typing import Any
 import xlsxwriter
 from aiohttp import web
 
-from tests.support.swagger import SPECS, SpecViolation, load
-
-SEED = SPECS.parent / "seeds" / "000_c445b8e22ff1611b.txt"  # the connector's documentation
+from tests.support.swagger import SpecViolation, load
 
 AUTH_FAILED = "user credentials could not be authenticated"
 COSMOS_THROTTLED = (

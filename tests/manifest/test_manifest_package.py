@@ -15,20 +15,23 @@ from bot import cli
 from bot.manifest import ManifestError, manifest_dir, render_manifest, write_package
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA_PATH = (REPO / ".." / "shared" / "schemas" / "teams-manifest-1.30.json").resolve()
+# The schema ships in npm @microsoft/app-manifest (package.json pins it; `make test` runs `npm ci`).
+SCHEMA_PATH = (
+    REPO / "node_modules/@microsoft/app-manifest/build/json-schemas/teams/v1.30/MicrosoftTeams.schema.json"
+)
 APP_ID = "6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b"
 
 
 @pytest.fixture(scope="module")
 def schema() -> dict:
     if not SCHEMA_PATH.is_file():
-        pytest.fail(f"vendored Teams manifest schema missing at {SCHEMA_PATH}")
+        pytest.fail(f"Teams manifest schema missing at {SCHEMA_PATH}: run `npm ci`")
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def _validator(schema: dict) -> jsonschema.protocols.Validator:
     # The file declares draft-04 but relies on `const` and `if`/`then` (draft-06/07 keywords), which
-    # Draft4Validator silently ignores; Draft7Validator enforces them (see shared/schemas/README.md).
+    # Draft4Validator silently ignores; Draft7Validator enforces them (see tests/specs/SOURCES.md).
     # check_schema() is skipped on purpose: one `\p{L}` pattern is not valid Python `re`.
     assert schema["$schema"].startswith("http://json-schema.org/draft-04/")
     return jsonschema.Draft7Validator(schema)

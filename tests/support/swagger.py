@@ -1,4 +1,4 @@
-"""Check HTTP traffic against a Swagger 2.0 definition from ../shared/specs.
+"""Check HTTP traffic against a Swagger 2.0 definition vendored in tests/specs.
 
 Fakes call `check_request` on every request they receive and `check_response` on what they answer, so a
 fake cannot drift from the real API, and an adapter that calls a path, method or parameter the API does
@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 
 class SpecViolation(AssertionError):
