@@ -23,6 +23,7 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check bot cards adapters tests bench
+	$(VENV)/bin/ruff format --check bot cards adapters tests bench
 	$(VENV)/bin/mypy
 
 bench: setup

@@ -126,7 +126,12 @@ async def _connector_count(session: aiohttp.ClientSession, connector: str) -> in
 
 
 async def _load(
-    session: aiohttp.ClientSession, base: str, connector: str, text: str, users: int, seconds: float,
+    session: aiohttp.ClientSession,
+    base: str,
+    connector: str,
+    text: str,
+    users: int,
+    seconds: float,
     result: Result | None,
 ) -> None:
     deadline = time.monotonic() + seconds
@@ -156,9 +161,7 @@ async def _load(
         result.seconds = time.monotonic() - started
 
 
-async def run_target(
-    target: str, connector: str, users: int, seconds: float, warmup: float
-) -> list[Result]:
+async def run_target(target: str, connector: str, users: int, seconds: float, warmup: float) -> list[Result]:
     server = Process("bench.servers", target)
     base = f"http://127.0.0.1:{server.port}"
     results = []
@@ -183,7 +186,8 @@ async def run_target(
                     f"  {TARGETS[target]:<34} {scenario:<7} {result.rps:8.1f} req/s  "
                     f"p50 {result.pct(0.5):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
                     f"cpu {result.cpu_per_request_us or 0:5.0f} us/req  errors {result.errors}",
-                    file=sys.stderr, flush=True,
+                    file=sys.stderr,
+                    flush=True,
                 )
     finally:
         server.stop()
@@ -223,7 +227,8 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument(
-        "--targets", default="anchor,timebot,transport,stock",
+        "--targets",
+        default="anchor,timebot,transport,stock",
         help="comma-separated subset of: " + ", ".join(TARGETS),
     )
     args = parser.parse_args(argv)

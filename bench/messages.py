@@ -31,8 +31,15 @@ def message(user: int, text: str, service_url: str) -> dict[str, Any]:
             "tenantId": TENANT,
         },
         "channelData": {"tenant": {"id": TENANT}},
-        "entities": [{"type": "clientInfo", "locale": "en-US", "country": "DE", "platform": "Web",
-                      "timezone": "Europe/Berlin"}],
+        "entities": [
+            {
+                "type": "clientInfo",
+                "locale": "en-US",
+                "country": "DE",
+                "platform": "Web",
+                "timezone": "Europe/Berlin",
+            }
+        ],
         "text": text,
         "textFormat": "plain",
         "locale": "en-US",

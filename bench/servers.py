@@ -58,8 +58,11 @@ def _timebot_app(kind: str) -> tuple[web.Application, str]:
 
     data_dir = Path(tempfile.mkdtemp(prefix="timebot-bench-"))
     settings = Settings(
-        _env_file=None, app_id="", data_dir=data_dir,
-        database_url=f"sqlite+aiosqlite:///{data_dir / 'bench.db'}", log_level="WARNING",
+        _env_file=None,
+        app_id="",
+        data_dir=data_dir,
+        database_url=f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
+        log_level="WARNING",
     )
     handler: Any
     description = "stand-in echo handler"

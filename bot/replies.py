@@ -67,9 +67,7 @@ def _failure_hint(failure: ParseFailure, locale: str) -> tuple[str | None, str |
     return None, None
 
 
-def card_for(
-    outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer: str | None = None
-) -> Card:
+def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer: str | None = None) -> Card:
     """`viewer`: the sender's id when the card goes to a group chat or channel, so cards with personal data
     refresh for that person only (`refresh.userIds`); None in personal chat."""
     match outcome:

@@ -119,5 +119,3 @@ async def choose_workspace(account: Account, backend: Backend, op: ChooseWorkspa
         await account.services.connections.set_workspace(account.identity, account.backend, chosen.id)
     await account.switch(account.backend, chosen.id)
     return Notice("account.workspace_set", {"workspace": chosen.name})
-
-

@@ -32,9 +32,7 @@ class StatusShown:
     clock: ClockView | None = None  # working hours (come/go), where the backend keeps them
 
 
-ClockAction = Literal[
-    "came", "went", "break_started", "break_ended", "break_added", "restored", "refused"
-]
+ClockAction = Literal["came", "went", "break_started", "break_ended", "break_added", "restored", "refused"]
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ class InboundAuthenticator:
             settings.openid_metadata_url or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
         )
         self._emulator_metadata_url = (
-            None if settings.openid_metadata_url or settings.token_issuer
+            None
+            if settings.openid_metadata_url or settings.token_issuer
             else AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
         )
         if authentication is None:

@@ -36,10 +36,7 @@ log = logging.getLogger(__name__)
 HANDLER_KEY = web.AppKey("timebot_handler", object)
 CONNECTOR_KEY = web.AppKey("timebot_connector", ConnectorClient)
 
-APOLOGY = (
-    "Something went wrong on my side; nothing you entered was lost. "
-    "Please try again in a moment."
-)
+APOLOGY = "Something went wrong on my side; nothing you entered was lost. Please try again in a moment."
 NO_CONTENT = {"Content-Length": "0"}
 
 

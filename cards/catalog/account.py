@@ -66,7 +66,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No workspace matches “{name}”. Yours: {choices}.",
         "de": "Kein Workspace passt zu „{name}“. Deine: {choices}.",
     },
-    "account.workspace_set": {"en": "Now using workspace **{workspace}**.", "de": "Jetzt im Workspace **{workspace}**."},
+    "account.workspace_set": {
+        "en": "Now using workspace **{workspace}**.",
+        "de": "Jetzt im Workspace **{workspace}**.",
+    },
     "account.list.title": {"en": "Your time trackers", "de": "Deine Zeiterfassungen"},
     "account.list.current": {"en": "in use", "de": "in Verwendung"},
     "account.list.connected": {"en": "connected", "de": "verbunden"},

@@ -373,7 +373,6 @@ async def test_webhook_subscriptions_create_validate_list_delete(world: World) -
         await backend.delete_subscription(sub.id)
 
 
-
 async def test_start_after_a_stop_and_stop_of_a_remembered_timer_are_one_call(world: World) -> None:
     backend = await world.backend()
     await stop_timer(backend, datetime.now(UTC))  # learns "nothing runs"

@@ -95,7 +95,6 @@ async def test_missing_break_fix_from_the_hours_card(bot: Bot) -> None:
     assert "Break 11:15–11:45 added" in text and "need at least" not in text
 
 
-
 async def _picked(bot: Bot, card: dict[str, Any], verb: str) -> str:
     """Press `verb`; the pick card comes as a reply of its own (the invoke answer only says so)."""
     before = len(bot.connector.messages)

@@ -99,7 +99,6 @@ async def test_a_stale_view_is_read_again(h: Harness, reads: list[tuple[datetime
     assert len(reads) == 1
 
 
-
 def test_a_lookup_keeps_the_listing_rule_for_a_zero_length_entry_at_its_start() -> None:
     """Toggl and Focus keep whole seconds, so a quick start/stop leaves start == end; a fresh read lists it
     for a window beginning there (tests/conformance), and so must the view."""

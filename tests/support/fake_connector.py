@@ -86,7 +86,12 @@ class FakeConnector:
     # ---- scripting and assertions ------------------------------------------------------------------------
 
     def fail_next(
-        self, status: int, *, times: int = 1, headers: dict[str, str] | None = None, body: Any = None,
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
         delay: float = 0.0,
     ) -> None:
         for _ in range(times):
@@ -99,6 +104,7 @@ class FakeConnector:
 
     async def wait_for(self, n: int, within: float = 5.0) -> list[RecordedRequest]:
         """Wait until at least `n` requests have been recorded; return them."""
+
         async def _enough() -> None:
             async with self._changed:
                 await self._changed.wait_for(lambda: len(self.requests) >= n)
@@ -163,5 +169,6 @@ class FakeConnector:
         _rec, failure = await self._record(request)
         if failure is not None:
             return failure
-        return web.json_response({"id": f"a:conversation-{next(self._ids)}", "activityId": self._new_id()},
-                                 status=201)
+        return web.json_response(
+            {"id": f"a:conversation-{next(self._ids)}", "activityId": self._new_id()}, status=201
+        )

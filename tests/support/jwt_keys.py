@@ -65,8 +65,11 @@ class TokenIssuer:
             def do_GET(self) -> None:
                 if self.path == METADATA_PATH:
                     owner.metadata_requests += 1
-                    body = {"issuer": owner.issuer, "jwks_uri": owner.base_url + KEYS_PATH,
-                            "id_token_signing_alg_values_supported": ["RS256"]}
+                    body = {
+                        "issuer": owner.issuer,
+                        "jwks_uri": owner.base_url + KEYS_PATH,
+                        "id_token_signing_alg_values_supported": ["RS256"],
+                    }
                 elif self.path == KEYS_PATH:
                     body = {"keys": [k.jwk() for k in owner.keys]}
                 else:

@@ -46,7 +46,9 @@ async def test_invoke_with_valid_token_returns_body(auth_bot, token_issuer, fake
     client, _ = auth_bot
     token = token_issuer.mint(audience=APP_ID, service_url=fake_connector.url)
     activity = make_activity(
-        fake_connector.url, type="invoke", name="adaptiveCard/action",
+        fake_connector.url,
+        type="invoke",
+        name="adaptiveCard/action",
         value={"action": {"type": "Action.Execute", "verb": "refresh"}},
     )
     resp = await _post(client, activity, f"Bearer {token}")
@@ -68,8 +70,9 @@ BAD_TOKENS = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_TOKENS))
-async def test_bad_tokens_are_401_and_the_handler_is_not_called(auth_bot, handler, token_issuer,
-                                                                fake_connector, case):
+async def test_bad_tokens_are_401_and_the_handler_is_not_called(
+    auth_bot, handler, token_issuer, fake_connector, case
+):
     client, _ = auth_bot
     token = BAD_TOKENS[case](token_issuer, fake_connector.url)
     resp = await _post(client, make_activity(fake_connector.url), f"Bearer {token}")
@@ -81,8 +84,17 @@ async def test_bad_tokens_are_401_and_the_handler_is_not_called(auth_bot, handle
 
 @pytest.mark.parametrize(
     "header",
-    [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer not-a-jwt", "Bearer a.b.c",
-     "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig extra", "garbage"],
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer not-a-jwt",
+        "Bearer a.b.c",
+        "Bearer eyJhbGciOiJSUzI1NiJ9.e30.sig extra",
+        "garbage",
+    ],
 )
 async def test_missing_or_garbage_headers_are_401(auth_bot, handler, fake_connector, header):
     client, _ = auth_bot

@@ -141,8 +141,10 @@ async def test_one_http_client_for_many_turns_and_service_urls(fake_connector):
             assert connector.sessions_created == 1
         session = connector.session
         await asyncio.gather(
-            *(connector.send(activity_for(fake_connector.url, id=f"c{i}"), OutgoingMessage(text="x"))
-              for i in range(20))
+            *(
+                connector.send(activity_for(fake_connector.url, id=f"c{i}"), OutgoingMessage(text="x"))
+                for i in range(20)
+            )
         )
         assert connector.session is session
         assert connector.sessions_created == 1
@@ -164,9 +166,13 @@ async def test_token_fetched_once_for_many_concurrent_turns(fake_connector):
     tokens = CachedTokenProvider(slow_fetch)
     client = ConnectorClient(token_provider=tokens, retry=FAST_RETRY)
     await asyncio.gather(
-        *(client.send(activity_for(fake_connector.url, id=f"m{i}",
-                                   conversation={"id": f"conv-{i}"}), OutgoingMessage(text="x"))
-          for i in range(30))
+        *(
+            client.send(
+                activity_for(fake_connector.url, id=f"m{i}", conversation={"id": f"conv-{i}"}),
+                OutgoingMessage(text="x"),
+            )
+            for i in range(30)
+        )
     )
     await client.close()
     assert calls == 1
@@ -208,9 +214,7 @@ async def test_botframework_token_provider_uses_one_credentials_object(monkeypat
         def get_access_token(self) -> str:
             return "from-msal"
 
-    monkeypatch.setattr(
-        "botframework.connector.auth.MicrosoftAppCredentials", FakeCredentials, raising=True
-    )
+    monkeypatch.setattr("botframework.connector.auth.MicrosoftAppCredentials", FakeCredentials, raising=True)
     settings = make_settings(app_id="app", app_password="pw", app_tenant_id="tenant-x")
     provider = tokens_mod.botframework_token_provider(settings)
     assert await provider.get_token() == "from-msal"
@@ -245,8 +249,9 @@ async def test_rate_limit_applies_to_sends(fake_connector):
     limits = RateLimits(per_conversation=(Window(2, 0.2),), overall=())
     client = ConnectorClient(limits=limits, retry=FAST_RETRY)
     started = time.monotonic()
-    await asyncio.gather(*(client.send(activity_for(fake_connector.url), OutgoingMessage(text=str(i)))
-                           for i in range(5)))
+    await asyncio.gather(
+        *(client.send(activity_for(fake_connector.url), OutgoingMessage(text=str(i))) for i in range(5))
+    )
     assert time.monotonic() - started >= 0.39
     # FIFO: the conversation's messages keep their order.
     assert [r.json["text"] for r in fake_connector.requests] == ["0", "1", "2", "3", "4"]
@@ -274,8 +279,12 @@ async def test_create_conversation(connector, fake_connector):
 def test_extra_attachments_follow_the_card():
     from bot.transport.connector import ADAPTIVE_CARD, outgoing_activity
 
-    file_info = {"contentType": "application/vnd.microsoft.teams.card.file.info", "name": "times.xlsx",
-                 "contentUrl": "https://example.invalid/times.xlsx", "content": {"uniqueId": "u"}}
+    file_info = {
+        "contentType": "application/vnd.microsoft.teams.card.file.info",
+        "name": "times.xlsx",
+        "contentUrl": "https://example.invalid/times.xlsx",
+        "content": {"uniqueId": "u"},
+    }
     card = {"type": "AdaptiveCard"}
     message = OutgoingMessage(card=card, attachments=[file_info])
     payload = outgoing_activity(activity_for("http://127.0.0.1:1"), message)

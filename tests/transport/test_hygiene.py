@@ -55,8 +55,9 @@ def test_redacting_filter_covers_messages_args_and_tracebacks():
     assert "turn failed" in joined and "RuntimeError" in joined
 
 
-async def test_jwks_fetch_runs_off_the_event_loop(bot_client, handler, token_issuer, fake_connector,
-                                                  monkeypatch):
+async def test_jwks_fetch_runs_off_the_event_loop(
+    bot_client, handler, token_issuer, fake_connector, monkeypatch
+):
     import requests
     from botframework.connector.auth import jwt_token_extractor
 
@@ -108,7 +109,11 @@ def test_timebot_serve_starts_and_answers_healthz(tmp_path):
     env.pop("TIMEBOT_DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert proc.stdout is not None

@@ -109,13 +109,18 @@ async def test_adaptive_card_action_invoke_returns_the_body(bot_client, handler,
     """botbuilder's CloudAdapter.process answers 500 here (research A9.1)."""
     client = await bot_client(make_settings(), handler)
     activity = make_activity(
-        fake_connector.url, type="invoke", name="adaptiveCard/action", text=None,
+        fake_connector.url,
+        type="invoke",
+        name="adaptiveCard/action",
+        text=None,
         value={"action": {"type": "Action.Execute", "verb": "refresh", "data": {}}, "trigger": "manual"},
     )
     resp = await client.post("/api/messages", json=activity)
     assert resp.status == 200
     assert await resp.json() == {
-        "statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": CARD,
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.card.adaptive",
+        "value": CARD,
     }
     assert fake_connector.requests == []
 
@@ -123,7 +128,10 @@ async def test_adaptive_card_action_invoke_returns_the_body(bot_client, handler,
 async def test_search_invoke_returns_the_body(bot_client, handler, fake_connector):
     client = await bot_client(make_settings(), handler)
     activity = make_activity(
-        fake_connector.url, type="invoke", name="application/search", text=None,
+        fake_connector.url,
+        type="invoke",
+        name="application/search",
+        text=None,
         value={"queryText": "pro", "queryOptions": {"skip": 0, "top": 15}, "dataset": "projects"},
     )
     resp = await client.post("/api/messages", json=activity)
@@ -165,7 +173,9 @@ async def test_handler_exception_apologises_and_never_leaks(bot_client, handler,
 async def test_card_invoke_exception_is_a_universal_action_error(bot_client, handler, fake_connector):
     client = await bot_client(make_settings(), handler)
     activity = make_activity(
-        fake_connector.url, type="invoke", name="adaptiveCard/action",
+        fake_connector.url,
+        type="invoke",
+        name="adaptiveCard/action",
         value={"action": {"type": "Action.Execute", "verb": "boom"}},
     )
     resp = await client.post("/api/messages", json=activity)
