@@ -18,6 +18,7 @@ from adapters.models import (
     ClientDraft,
     FeedEvent,
     FeedEventDraft,
+    FeedEventPatch,
     Group,
     Project,
     ProjectDraft,
@@ -45,7 +46,8 @@ class Capability(enum.Flag):
     TASKS = enum.auto()
     TAGS = enum.auto()
     WORKING_HOURS = enum.auto()
-    FEED = enum.auto()
+    FEED = enum.auto()  # keeps feed events and lists them
+    FEED_WRITE = enum.auto()  # takes feed events (add, update), even where it cannot list them (timeghost)
     REPORTS = enum.auto()
     WEBHOOKS = enum.auto()
     GROUPS = enum.auto()
@@ -106,9 +108,13 @@ class Backend(Protocol):
     async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry: ...
     async def delete_working_hours(self, entry_id: str) -> None: ...
 
-    # feed
-    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]: ...
+    # feed (custom feed events): listing needs FEED, adding and updating FEED_WRITE
+    async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
+        """The acting user's events overlapping [start, end), posted within `FEED_RETENTION`."""
+        ...
+
     async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent: ...
+    async def update_feed_event(self, event_id: str, patch: FeedEventPatch) -> FeedEvent: ...
 
 
 @runtime_checkable

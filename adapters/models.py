@@ -154,17 +154,31 @@ class WorkingHoursEntry(Model):
     timezone: str = "UTC"
 
 
+FEED_RETENTION = timedelta(days=180)
+"""How long a feed event is kept after it was posted (timeghost deletes custom feed events after 180 days)."""
+
+FeedText = Annotated[str, Field(max_length=4000)]
+FeedUrl = Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^https?://\S+$")]
+FeedLabel = Annotated[str, Field(min_length=1, max_length=256)]
+
+
 class FeedEvent(Model):
-    """Something that happened elsewhere (a meeting, an external activity) that may be booked as time."""
+    """Something that happened elsewhere (a meeting, a ticket, an external activity) that may be booked as
+    time: timeghost's "custom feed event" (`name`, `description`, `user`, `start`, `end`, `imageUrl`, `url`,
+    `category`, `externalId`). `source` is the system it came from ("custom" for posted events)."""
 
     id: str
     workspace_id: str
     user_id: str
-    title: str
+    name: Name
+    description: FeedText = ""
     start: UtcDatetime
     end: UtcDatetime
+    icon_url: FeedUrl | None = None
+    url: FeedUrl | None = None
+    category: FeedLabel | None = None
+    external_id: FeedLabel | None = None
     source: str = "custom"
-    external_id: str | None = None
     booked_entry_id: str | None = None
     dismissed: bool = False
 
@@ -234,11 +248,34 @@ class WorkingHoursPatch(Model):
 
 
 class FeedEventDraft(Model):
-    title: str
+    """A feed event to add; `user_id` is the tracker user it is for (None: the acting user; someone else
+    needs a workspace admin)."""
+
+    name: Name
+    description: FeedText = ""
     start: UtcDatetime
     end: UtcDatetime
+    icon_url: FeedUrl | None = None
+    url: FeedUrl | None = None
+    category: FeedLabel | None = None
+    external_id: FeedLabel | None = None
     source: str = "custom"
-    external_id: str | None = None
+    user_id: str | None = None
+
+
+class FeedEventPatch(Model):
+    """Only the fields that are set (`model_fields_set`) are changed."""
+
+    name: Name | None = None
+    description: FeedText | None = None
+    start: UtcDatetime | None = None
+    end: UtcDatetime | None = None
+    icon_url: FeedUrl | None = None
+    url: FeedUrl | None = None
+    category: FeedLabel | None = None
+    external_id: FeedLabel | None = None
+    booked_entry_id: str | None = None
+    dismissed: bool | None = None
 
 
 # ---- organisation structure (Toggl Focus organization groups, teams and roles) --------------------------

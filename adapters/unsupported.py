@@ -9,6 +9,7 @@ from adapters.errors import Unsupported
 from adapters.models import (
     FeedEvent,
     FeedEventDraft,
+    FeedEventPatch,
     WorkingHoursDraft,
     WorkingHoursEntry,
     WorkingHoursPatch,
@@ -34,4 +35,7 @@ class NoFeed:
         raise Unsupported("feed")
 
     async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
+        raise Unsupported("feed")
+
+    async def update_feed_event(self, event_id: str, patch: FeedEventPatch) -> FeedEvent:
         raise Unsupported("feed")

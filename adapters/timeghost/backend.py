@@ -41,6 +41,7 @@ from adapters.models import (
     ClientDraft,
     FeedEvent,
     FeedEventDraft,
+    FeedEventPatch,
     Group,
     Project,
     ProjectDraft,
@@ -120,12 +121,14 @@ class TimeghostBackend:
         | Capability.TASKS
         | Capability.TAGS
         | Capability.WORKING_HOURS
+        | Capability.FEED_WRITE
         | Capability.REPORTS
         | Capability.WEBHOOKS
         | Capability.GROUPS
     )
     # Not declared: FEED (custom feed events can be added, updated and deleted, but the API has no way to list
-    # them), WORKSPACE_SETTINGS (no write access to workspace settings in the API).
+    # them: the bot keeps its own copy of what it posted), WORKSPACE_SETTINGS (no write access to workspace
+    # settings in the API).
 
     def __init__(
         self,
@@ -655,44 +658,22 @@ class TimeghostBackend:
     async def list_feed_events(self, start: datetime, end: datetime) -> list[FeedEvent]:
         raise Unsupported("listing timeghost feed events (the API can only add, update and delete them)")
 
-    async def create_feed_event(
-        self, draft: FeedEventDraft, *, description: str | None = None, url: str | None = None
-    ) -> FeedEvent:
+    async def create_feed_event(self, draft: FeedEventDraft) -> FeedEvent:
+        """`Add_CustomFeedEvent` for the acting user or (admins) `draft.user_id`; timeghost deletes it after
+        180 days."""
         if draft.end < draft.start:
             raise ValidationFailed("the end is before the start")
-        body: dict[str, Any] = {
-            "name": draft.title,
-            "start": m.iso(draft.start),
-            "end": m.iso(draft.end),
-            "user": {"id": self.user.id},
-            "category": draft.source,
-        }
-        if draft.external_id:
-            body["externalId"] = draft.external_id
-        if description:
-            body["description"] = description
-        if url:
-            body["url"] = url
+        owner = draft.user_id or self.user.id
+        body = m.feed_event_body(draft, owner)
         created = await self._s.post("add/customfeedevent", body)
-        return m.feed_event_from(created, self._ws, self.user.id)
+        return m.feed_event_from(created, self._ws, owner)
 
-    async def update_feed_event(
-        self,
-        event_id: str,
-        *,
-        title: str | None = None,
-        start: datetime | None = None,
-        end: datetime | None = None,
-    ) -> FeedEvent:
-        body: dict[str, Any] = {"user": {"id": self.user.id}}
-        if title is not None:
-            body["name"] = title
-        if start is not None:
-            body["start"] = m.iso(start)
-        if end is not None:
-            body["end"] = m.iso(end)
-        if start is not None and end is not None and end < start:
+    async def update_feed_event(self, event_id: str, patch: FeedEventPatch) -> FeedEvent:
+        """`Update_CustomFeedEvent` with the fields that are set (timeghost keeps the others). The response
+        names no user: the event is reported as the acting user's."""
+        if patch.start is not None and patch.end is not None and patch.end < patch.start:
             raise ValidationFailed("the end is before the start")
+        body = m.feed_event_patch_body(patch)
         updated = await self._s.post(f"update/customfeedevent/{segment(event_id)}", body)
         return m.feed_event_from(updated, self._ws, self.user.id)
 

@@ -22,6 +22,8 @@ from adapters.http import odata_string
 from adapters.models import (
     Client,
     FeedEvent,
+    FeedEventDraft,
+    FeedEventPatch,
     Group,
     Project,
     Tag,
@@ -218,6 +220,7 @@ def working_hours_from(body: Mapping[str, Any], workspace_id: str, user_id: str)
 
 
 def feed_event_from(body: Mapping[str, Any], workspace_id: str, user_id: str) -> FeedEvent:
+    """A `CustomFeedEventResponse` (it carries no user: the caller says whose it is)."""
     start, end = parse_time(body.get("start")), parse_time(body.get("end"))
     if start is None or end is None:
         raise ValidationFailed("timeghost sent a feed event without start or end")
@@ -225,12 +228,48 @@ def feed_event_from(body: Mapping[str, Any], workspace_id: str, user_id: str) ->
         id=str(body["id"]),
         workspace_id=workspace_id,
         user_id=ref_id(body.get("user")) or user_id,
-        title=body.get("name") or "",
+        name=body.get("name") or "?",
+        description=body.get("description") or "",
         start=start,
         end=end,
-        source=body.get("category") or FEED_SOURCE,
+        icon_url=body.get("imageUrl") or None,
+        url=body.get("url") or None,
+        category=body.get("category") or None,
         external_id=body.get("externalId") or None,
+        source=FEED_SOURCE,
     )
+
+
+_FEED_FIELDS = {  # domain field → timeghost's name (the API's `imageUrl` is what people post as `iconUrl`)
+    "name": "name",
+    "description": "description",
+    "icon_url": "imageUrl",
+    "url": "url",
+    "category": "category",
+    "external_id": "externalId",
+}
+
+
+def feed_event_body(draft: FeedEventDraft, user_id: str) -> dict[str, Any]:
+    """`CustomFeedEventCreate`: name, start, end and user are required; empty optional fields are left out."""
+    body: dict[str, Any] = {"start": iso(draft.start), "end": iso(draft.end), "user": {"id": user_id}}
+    for name, wire in _FEED_FIELDS.items():
+        value = getattr(draft, name)
+        if value:
+            body[wire] = value
+    return body
+
+
+def feed_event_patch_body(patch: FeedEventPatch) -> dict[str, Any]:
+    """`CustomFeedEventUpdate` (no field required) with only what changes; the owner stays as it is."""
+    body: dict[str, Any] = {}
+    for name in patch.model_fields_set:
+        value = getattr(patch, name)
+        if name in ("start", "end") and value is not None:
+            body[name] = iso(value)
+        elif name in _FEED_FIELDS:
+            body[_FEED_FIELDS[name]] = value if value is not None else ""
+    return body
 
 
 def group_from(body: Mapping[str, Any], workspace_id: str) -> Group:

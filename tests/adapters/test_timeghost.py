@@ -25,7 +25,15 @@ from adapters.errors import (
     ValidationFailed,
 )
 from adapters.http import RetryPolicy
-from adapters.models import ClientDraft, FeedEventDraft, ProjectDraft, TagDraft, TaskDraft, TimeEntryDraft
+from adapters.models import (
+    ClientDraft,
+    FeedEventDraft,
+    FeedEventPatch,
+    ProjectDraft,
+    TagDraft,
+    TaskDraft,
+    TimeEntryDraft,
+)
 from adapters.timeghost import TimeghostBackend, TimeghostBackendFactory
 from tests.fakes.timeghost import COSMOS_THROTTLED, FakeTimeghost
 
@@ -330,19 +338,52 @@ async def test_master_data_updates_groups_and_project_members(world: World) -> N
 
 async def test_feed_events_can_be_written_but_not_listed(world: World) -> None:
     backend = await world.bind("alice")
+    assert Capability.FEED_WRITE in backend.capabilities
     event = await backend.create_feed_event(
-        FeedEventDraft(title="Review", start=MONDAY, end=MONDAY + H, external_id="ext-1")
+        FeedEventDraft(
+            name="Review",
+            start=MONDAY,
+            end=MONDAY + H,
+            external_id="ext-1",
+            icon_url="https://example.com/i.png",
+            category="Planner",
+        )
     )
-    assert (event.title, event.external_id, event.source) == ("Review", "ext-1", "custom")
+    assert (event.name, event.external_id, event.source) == ("Review", "ext-1", "custom")
+    assert (event.icon_url, event.category, event.user_id) == (
+        "https://example.com/i.png",
+        "Planner",
+        backend.user.id,
+    )
+    stored = world.fake.workspaces[world.workspace_id].tables["feed"][event.id]
+    assert stored["imageUrl"] == "https://example.com/i.png" and stored["user"] == {"id": backend.user.id}
+    assert "description" not in stored  # empty optional fields are left out
     moved = await backend.update_feed_event(
-        event.id, title="Sprint review", start=MONDAY + H, end=MONDAY + 2 * H
+        event.id,
+        FeedEventPatch(name="Sprint review", start=MONDAY + H, end=MONDAY + 2 * H, description="Demo"),
     )
-    assert moved.title == "Sprint review" and moved.start == MONDAY + H
+    assert (moved.name, moved.start, moved.description, moved.category) == (
+        "Sprint review",
+        MONDAY + H,
+        "Demo",
+        "Planner",
+    )
     with pytest.raises(Unsupported):
         await backend.list_feed_events(MONDAY, MONDAY + H)
     await backend.delete_feed_event(event.id)
     with pytest.raises(NotFound):
         await backend.delete_feed_event(event.id)
+
+
+async def test_an_admin_adds_feed_events_for_others_and_a_member_may_not(world: World) -> None:
+    admin = await world.bind("alice", admin=True)
+    bob = await world.bind("bob")
+    draft = FeedEventDraft(name="1:1", start=MONDAY, end=MONDAY + H, user_id=bob.user.id)
+    event = await admin.create_feed_event(draft)
+    assert event.user_id == bob.user.id
+    assert world.fake.workspaces[world.workspace_id].tables["feed"][event.id]["user"] == {"id": bob.user.id}
+    with pytest.raises(PermissionDenied):
+        await bob.create_feed_event(draft.model_copy(update={"user_id": admin.user.id}))
 
 
 async def test_excel_report_is_an_xlsx_file(world: World) -> None:

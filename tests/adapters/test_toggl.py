@@ -347,7 +347,7 @@ async def test_no_working_hours_and_no_feed(world: World) -> None:
     with pytest.raises(Unsupported):
         await backend.create_working_hours(WorkingHoursDraft(start=now))
     with pytest.raises(Unsupported):
-        await backend.create_feed_event(FeedEventDraft(title="x", start=now - H, end=now))
+        await backend.create_feed_event(FeedEventDraft(name="x", start=now - H, end=now))
 
 
 # ---- webhooks -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from adapters.models import (
     ClientDraft,
     FeedEventDraft,
+    FeedEventPatch,
     ProjectDraft,
     TagDraft,
     TaskDraft,
@@ -267,16 +268,46 @@ async def test_feed_events(backend: Backend) -> None:
     _requires(backend, Capability.FEED)
     day = _monday() + timedelta(days=2)
     event = await backend.create_feed_event(
-        FeedEventDraft(title="Sprint review", start=day + 14 * H, end=day + 15 * H, external_id="ext-1")
+        FeedEventDraft(
+            name="Sprint review",
+            description="Demo of sprint 12",
+            start=day + 14 * H,
+            end=day + 15 * H,
+            icon_url="https://example.com/icon.png",
+            url="https://example.com/review",
+            category="Planner",
+            external_id="ext-1",
+        )
     )
-    assert (event.title, event.source, event.booked_entry_id, event.dismissed) == (
+    assert (event.name, event.source, event.booked_entry_id, event.dismissed) == (
         "Sprint review",
         "custom",
         None,
         False,
     )
-    assert [e.id for e in await backend.list_feed_events(day, day + timedelta(days=1))] == [event.id]
+    assert (event.description, event.icon_url, event.url, event.category, event.external_id) == (
+        "Demo of sprint 12",
+        "https://example.com/icon.png",
+        "https://example.com/review",
+        "Planner",
+        "ext-1",
+    )
+    assert await backend.list_feed_events(day, day + timedelta(days=1)) == [event]
     assert await backend.list_feed_events(day + timedelta(days=1), day + timedelta(days=2)) == []
+    moved = await backend.update_feed_event(
+        event.id, FeedEventPatch(name="Sprint 12 review", end=day + 16 * H, url=None)
+    )
+    assert (moved.name, moved.end, moved.url, moved.category) == (
+        "Sprint 12 review",
+        day + 16 * H,
+        None,
+        "Planner",
+    )
+    assert await backend.list_feed_events(day, day + timedelta(days=1)) == [moved]
+    with pytest.raises(ValidationFailed):
+        await backend.update_feed_event(event.id, FeedEventPatch(end=day + 13 * H))
+    with pytest.raises(NotFound):
+        await backend.update_feed_event("no-such-event", FeedEventPatch(name="x"))
 
 
 async def test_a_timer_started_yesterday_is_listed_today(backend: Backend) -> None:

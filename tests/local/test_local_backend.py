@@ -16,6 +16,8 @@ from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from adapters.local import LocalBackendFactory
 from adapters.local import tables as t
 from adapters.models import (
+    FeedEventDraft,
+    FeedEventPatch,
     ProjectDraft,
     TagDraft,
     TaskDraft,
@@ -243,3 +245,27 @@ async def test_list_is_two_queries_and_uses_the_index(
                 )
             )
         assert "uq_local_time_entries_running" in plan
+
+
+async def test_admins_add_feed_events_for_others_and_they_expire_after_180_days(engine: AsyncEngine) -> None:
+    now = {"t": T0}
+    factory = LocalBackendFactory(engine, clock=lambda: now["t"])
+    alice = await factory.bind(ident("alice"))  # the first user: admin
+    bob = await factory.bind(ident("bob"))
+    eve = await factory.bind(ident("eve", tenant="t2"))
+    draft = FeedEventDraft(name="1:1", start=T0, end=T0 + H, user_id=bob.user.id, category="Outlook")
+    event = await alice.create_feed_event(draft)
+    assert event.user_id == bob.user.id
+    assert [e.id for e in await bob.list_feed_events(T0, T0 + H)] == [event.id]
+    assert await alice.list_feed_events(T0, T0 + H) == []  # the admin posted it; it is Bob's
+    with pytest.raises(PermissionDenied):
+        await bob.create_feed_event(draft.model_copy(update={"user_id": alice.user.id}))
+    with pytest.raises(NotFound):  # another tenant's user is nobody in this workspace
+        await alice.create_feed_event(draft.model_copy(update={"user_id": eve.user.id}))
+    with pytest.raises(NotFound):  # nor may Eve touch it
+        await eve.update_feed_event(event.id, FeedEventPatch(name="x"))
+    assert (await alice.update_feed_event(event.id, FeedEventPatch(dismissed=True))).dismissed
+    now["t"] = T0 + timedelta(days=180) - timedelta(seconds=1)
+    assert len(await bob.list_feed_events(T0, T0 + H)) == 1
+    now["t"] = T0 + timedelta(days=180)
+    assert await bob.list_feed_events(T0, T0 + H) == []
