@@ -1,7 +1,8 @@
-"""The command language (`docs/commands.md`): text → `bot.operations` operation.
+"""The command language (`docs/commands.md` in the repository): text → `bot.operations` operation.
 
-Public API: `parse(text, ctx)`, `clean_text(text)`; durations in `bot.commands.durations`, times, dates and
-periods in `bot.commands.timeparse`.
+Public API: `parse(text, ctx)`, `clean_text(text)`; the verb table (every command word, its parser and its
+German words) in `bot.commands.verbs`; durations in `bot.commands.durations`, times, dates and periods in
+`bot.commands.timeparse`.
 """
 
 from .clean import clean_text
