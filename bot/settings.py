@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     report_link_minutes: int = Field(
         default=15, ge=1, le=24 * 60, validation_alias="TIMEBOT_REPORT_LINK_MINUTES"
     )
+    # Proactive notifications (bot.notify): the coalescing window, how long to keep trying, parallel sends.
+    notify_window_seconds: float = Field(
+        default=30.0, ge=0, le=3600, validation_alias="TIMEBOT_NOTIFY_WINDOW_SECONDS"
+    )
+    notify_max_age_hours: float = Field(
+        default=24.0, gt=0, le=24 * 14, validation_alias="TIMEBOT_NOTIFY_MAX_AGE_HOURS"
+    )
+    notify_concurrency: int = Field(default=16, ge=1, le=256, validation_alias="TIMEBOT_NOTIFY_CONCURRENCY")
+    notify_lease_seconds: float = Field(
+        default=30.0, ge=1, le=3600, validation_alias="TIMEBOT_NOTIFY_LEASE_SECONDS"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias="TIMEBOT_LOG_LEVEL"
     )

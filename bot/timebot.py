@@ -9,8 +9,10 @@ from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.app import ProactiveSender
 from bot.features import card_actions, commands, files, lifecycle, search
+from bot.features.notifications import RENDERERS
 from bot.features.outbox import OutboxWorker
 from bot.features.respond import render
+from bot.notify import DeliveryWorker, forget_conversation
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.backends import BackendRegistry
@@ -40,6 +42,7 @@ class Timebot:
         default_backend: str = "local",
         on_startup: list[Hook] | None = None,
         on_shutdown: list[Hook] | None = None,
+        notify_concurrency: int = 16,
     ) -> None:
         self.services = services
         self.backends = (
@@ -51,6 +54,8 @@ class Timebot:
         self._on_startup = on_startup or []
         self._sender: ProactiveSender | None = None
         self.outbox_worker: OutboxWorker | None = None
+        self.delivery_worker: DeliveryWorker | None = None
+        self.notify_concurrency = notify_concurrency
         self._on_shutdown = on_shutdown or []
 
     def use_sender(self, sender: ProactiveSender) -> None:
@@ -64,8 +69,25 @@ class Timebot:
         if outbox is not None and self._sender is not None:
             self.outbox_worker = OutboxWorker(self.services, outbox, self.backends, self._sender)
             self.outbox_worker.start()
+        queue = self.services.notifications
+        if queue is not None and self._sender is not None:
+
+            async def gone(conversation_id: str, reason: str) -> None:
+                await forget_conversation(queue, conversation_id, reason, self.services.clock())
+
+            self.delivery_worker = DeliveryWorker(
+                queue,
+                self._sender,
+                RENDERERS,
+                concurrency=self.notify_concurrency,
+                clock=self.services.clock,
+                on_gone=gone,
+            )
+            self.delivery_worker.start()
 
     async def shutdown(self) -> None:
+        if self.delivery_worker is not None:
+            await self.delivery_worker.stop()
         if self.outbox_worker is not None:
             await self.outbox_worker.stop()
         await self.backends.close()

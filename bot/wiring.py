@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from adapters.backend import BackendFactory, Identity
 from adapters.credentials import Connection, ConnectionSource
 from bot.reports.files import file_store_from_settings
@@ -16,6 +18,7 @@ from bot.timebot import Timebot
 def build_handler(settings: Settings) -> Timebot:
     """The `TurnHandler` the transport serves. Migrations run at start-up (idempotent, lock-protected)."""
     from adapters.local.factory import LocalBackendFactory
+    from bot.notify import NotificationQueue
     from bot.store.connections import ConnectionStore
     from bot.store.db import create_engine
     from bot.store.migrate import upgrade
@@ -31,6 +34,11 @@ def build_handler(settings: Settings) -> Timebot:
         files=file_store_from_settings(settings),
         connections=connections,
         outbox=Outbox(engine),
+        notifications=NotificationQueue(
+            engine,
+            lease=timedelta(seconds=settings.notify_lease_seconds),
+            max_age=timedelta(hours=settings.notify_max_age_hours),
+        ),
     )
     local = LocalBackendFactory(engine)
     registry = BackendRegistry(remote_factories(settings, connections) | {"local": local})
@@ -48,6 +56,7 @@ def build_handler(settings: Settings) -> Timebot:
         default_backend=settings.backend,
         on_startup=[migrate],
         on_shutdown=[dispose],
+        notify_concurrency=settings.notify_concurrency,
     )
 
 

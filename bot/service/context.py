@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.backend import Backend, Identity
+from bot.notify.queue import NotificationQueue
 from bot.operations import ParseContext
 from bot.reports.files import FileStore, shared_temporary_store
 from bot.service.recent import Key as RecentKey
@@ -35,6 +36,7 @@ class Services:
     connections: ConnectionStore | None = None  # people's encrypted tokens for remote backends
     outbox: Outbox | None = None  # writes waiting for a remote backend that was down
     recent: RecentEntries = field(default_factory=RecentEntries)  # people's last reads, for `log`'s advice
+    notifications: NotificationQueue | None = None  # proactive messages waiting to be sent (bot.notify)
 
 
 @dataclass

@@ -88,3 +88,42 @@ outbox = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Index("ix_bot_outbox_next_attempt_at", "next_attempt_at"),
 )
+
+# ---- outbound notifications (bot.notify) -----------------------------------------------------------------
+
+notifications = sa.Table(
+    "bot_notifications",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(512), nullable=False),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("reference", sa.JSON(), nullable=False),  # where to post (a stored conversation reference)
+    sa.Column("kind", sa.String(32), nullable=False),  # which renderer turns `items` into a message
+    sa.Column("payload", sa.JSON(), nullable=False),  # the newest items (coalesced ones are capped)
+    sa.Column("item_count", sa.Integer(), nullable=False),  # all items ever merged into this message
+    sa.Column("locale", sa.String(35), nullable=False),
+    sa.Column("coalesce_key", sa.String(255), nullable=True),  # items with the same key merge while open
+    sa.Column("open_until", UtcDateTime(), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),  # pending | sent | failed | dropped
+    sa.Column("version", sa.Integer(), nullable=False),  # bumped whenever items change
+    sa.Column("sent_version", sa.Integer(), nullable=False),  # the version the conversation shows
+    sa.Column("activity_id", sa.String(512), nullable=True),  # the posted message, to update in place
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False),  # also the lease while being sent
+    sa.Column("leased_by", sa.String(64), nullable=True),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),  # give up (status failed) after this
+    sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Index("ix_bot_notifications_due", "status", "next_attempt_at"),
+    sa.Index("ix_bot_notifications_conversation", "conversation_id", "status", "id"),
+    sa.Index("ix_bot_notifications_coalesce", "conversation_id", "coalesce_key", "open_until"),
+)
+
+notification_keys = sa.Table(
+    "bot_notification_keys",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),  # one item's idempotency key: seen once, sent once
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "created_at"),
+)

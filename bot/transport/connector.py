@@ -43,9 +43,10 @@ RETRY_STATUSES = frozenset({412, 429, 502, 503, 504})
 class ConnectorError(Exception):
     """A connector call failed for good (non-retryable status, or retries exhausted)."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # the last Retry-After the service sent (seconds), if any
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ class ConnectorClient:
         started = time.monotonic()
         fresh_token = False
         last_problem = "no attempt"
+        retry_after: float | None = None
         for attempt in range(1, policy.max_attempts + 1):
             if conversation_key:
                 await self._limiter.acquire(conversation_key)
@@ -248,7 +250,9 @@ class ConnectorClient:
                 elif retry_after is not None:
                     if retry_after > policy.max_retry_after:
                         raise ConnectorError(
-                            f"{method} {path} throttled: Retry-After {retry_after:.0f}s", status=status
+                            f"{method} {path} throttled: Retry-After {retry_after:.0f}s",
+                            status=status,
+                            retry_after=retry_after,
                         )
                     delay = retry_after
                 else:
@@ -261,5 +265,7 @@ class ConnectorClient:
             await self._sleep(delay)
         status_code = int(last_problem[5:]) if last_problem.startswith("HTTP ") else None
         raise ConnectorError(
-            f"{method} {path} failed after {attempt} attempts: {last_problem}", status=status_code
+            f"{method} {path} failed after {attempt} attempts: {last_problem}",
+            status=status_code,
+            retry_after=retry_after,
         )

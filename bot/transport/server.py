@@ -23,12 +23,12 @@ from typing import Any
 from aiohttp import web
 
 from bot.activity import Activity, OutgoingMessage, TurnResult
-from bot.app import TurnHandler
+from bot.app import DeliveryFailed, TurnHandler
 from bot.reports.files import FileStore, LinkRefused, file_store_from_settings
 from bot.reports.xlsx import XLSX_CONTENT_TYPE
 from bot.settings import ConfigError, Settings
 from bot.transport.auth import AuthError, InboundAuthenticator
-from bot.transport.connector import ConnectorClient
+from bot.transport.connector import ConnectorClient, ConnectorError
 from bot.transport.redact import configure_logging
 
 log = logging.getLogger(__name__)
@@ -286,8 +286,11 @@ class ProactiveConnectorSender:
     def __init__(self, connector: ConnectorClient) -> None:
         self._connector = connector
 
-    async def __call__(self, reference: dict[str, Any], message: OutgoingMessage) -> None:
-        await self._connector.send(Activity.from_reference(reference), message)
+    async def __call__(self, reference: dict[str, Any], message: OutgoingMessage) -> str | None:
+        try:
+            return await self._connector.send(Activity.from_reference(reference), message)
+        except ConnectorError as exc:
+            raise DeliveryFailed(str(exc), status=exc.status, retry_after=exc.retry_after) from exc
 
 
 class _DeferredHandler:

@@ -1,0 +1,1 @@
+from tests.support.db import database_url, engine  # noqa: F401  (fixtures)
