@@ -6,10 +6,20 @@ workspace they chose. Adapters only ever read the connection of the person they 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from adapters.backend import Identity
+
+CREDENTIAL = "auth"  # the `extra` key that says what the secret is (stores persist `extra` as it is)
+
+
+class Credential(enum.StrEnum):
+    """What a connection's secret is, so an adapter knows how to present it."""
+
+    API_KEY = "api_key"  # a key or token the person copied from the tracker (timeghost: `x-api-key`)
+    BEARER = "bearer"  # an OAuth access token from a sign-in (`Authorization: Bearer …`)
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,20 @@ class Connection:
     secret: str = field(repr=False)  # never printed, never logged
     workspace_id: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # e.g. {"organization_id": "…"} for Toggl Focus
+
+    @classmethod
+    def bearer(cls, backend: str, token: str, workspace_id: str | None = None, **extra: str) -> Connection:
+        """A connection whose secret is a sign-in's access token rather than an API key."""
+        return cls(backend, token, workspace_id, {**extra, CREDENTIAL: Credential.BEARER.value})
+
+    @property
+    def credential(self) -> Credential | None:
+        """What the secret is (an API key unless said otherwise); None for a value this code does not know
+        (a newer bot wrote it): the adapter then refuses rather than guessing."""
+        try:
+            return Credential(self.extra.get(CREDENTIAL, Credential.API_KEY))
+        except ValueError:
+            return None
 
 
 class ConnectionSource(Protocol):

@@ -71,6 +71,7 @@ from adapters.timeghost.client import (
 from adapters.timer import Started, TimerStartsLater
 
 KIND = "timeghost"
+NO_CLIENT_TASKS = "tasks on projects without a client"
 ALL_TIME = "all_time"  # `$filter-date-range` is required; the real window is in `$filter`
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -113,6 +114,10 @@ class RefCache:
 
 class TimeghostBackend:
     kind = KIND
+    # `TimeCreate`/`TimeUpdate` declare neither `task` nor `timeZone`: a time's task is what timeghost stored
+    # (set in its web app), its zone the account's.
+    keeps_entry_timezones = False
+    links_entry_tasks = False
     capabilities = (
         Capability.TIME_ENTRIES
         | Capability.TIMER
@@ -285,20 +290,27 @@ class TimeghostBackend:
     async def list_project_times(self, project_id: str, start: datetime, end: datetime) -> list[TimeEntry]:
         """The caller's own times of one project overlapping [start, end) (`get/projects/{id}/times`)."""
         project = await self._project(project_id)
+        if project.client_id is None:  # `clientid` is a required header: filter the caller's times instead
+            return [e for e in await self.list_time_entries(start, end) if e.project_id == project_id]
         rows = await self._s.get(
             f"get/projects/{segment(project_id)}/times",
             params=self._times_query(start, end),
-            headers={"clientid": project.client_id or ""},
+            headers={"clientid": project.client_id},
         )
         return self._entries(rows)
 
     # ---- tasks ---------------------------------------------------------------------------------------------
 
     async def _project_tasks(self, project: Project) -> list[Task]:
+        """A project's tasks. The definition requires the `clientid` header on `get/projects/{id}/tasks`, and
+        tasks belong to a client and a project (`TaskCreate.client` is required): a project without a
+        client has no tasks timebot can reach, so it is not asked (an empty header would be refused)."""
+        if project.client_id is None:
+            return []
         data = self._ref()
         if project.id not in data.tasks:
             rows = await self._s.get(
-                f"get/projects/{segment(project.id)}/tasks", headers={"clientid": project.client_id or ""}
+                f"get/projects/{segment(project.id)}/tasks", headers={"clientid": project.client_id}
             )
             data.tasks[project.id] = sorted(
                 (m.task_from(r, self._ws, project.id) for r in rows or [] if not r.get("deleted")),
@@ -331,10 +343,12 @@ class TimeghostBackend:
     async def create_task(self, draft: TaskDraft) -> Task:
         name = m.clean_name(draft.name)
         project = await self._project(draft.project_id)
+        if project.client_id is None:
+            raise Unsupported(NO_CLIENT_TASKS)
         existing = await self._s.get(
             f"get/projects/{segment(project.id)}/tasks",
             params={"$filter": m.f_name(name)},
-            headers={"clientid": project.client_id or ""},
+            headers={"clientid": project.client_id},
         )
         if existing:
             raise Conflict(f"a task named {name!r} already exists in this project")
@@ -349,14 +363,15 @@ class TimeghostBackend:
         self._changed()
         return m.task_from(created, self._ws, project.id)
 
-    async def update_task(self, task_id: str, *, name: str | None = None, done: bool | None = None) -> Task:
+    async def update_task(self, task_id: str, *, name: str) -> Task:
+        """Rename a task (`TaskUpdate` has no `completed`: timeghost's API cannot mark a task done)."""
         task = await self._task(task_id)
         project = await self._project(task.project_id)
-        body: dict[str, Any] = {"client": m.ref(project.client_id), "project": {"id": project.id}}
-        if name is not None:
-            body["name"] = m.clean_name(name)
-        if done is not None:
-            body["completed"] = done
+        body: dict[str, Any] = {
+            "client": m.ref(project.client_id),
+            "project": {"id": project.id},
+            "name": m.clean_name(name),
+        }
         updated = await self._s.post(f"update/tasks/{segment(task_id)}", body)
         self._changed()
         return m.task_from(updated, self._ws, project.id)
@@ -378,8 +393,9 @@ class TimeghostBackend:
     async def create_tag(self, draft: TagDraft) -> Tag:
         name = m.clean_name(draft.name)
         path, tag_type = ("tags", m.TIME_TAG) if draft.kind == "time" else ("projecttags", m.PROJECT_TAG)
-        duplicate = m.f_and(f"tagType eq {tag_type}", m.f_name(name))
-        if await self._s.get(f"get/{path}", params={"$filter": duplicate}):
+        # `$filter` on the tag lists is an enum of one value (`tagType eq N`): the name is compared here.
+        rows = await self._s.get(f"get/{path}", params={"$filter": f"tagType eq {tag_type}"})
+        if any(m.same_name(r.get("name"), name) for r in rows or [] if not r.get("deleted")):
             raise Conflict(f"a {draft.kind} tag named {name!r} already exists")
         created = await self._s.post(f"add/{path}", {"name": name, "tagType": tag_type})
         self._changed()
@@ -503,19 +519,17 @@ class TimeghostBackend:
     async def _add_time(self, draft: TimeEntryDraft) -> TimeEntry:
         if draft.end is not None and draft.end < draft.start:
             raise ValidationFailed("the end is before the start")
-        client_id, project_id, task_id, tag_ids = await self._references(
+        client_id, project_id, _task, tag_ids = await self._references(
             draft.project_id, draft.task_id, draft.tag_ids
         )
         body = m.time_body(
             client_id=client_id,
             project_id=project_id,
-            task_id=task_id,
             description=draft.description,
             start=draft.start,
             end=draft.end,
             billable=draft.billable,
             tag_ids=tag_ids,
-            timezone=draft.timezone,
             user_id=self.user.id,
         )
         return m.time_entry_from(await self._s.post("add/times", body), self._ws, self.user.id)
@@ -541,17 +555,15 @@ class TimeghostBackend:
         if "task_id" in fields:
             task_id = patch.task_id
         tag_ids = entry.tag_ids if patch.tag_ids is None else patch.tag_ids
-        client_id, project_id, task_id, tag_ids = await self._references(project_id, task_id, tag_ids)
+        client_id, project_id, _task, tag_ids = await self._references(project_id, task_id, tag_ids)
         body = m.time_body(
             client_id=client_id,
             project_id=project_id,
-            task_id=task_id,
             description=patch.description if patch.description is not None else entry.description,
             start=start,
             end=end,
             billable=patch.billable if patch.billable is not None else entry.billable,
             tag_ids=tag_ids,
-            timezone=patch.timezone or entry.timezone,
             user_id=self.user.id,
         )
         updated = await self._s.post(f"update/times/{segment(entry.id)}", body)
@@ -826,7 +838,7 @@ class TimeghostBackendFactory:
         connection = await self._connections.get(identity, KIND)
         if connection is None or not connection.secret:
             raise Unauthorized("timeghost is not connected: use `connect timeghost` in a personal chat")
-        headers = auth_headers(connection.secret, connection.extra.get("auth", "api_key"))
+        headers = auth_headers(connection)
         session = Session(
             self.api, self._budgets.for_secret(connection.secret), headers, cosmos_delay=self._cosmos_delay
         )

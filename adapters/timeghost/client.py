@@ -2,8 +2,9 @@
 
 The shared `ApiClient` (one pooled `httpx.AsyncClient` for the whole backend) sends; this adds what is
 specific to timeghost:
-- auth per request: `x-api-key: <key>` (third-party code, [ABS]) or `Authorization: Bearer <AAD token>` (the
-  connector's OAuth), chosen by `Connection.extra["auth"]` (`"api_key"` default, or `"bearer"`);
+- auth per request: `x-api-key: <key>` for an API key (third-party code, [ABS]) or `Authorization: Bearer
+  <AAD token>` for a sign-in's token (the only scheme the definition declares, AAD OAuth2), chosen by the
+  connection's `Credential`;
 - the `workspace-id` header on every call but `get/currentuser`;
 - the connector's throttling limit, 100 calls per 60 s **per connection**: `ApiClient` takes one budget, so it
   gets a dispatcher that waits on the budget of the connection making the call (a context variable), which
@@ -23,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from adapters.credentials import Connection, Credential
 from adapters.errors import Unauthorized, Unavailable
 from adapters.http import IDEMPOTENT, ApiClient, CallBudget, json_body, segment
 
@@ -63,14 +65,15 @@ class Budgets:
         return budget
 
 
-def auth_headers(secret: str, auth: str) -> dict[str, str]:
-    if not secret:
+def auth_headers(connection: Connection) -> dict[str, str]:
+    if not connection.secret:
         raise Unauthorized("no timeghost credentials: connect timeghost again")
-    if auth == "bearer":
-        return {"Authorization": f"Bearer {secret}"}
-    if auth == "api_key":
-        return {"x-api-key": secret}
-    raise Unauthorized(f"unknown timeghost auth kind {auth!r}")
+    match connection.credential:
+        case Credential.BEARER:
+            return {"Authorization": f"Bearer {connection.secret}"}
+        case Credential.API_KEY:
+            return {"x-api-key": connection.secret}
+    raise Unauthorized("unknown kind of timeghost credentials: connect timeghost again")
 
 
 class Session:

@@ -78,6 +78,11 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
+def same_name(value: Any, name: str) -> bool:
+    """Names compared as the duplicate checks do (`tolower(name) eq …`), for lists filtered here."""
+    return isinstance(value, str) and " ".join(value.split()).lower() == name.lower()
+
+
 def ref(entity_id: str | None) -> dict[str, str]:
     """`{"id": …}` for a reference; the empty id stands for "none" (see the module docstring)."""
     return {"id": entity_id or ""}
@@ -347,16 +352,16 @@ def time_body(
     *,
     client_id: str | None,
     project_id: str | None,
-    task_id: str | None,
     description: str,
     start: datetime,
     end: datetime | None,
     billable: bool,
     tag_ids: Iterable[str],
-    timezone: str,
     user_id: str,
 ) -> dict[str, Any]:
-    """A `TimeCreate` (also a complete `TimeUpdate`)."""
+    """A `TimeCreate` (also a complete `TimeUpdate`): exactly the properties the definition declares. It has
+    no `task` and no `timeZone` (only answers carry them), so neither is sent: a task link is whatever
+    timeghost stored, read from its answer."""
     body: dict[str, Any] = {
         "client": ref(client_id),
         "project": ref(project_id),
@@ -365,10 +370,7 @@ def time_body(
         "billable": billable,
         "tags": [{"id": tag} for tag in tag_ids],
         "user": {"id": user_id},
-        "timeZone": timezone,
     }
-    if task_id:
-        body["task"] = {"id": task_id}
     if end is not None:
         body["end"] = iso(end)
     return body

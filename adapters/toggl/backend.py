@@ -292,7 +292,7 @@ class TogglBackend(NoWorkingHours, NoFeed):
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry:
         try:
-            wire = await self._s.track("GET", f"me/time_entries/{segment(entry_id)}")
+            wire = await self._s.track("GET", f"me/time_entries/{m.wire_id(entry_id, 'time entry')}")
         except PermissionDenied as exc:
             raise NotFound(f"no time entry {entry_id!r}") from exc
         entry = self._entry(wire)
@@ -351,7 +351,7 @@ class TogglBackend(NoWorkingHours, NoFeed):
     async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
         fields = {f for f in patch.model_fields_set if f != "timezone"}
         fields -= {f for f in fields if f != "end" and getattr(patch, f) is None}
-        path = f"{self._ws}/time_entries/{segment(entry_id)}"
+        path = f"{self._ws}/time_entries/{m.wire_id(entry_id, 'time entry')}"
         if not fields:
             return await self.get_time_entry(entry_id)
         if fields == {"end"} and patch.end is not None:
@@ -404,7 +404,8 @@ class TogglBackend(NoWorkingHours, NoFeed):
             raise NotFound(f"no time entry {entry_id!r}") from exc
 
     async def delete_time_entry(self, entry_id: str) -> None:
-        await self._own(self._s.track("DELETE", f"{self._ws}/time_entries/{segment(entry_id)}"), entry_id)
+        path = f"{self._ws}/time_entries/{m.wire_id(entry_id, 'time entry')}"
+        await self._own(self._s.track("DELETE", path), entry_id)
         self._timers.deleted(self._key, entry_id)
 
     # ---- groups (workspace groups; members through the organization's view) -------------------------------

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from adapters.backend import Backend, Capability, Identity
-from adapters.credentials import Connection, StaticConnections
+from adapters.credentials import Connection, Credential, StaticConnections
 from adapters.errors import (
     Conflict,
     NotFound,
@@ -120,14 +120,30 @@ async def test_revoked_key_mid_session_is_unauthorized(world: World) -> None:
 
 
 async def test_bearer_token_auth(world: World) -> None:
-    user_id, _ = world.fake.add_user(world.workspace_id, "Carol")
+    """A sign-in's AAD token goes as `Authorization: Bearer` (what the definition declares); an API key as
+    `x-api-key`; the kind travels with the connection (`Connection.bearer`), so both work side by side."""
+    user_id, key = world.fake.add_user(world.workspace_id, "Carol")
     token = next(t for t, u in world.fake.bearer_tokens.items() if u == user_id)
     identity = world.identity("carol")
-    world.connections.add(identity, Connection("timeghost", token, None, {"auth": "bearer"}))
+    connection = Connection.bearer("timeghost", token)
+    assert connection.credential is Credential.BEARER and token not in repr(connection)
+    world.connections.add(identity, connection)
     backend = await world.factory.bind(identity)
     assert backend.user.id == user_id and backend.workspace.id == world.workspace_id  # the first workspace
-    assert world.fake.headers_seen[-1]["Authorization"] == f"Bearer {token}"
-    assert "x-api-key" not in world.fake.headers_seen[-1]
+    await backend.list_clients()
+    for headers in world.fake.headers_seen:
+        assert headers["Authorization"] == f"Bearer {token}" and "x-api-key" not in headers
+    world.connections.add(identity, Connection("timeghost", key))
+    assert Connection("timeghost", key).credential is Credential.API_KEY
+    seen = len(world.fake.headers_seen)
+    assert (await world.factory.bind(identity)).user.id == user_id
+    assert all("Authorization" not in h for h in world.fake.headers_seen[seen:])
+    world.connections.add(identity, Connection.bearer("timeghost", key))  # a key sent as a token: refused
+    with pytest.raises(Unauthorized):
+        await world.factory.bind(identity)
+    world.connections.add(identity, Connection("timeghost", token, None, {"auth": "saml"}))
+    with pytest.raises(Unauthorized):
+        await world.factory.bind(identity)
 
 
 async def test_bind_uses_the_connection_workspace_and_refuses_a_foreign_one(world: World) -> None:
@@ -155,6 +171,31 @@ async def test_fake_requires_the_workspace_header(world: World) -> None:
     assert missing.status_code == 400 and "workspace-id" in missing.json()["message"]
     assert foreign.status_code == 403
     assert anonymous.status_code == 401
+    assert world.fake.violations == ["GET /get/clients: the header parameter 'workspace-id' is required"]
+    world.fake.violations.clear()
+
+
+async def test_fake_refuses_what_the_definition_refuses(world: World) -> None:
+    """Each of these is a request the definition does not allow; the fake answers 400 and records it, so an
+    adapter regression fails its test (the four violations of issue 12 are the first four)."""
+    _, user_id = world.connect("alice")
+    headers = {"x-api-key": _key(world, user_id), "workspace-id": world.workspace_id}
+    time = {"client": {"id": ""}, "project": {"id": ""}, "name": "x", "start": "2025-03-03T09:00:00.000Z"}
+    async with httpx.AsyncClient(base_url=world.fake.url + "/", headers=headers) as raw:
+        answers = [
+            await raw.get("get/projects/p1/tasks", headers={"clientid": ""}),
+            await raw.get("get/tags", params={"$filter": "tagType eq 1 and tolower(name) eq 'x'"}),
+            await raw.post("add/times", json={**time, "billable": False, "timeZone": "UTC"}),
+            await raw.post("add/times", json={**time, "billable": False, "task": {"id": "t"}}),
+            await raw.post("add/times", json=time),  # `billable` is required
+            await raw.get("get/times", params={"$filter-date-range": "forever"}),
+            await raw.delete("delete/groups/g1"),  # not an ItemType
+            await raw.post("Create_Excel_Report", params={"$filter-date-range": "today"}),
+            await raw.post("add/tags", json={"name": "x", "tagType": 0}),
+        ]
+    assert [a.status_code for a in answers] == [400] * len(answers)
+    assert len(world.fake.violations) == len(answers)
+    world.fake.violations.clear()
 
 
 # ---- budget and retries ----------------------------------------------------------------------------------
@@ -256,34 +297,60 @@ async def test_ids_are_escaped_in_paths_and_filters(world: World) -> None:
 # ---- semantics, caching and the extra operations -------------------------------------------------------
 
 
-async def test_times_carry_client_project_task_tags_and_zone(world: World) -> None:
+async def test_times_carry_client_project_and_tags_and_echo_only_the_task_timeghost_stored(
+    world: World,
+) -> None:
+    """`TimeCreate`/`TimeUpdate` declare no `task` and no `timeZone`: neither is sent (the fake refuses
+    both), and the echo shows the task only when timeghost's answer carries it (set in its web app)."""
+    from adapters.models import TimeEntryPatch
+
+    world.fake.time_zone = "Europe/Berlin"
     backend = await world.bind("alice")
     client = await backend.create_client(ClientDraft(name="Acme"))
     project = await backend.create_project(ProjectDraft(name="Web", client_id=client.id, billable=True))
     task = await backend.create_task(TaskDraft(project_id=project.id, name="Design", estimate_seconds=7200))
     tag = await backend.create_tag(TagDraft(name="meeting"))
     entry = await backend.create_time_entry(
-        TimeEntryDraft(
-            start=MONDAY, end=MONDAY + H, task_id=task.id, tag_ids=[tag.id], timezone="Europe/Berlin"
-        )
+        TimeEntryDraft(start=MONDAY, end=MONDAY + H, task_id=task.id, tag_ids=[tag.id], timezone="Asia/Tokyo")
     )
     assert (entry.project_id, entry.task_id, entry.tag_ids, entry.timezone) == (
-        project.id,
-        task.id,
+        project.id,  # the task's project
+        None,  # not claimed: timeghost did not store a task
         [tag.id],
-        "Europe/Berlin",
+        "Europe/Berlin",  # the zone timeghost keeps, not the one asked for
     )
     stored = world.fake.table(world.workspace_id, "times")[entry.id]
-    assert stored["client"]["id"] == client.id and stored["timeDiff"] == 3600
+    assert stored["client"]["id"] == client.id and stored["timeDiff"] == 3600 and "task" not in stored
     assert (await backend.list_tasks(project.id))[0].estimate_seconds == 7200
+    world.fake.link_task(world.workspace_id, entry.id, task.id)
+    assert (await backend.get_time_entry(entry.id)).task_id == task.id
+    edited = await backend.update_time_entry(entry.id, TimeEntryPatch(description="review"))
+    assert (edited.description, edited.task_id) == ("review", task.id)  # timeghost kept it: echoed
     tagged = await backend.set_time_tags(entry.id, [])
     assert tagged.tag_ids == []
+
+
+async def test_tasks_of_a_project_without_a_client_are_not_asked_for(world: World) -> None:
+    """`get/projects/{id}/tasks` requires a `clientid` header and `TaskCreate` a client: a client-less
+    project has no reachable tasks, so no request goes out with an empty header, and creating one is
+    refused by name."""
+    backend = await world.bind("alice")
+    project = await backend.create_project(ProjectDraft(name="Internal"))
+    before = len(world.fake.requests)
+    assert await backend.list_tasks(project.id) == [] and await backend.list_tasks() == []
+    with pytest.raises(Unsupported) as refused:
+        await backend.create_task(TaskDraft(project_id=project.id, name="Design"))
+    assert refused.value.capability == "tasks on projects without a client"
+    assert not any("/tasks" in p for _, p, _ in world.fake.requests[before:])
+    entry = await backend.create_time_entry(
+        TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id=project.id)
+    )
+    assert [e.id for e in await backend.list_project_times(project.id, MONDAY, MONDAY + H)] == [entry.id]
 
 
 async def test_log_by_name_with_a_warm_cache_costs_one_call(world: World) -> None:
     backend = await world.bind("alice")
     project = await backend.create_project(ProjectDraft(name="Web"))
-    await backend.create_task(TaskDraft(project_id=project.id, name="Design"))
     await backend.list_projects(), await backend.list_tasks(), await backend.list_tags()  # warm
     before = len(world.fake.requests)
     await backend.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id=project.id))
@@ -326,8 +393,8 @@ async def test_master_data_updates_groups_and_project_members(world: World) -> N
     assert done.done and await alice.list_projects() == []
     assert [p.id for p in await alice.list_client_projects(client.id)] == [project.id]
     task = await alice.create_task(TaskDraft(project_id=project.id, name="Plan"))
-    assert (await alice.update_task(task.id, done=True)).done
-    assert await alice.list_tasks(project.id) == []
+    assert (await alice.update_task(task.id, name="Planning")).name == "Planning"
+    assert [t.name for t in await alice.list_tasks(project.id, include_done=True)] == ["Planning"]
     entry = await alice.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id=project.id))
     assert [e.id for e in await alice.list_project_times(project.id, MONDAY, MONDAY + H)] == [entry.id]
     assert [e.id for e in await alice.list_client_times(client.id, MONDAY, MONDAY + H)] == [entry.id]

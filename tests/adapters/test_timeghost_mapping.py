@@ -65,17 +65,17 @@ def test_time_body_is_a_valid_time_create_and_omits_end_for_a_timer() -> None:
     body = m.time_body(
         client_id=None,
         project_id="p",
-        task_id=None,
         description="",
         start=T0,
         end=None,
         billable=False,
         tag_ids=["t"],
-        timezone="UTC",
         user_id="u",
     )
     assert "end" not in body and body["client"] == {"id": ""} and body["tags"] == [{"id": "t"}]
-    spec.check_request("POST", "/api/add/times", {}, body)
+    headers = {"workspace-id": "w"}
+    spec.check_request("POST", "/api/add/times", {}, body, headers=headers, strict_body=True)
+    spec.check_request("POST", "/api/update/times/x", {}, body, headers=headers, strict_body=True)
 
 
 def test_project_and_task_and_tag_mapping() -> None:

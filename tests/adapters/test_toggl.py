@@ -284,12 +284,14 @@ async def test_update_moves_start_with_one_read_and_rejects_inverted_intervals(w
 
 async def test_escaped_ids_and_foreign_entries(world: World) -> None:
     backend = await world.backend()
-    with pytest.raises(NotFound):
+    sent = world.fake.calls()
+    with pytest.raises(NotFound):  # Toggl's ids are integers (the definition says so): nothing is sent
         await backend.get_time_entry("1/../2?x=1")
-    assert any(s.raw_path.endswith("/me/time_entries/1%2F..%2F2%3Fx%3D1") for s in world.fake.seen)
     with pytest.raises(NotFound):
         await backend.delete_time_entry("../../me")
-    assert any(s.raw_path.endswith("/time_entries/..%2F..%2Fme") for s in world.fake.seen)
+    with pytest.raises(NotFound):
+        await backend.update_time_entry("1?x", TimeEntryPatch(description="x"))
+    assert world.fake.calls() == sent
     with pytest.raises(NotFound):
         await backend.create_time_entry(TimeEntryDraft(start=_monday(), end=_monday() + H, project_id="x/y"))
 

@@ -17,12 +17,17 @@ documentation and third-party code):
   answered with 429 + `Retry-After`, and scriptable failures (`fail(...)`), e.g. 5xx or Cosmos DB's
   "The request rate is too large" 500.
 
-Every request is checked with `check_request` and every success response with `check_response` against the
-connector definition, except where the definition has nothing to check against:
+Every request is checked with `check_request` (paths, methods, required headers such as `workspace-id` and
+`clientid`, required query parameters and their enums — `$filter` on the tag lists is exactly `tagType eq N`
+—, path enums, and bodies against their schema with the definition's objects closed: a property it does not
+declare, like `task` or `timeZone` on a time, is refused) and every success response with `check_response`,
+except where the definition has nothing to check against:
 - the comego paths (`get/comego`, `add/comego`, `update/comego/{id}`, `delete/comego/{id}`) are documented
-  only by third-party code (and by the connector's newer documentation, without paths): no spec check there;
+  only by third-party code (and by the connector's newer documentation, without paths): no spec check there,
+  and `FakeTimeghost(comego=False)` answers them 404 "Route not resolved", as an account without them does;
 - Delete_Item documents no success status at all (only 401/500/503), so its 200 is not response-checked.
 Violations are collected in `violations` (and answered with 400) so a test fails on them.
+A time's `task` is what the web app set (`link_task`); its `timeZone` the account's (`time_zone`).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from aiohttp import web
 from tests.support.swagger import SpecViolation, load
 
 AUTH_FAILED = "user credentials could not be authenticated"
+ROUTE_NOT_RESOLVED = "Route not resolved"
 COSMOS_THROTTLED = (
     'Message: {"Errors":["The request rate is too large. Please retry after sometime."]} ActivityId: fake'
 )
@@ -275,8 +281,16 @@ class Failure:
 class FakeTimeghost:
     """Start with `await fake.start()` (returns the base URL, `http://127.0.0.1:<port>/api`)."""
 
-    def __init__(self, *, rate_limit: tuple[int, float] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        rate_limit: tuple[int, float] | None = None,
+        comego: bool = True,
+        time_zone: str = "UTC",
+    ) -> None:
         self.spec = load("timeghost/apiDefinition.swagger.json")
+        self.comego = comego  # False: the comego paths answer 404 "Route not resolved", like any unknown path
+        self.time_zone = time_zone  # what the account's times carry as `timeZone` (requests cannot set it)
         self.users: dict[str, FakeUser] = {}
         self.workspaces: dict[str, FakeWorkspace] = {}
         self.api_keys: dict[str, str] = {}
@@ -346,6 +360,12 @@ class FakeTimeghost:
         body = {"message": message or f"scripted {status}"}
         self._failures.append(Failure(status, body, dict(headers or {}), method, path, times))
 
+    def link_task(self, workspace_id: str, time_id: str, task_id: str) -> None:
+        """What the web app can do and `TimeCreate`/`TimeUpdate` cannot: put a task on a time."""
+        task = self.table(workspace_id, "tasks")[task_id]
+        time_row = self.table(workspace_id, "times")[time_id]
+        time_row["task"] = {"id": task["id"], "name": task["name"], "completed": task["completed"]}
+
     def table(self, workspace_id: str, name: str) -> dict[str, dict[str, Any]]:
         return self.workspaces[workspace_id].tables[name]
 
@@ -365,10 +385,14 @@ class FakeTimeghost:
             self._throttle(user.id)
             body = await request.json() if request.can_read_body else None
             comego = tail.startswith(("get/comego", "add/comego", "update/comego/", "delete/comego/"))
+            if comego and not self.comego:
+                raise HttpError(404, ROUTE_NOT_RESOLVED)
             op = None
             if not comego:  # comego: third-party documented only, outside the definition
                 try:
-                    op = self.spec.check_request(request.method, request.path, query, body)
+                    op = self.spec.check_request(
+                        request.method, request.path, query, body, headers=request.headers, strict_body=True
+                    )
                 except SpecViolation as exc:
                     self.violations.append(str(exc))
                     raise HttpError(400, f"spec violation: {exc}") from None
@@ -699,7 +723,7 @@ def _tasks_add(ctx: _Ctx, body: Any) -> dict[str, Any]:
 
 def _tasks_update(ctx: _Ctx, body: Any, task_id: str) -> dict[str, Any]:
     row = ctx.get("tasks", task_id, "task")
-    for key in ("name", "estimation", "completed", "externalId"):
+    for key in ("name", "estimation", "externalId"):
         if key in (body or {}):
             row[key] = body[key]
     return ctx.stamp(row, "updated")
@@ -840,12 +864,9 @@ def _time_refs(ctx: _Ctx, body: dict[str, Any], row: dict[str, Any]) -> None:
         if (body.get("client") or {}).get("id", "") != client["id"]:
             raise HttpError(400, "the client does not match the project's client")
         row["client"] = client
-        row.pop("task", None)
-    if body.get("task") and body["task"].get("id"):
-        task = ctx.get("tasks", body["task"]["id"], "task")
-        if task["project"]["id"] != row["project"]["id"]:
-            raise HttpError(400, "the task belongs to another project")
-        row["task"] = {"id": task["id"], "name": task["name"], "completed": task["completed"]}
+        task = ctx.rows("tasks").get((row.get("task") or {}).get("id", ""))
+        if task is None or task["project"]["id"] != row["project"]["id"]:
+            row.pop("task", None)  # a task set in the web app (`link_task`) stays while the project does
     if "tags" in body:
         row["tags"] = [
             {"id": t["id"], "name": ctx.get("tags", t["id"], "tag")["name"]} for t in body["tags"] or []
@@ -879,7 +900,7 @@ def _times_add(ctx: _Ctx, body: Any) -> dict[str, Any]:
         "billable": bool(body["billable"]),
         "start": _iso(_time_arg(body["start"], "start")),
         "user": {"id": owner_id, "name": ctx.fake.users[owner_id].name},
-        "timeZone": body.get("timeZone") or "UTC",
+        "timeZone": ctx.fake.time_zone,  # the definition takes no zone: timeghost sets the account's
         "tags": [],
         "amount": 0.0,
         "cost": 0.0,
@@ -905,7 +926,7 @@ def _own_time(ctx: _Ctx, time_id: str) -> dict[str, Any]:
 def _times_update(ctx: _Ctx, body: Any, time_id: str) -> dict[str, Any]:
     row = dict(_own_time(ctx, time_id))
     body = body or {}
-    for key in ("name", "billable", "timeZone", "externalId"):
+    for key in ("name", "billable", "externalId"):
         if key in body:
             row[key] = body[key]
     for key in ("start", "end"):
