@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from bot.i18n import render, t
 from bot.operations import Ambiguity, ParseFailure
 from bot.service.outcomes import (
     ClockShown,
@@ -28,14 +29,13 @@ from bot.service.outcomes import (
     SummaryShown,
     WorkspacesShown,
 )
+from bot.views.entries import Choice
+from bot.views.workinghours import ClockView
 from cards import account, forms, lists, messages, pickers, summary, timer
 from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import workinghours as working_hours
 from cards.format import duration, escape
-from cards.hours_views import ClockView
-from cards.text import t
-from cards.views import Choice
 
 Card = dict[str, Any]
 
@@ -117,7 +117,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 truncated=outcome.truncated,
             )
         case ListShown():
-            return lists.list_card(outcome.title, outcome.items, locale, empty_hint=outcome.empty_hint)
+            return lists.list_card(outcome.heading, outcome.items, locale, empty_hint=outcome.empty_hint)
         case ProjectPick():
             return pickers.pick_project_card(
                 outcome.query, outcome.candidates, locale, op=outcome.op, can_create=outcome.can_create
@@ -145,7 +145,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                     "report.ready",
                     locale,
                     {
-                        "period": outcome.period_label,
+                        "period": render(outcome.period_label, locale),
                         "count": str(outcome.entries),
                         "total": duration(outcome.total_seconds, locale),
                     },

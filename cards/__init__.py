@@ -1,4 +1,4 @@
-"""Adaptive Cards 1.5 for Teams, built from plain view models (`cards.views`). No I/O, no botbuilder.
+"""Adaptive Cards 1.5 for Teams, built from plain view models (`bot.views`). No I/O, no botbuilder.
 
 Every action carries a typed payload with a `verb`; `Action.Execute` always has an `Action.Submit` fallback
 carrying the same data, so the bot handles both the same way.

@@ -5,29 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.i18n import t
+from bot.views.backends import backend_name
 from cards import actions as act
 from cards.elements import action_set, card, container, more_line, text
 from cards.format import escape, shorten
-from cards.text import t
 
-BACKEND_NAMES = {
-    "local": "timebot (built-in)",
-    "toggl": "Toggl Track",
-    "focus": "Toggl Focus",
-    "awork": "awork",
-    "timeghost": "timeghost",
-}
-
-
-def backend_name(kind: str) -> str:
-    return BACKEND_NAMES.get(kind, kind)
-
-
-CONNECT = "connect"
 MAX_WORKSPACES = 15  # with long names, more would break the 28 KB card budget
 MAX_BUTTONS = 5
 NAME_LIMIT = 80  # `workspace "…"` matches by prefix, so a shortened name still picks the workspace
-CONNECT_SAVE = "connect_save"
 
 
 def connect_form_card(backend: str, locale: str, *, error: str | None = None) -> dict[str, Any]:
@@ -61,7 +47,7 @@ def connect_form_card(backend: str, locale: str, *, error: str | None = None) ->
         action_set(
             [
                 act.execute(
-                    t("account.form.save", locale), CONNECT_SAVE, {"backend": backend}, style="positive"
+                    t("account.form.save", locale), act.CONNECT_SAVE, {"backend": backend}, style="positive"
                 ),
                 act.run(t("account.form.cancel", locale), "connect"),
             ]

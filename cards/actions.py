@@ -10,59 +10,74 @@ import copy
 from collections.abc import Mapping
 from typing import Any, Final
 
-# The verbs and the data keys each one carries (besides `verb`). The router relies on these names.
-UNDO: Final = "undo"
-STOP: Final = "stop"
-SWITCH: Final = "switch"
-EDIT: Final = "edit"
-EDIT_SAVE: Final = "edit_save"
-DELETE: Final = "delete"
-DELETE_CONFIRM: Final = "delete_confirm"
-RUN: Final = "run"
-PICK_PROJECT: Final = "pick_project"
-CREATE_PROJECT: Final = "create_project"
-REFRESH_STATUS: Final = "refresh_status"
-CONTINUE: Final = "continue"
-COME: Final = "come"  # working hours (cards.workinghours): all optional `at`
-GO: Final = "go"  # optional `at`, `come_at`
-BREAK_START: Final = "break_start"
-BREAK_END: Final = "break_end"
-ADD_BREAK: Final = "add_break"
-BOOK_GAP: Final = "book_gap"
-HOURS: Final = "hours"
-LOG_FORM: Final = "log_form"
-LOG_SAVE: Final = "log_save"
-START_FORM: Final = "start_form"
-START_SAVE: Final = "start_save"
-SETTINGS_SAVE: Final = "settings_save"
+from bot.views import verbs
+from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules write `act.UNDO`
+    ADD_BREAK,
+    BOOK_GAP,
+    BREAK_END,
+    BREAK_START,
+    COME,
+    CONNECT_SAVE,
+    CONTINUE,
+    CREATE_PROJECT,
+    DELETE,
+    DELETE_CONFIRM,
+    EDIT,
+    EDIT_SAVE,
+    GO,
+    HOURS,
+    LOG_FORM,
+    LOG_SAVE,
+    PICK_PROJECT,
+    REFRESH_STATUS,
+    RUN,
+    SETTINGS_SAVE,
+    START_FORM,
+    START_SAVE,
+    STOP,
+    SWITCH,
+    UNDO,
+)
 
+# What each verb's payload reads (data and card inputs), from the one table in `bot.views.verbs`.
 VERBS: Final[Mapping[str, tuple[str, ...]]] = {
-    UNDO: ("token",),
-    STOP: (),
-    SWITCH: (),
-    EDIT: ("entry_id",),
-    EDIT_SAVE: ("entry_id",),  # plus the inputs `date`, `start`, `end`, `note`
-    DELETE: ("entry_id",),
-    DELETE_CONFIRM: ("entry_id",),
-    RUN: ("command",),
-    PICK_PROJECT: ("project_id", "op"),
-    CREATE_PROJECT: ("name", "op"),
-    REFRESH_STATUS: (),
-    CONTINUE: ("entry_id",),
-    COME: (),
-    GO: (),
-    BREAK_START: (),
-    BREAK_END: (),
-    ADD_BREAK: ("minutes", "day"),
-    BOOK_GAP: ("start", "end"),
-    HOURS: ("period",),
-    LOG_FORM: (),
-    LOG_SAVE: (),  # the inputs of `cards.forms.LOG_INPUTS`
-    START_FORM: (),
-    START_SAVE: (),  # the inputs of `cards.forms.START_INPUTS`
-    SETTINGS_SAVE: (),  # the inputs of `cards.forms.SETTINGS_INPUTS`
+    name: tuple(model.model_fields) for name, model in verbs.VERBS.items()
 }
 EDIT_INPUTS: Final = ("date", "start", "end", "note")
+
+__all__ = [
+    "ADD_BREAK",
+    "BOOK_GAP",
+    "BREAK_END",
+    "BREAK_START",
+    "COME",
+    "CONNECT_SAVE",
+    "CONTINUE",
+    "CREATE_PROJECT",
+    "DELETE",
+    "DELETE_CONFIRM",
+    "EDIT",
+    "EDIT_INPUTS",
+    "EDIT_SAVE",
+    "GO",
+    "HOURS",
+    "LOG_FORM",
+    "LOG_SAVE",
+    "PICK_PROJECT",
+    "REFRESH_STATUS",
+    "RUN",
+    "SETTINGS_SAVE",
+    "START_FORM",
+    "START_SAVE",
+    "STOP",
+    "SWITCH",
+    "UNDO",
+    "VERBS",
+    "execute",
+    "payload",
+    "run",
+    "submit",
+]
 
 
 def payload(verb: str, data: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.i18n import t
+from bot.views.entries import EntryView
 from cards import format as fmt
 from cards.elements import facts, tags_text, user_text
-from cards.text import t
-from cards.views import EntryView
 
 NAME_LIMIT = 80  # characters of one name part shown in a card
 NOTE_LIMIT = 300

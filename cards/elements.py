@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from bot.i18n import language, t
 from cards.format import escape, shorten
-from cards.text import language, t
 
 Element = dict[str, Any]
 

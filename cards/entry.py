@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.i18n import t
+from bot.views.entries import EntryView
 from cards import actions as act
 from cards import format as fmt
 from cards.common import echo_fields, entry_details
 from cards.elements import action_set, card, container, heading, text, user_text
-from cards.text import t
-from cards.views import EntryView
 
 ENTRY_ACTIONS = ("logged", "stopped", "edited", "deleted", "cancelled", "continued", "restored", "started")
 _GONE = ("deleted", "cancelled")  # the entry no longer exists: nothing to edit or continue

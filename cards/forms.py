@@ -13,16 +13,13 @@ the static choices next to it (recent and selected options) keep the picker usab
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
-
+from bot.i18n import t
+from bot.views.forms import FormView, Option, SettingsView
 from cards import actions as act
 from cards.elements import action_set, card, column, columns, heading, text, user_text
 from cards.format import shorten
-from cards.text import t
-from cards.views import View
 
 Element = dict[str, Any]
 
@@ -36,36 +33,6 @@ DURATION_REGEX = r"^\s*([0-9]{1,3}([.,:][0-9]{1,2})?\s*[A-Za-zÄÖÜäöü.]*\s*
 LOG_INPUTS = ("project", "task", "date", "start", "end", "duration", "tags", "billable", "note")
 START_INPUTS = ("project", "task", "tags", "billable", "note")
 SETTINGS_INPUTS = ("timezone", "timezone_other", "admin_only_master_data", "weekly_target_hours")
-
-
-class Option(View):
-    """One choice of a picker: `value` is the id sent back; `parent` is a task's project id."""
-
-    value: str
-    title: str
-    parent: str | None = None
-
-
-class FormView(View):
-    kind: Literal["log", "start"]
-    today: date
-    projects: list[Option]  # open projects, recently used first
-    tasks: list[Option]  # open tasks of those projects (title "Task", parent = project id)
-    tags: list[Option]  # recently used first
-    recent_projects: int = 0  # how many leading `projects` are recently used
-    recent_tags: int = 0
-    values: dict[str, str] = Field(default_factory=dict)
-    errors: dict[str, str] = Field(default_factory=dict)
-
-
-class SettingsView(View):
-    timezone: str
-    zones: list[str]  # common zones offered in the picker (the current one included)
-    is_admin: bool = False
-    admin_only_master_data: bool = False
-    weekly_target_minutes: int = 40 * 60
-    values: dict[str, str] = Field(default_factory=dict)
-    errors: dict[str, str] = Field(default_factory=dict)
 
 
 def _title(value: str) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import t
 from cards import actions as act
 from cards.elements import action_set, card, heading, text, user_text
-from cards.text import t
 
 # (group, catalogue line key, examples): examples are real commands; tapping one runs it.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.i18n import Message, render, t
+from bot.views.entries import EntryView, NamedItem, ProjectView
 from cards import actions as act
 from cards import format as fmt
 from cards.common import entry_path, entry_range
@@ -19,8 +21,6 @@ from cards.elements import (
     text,
     user_text,
 )
-from cards.text import t
-from cards.views import EntryView, NamedItem, ProjectView
 
 MAX_ENTRY_ROWS = 40
 MAX_ITEM_ROWS = 60
@@ -49,7 +49,7 @@ def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
 
 
 def entries_card(
-    period_label: str,
+    period_label: str | Message,
     entries: Sequence[EntryView],
     locale: str,
     *,
@@ -58,7 +58,7 @@ def entries_card(
 ) -> dict[str, Any]:
     """`times`: one row per entry (handle, range, duration, path, note), at most 40 rows and within the size
     budget; the rest (plus `truncated` entries the service did not send) as "…and N more"."""
-    title = t("card.entries.title", locale, period=user_text(period_label, 120))
+    title = t("card.entries.title", locale, period=user_text(render(period_label, locale), 120))
     body: list[dict[str, Any]] = [heading(title)]
     count = len(entries) + truncated
     if count == 0:
@@ -89,26 +89,28 @@ def _item_line(item: NamedItem | ProjectView, locale: str) -> str:
             parts.append(t("card.list.billable", locale))
         if item.done:
             parts.append(t("card.list.done", locale))
-    elif item.detail:
-        parts.append(user_text(item.detail, 120))
+    else:
+        detail = " · ".join(([item.detail] if item.detail else []) + [render(m, locale) for m in item.marks])
+        if detail:
+            parts.append(user_text(detail, 120))
     return " · ".join(parts)
 
 
 def list_card(
-    title: str,
+    title: str | Message,
     items: Sequence[NamedItem | ProjectView],
     locale: str,
     *,
-    empty_hint: str | None = None,
+    empty_hint: str | Message | None = None,
 ) -> dict[str, Any]:
     """Projects (with client and billable marker), clients, tasks or tags; long lists end in "…and N more".
 
     `title` is plain text (escaped); `empty_hint` is catalogue markdown."""
-    body: list[dict[str, Any]] = [heading(user_text(title, 120))]
+    body: list[dict[str, Any]] = [heading(user_text(render(title, locale), 120))]
     if not items:
         body.append(text(t("card.list.empty", locale)))
         if empty_hint:
-            body.append(text(empty_hint, subtle=True, size="Small"))
+            body.append(text(render(empty_hint, locale), subtle=True, size="Small"))
         return card(body, locale)
     rows = [text(_item_line(item, locale), spacing="Small") for item in items[:MAX_ITEM_ROWS]]
     shown = fit_rows(rows, max_rows=MAX_ITEM_ROWS)

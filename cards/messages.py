@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.i18n import t
 from cards import actions as act
 from cards.elements import action_set, card, container, text, user_text
 from cards.elements import facts as fact_set
 from cards.format import escape
 from cards.pickers import choice_card
-from cards.text import t
 
 __all__ = ["choice_card", "error_card", "notice_card"]  # `choice_card` lives in `cards.pickers`
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.i18n import t
+from bot.views.entries import Choice, ProjectView
 from cards import actions as act
 from cards.elements import (
     ROW_BUDGET_BYTES,
@@ -18,8 +20,6 @@ from cards.elements import (
     user_text,
 )
 from cards.format import shorten
-from cards.text import t
-from cards.views import Choice, ProjectView
 
 MAX_CANDIDATES = 8
 MAX_CHOICES = 6

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import t
 from cards.elements import action_set, card, text
 from cards.format import escape
-from cards.text import t
 
 FILE_CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.i18n import render, t
+from bot.views.entries import SummaryView
 from cards import actions as act
 from cards import format as fmt
 from cards.common import entry_path, entry_range
@@ -21,8 +23,6 @@ from cards.elements import (
     text,
     user_text,
 )
-from cards.text import t
-from cards.views import SummaryView
 
 MAX_GROUPS = 25
 MAX_DAYS = 31
@@ -60,7 +60,8 @@ def _group_row(label: str, seconds: int, total: int, locale: str) -> dict[str, A
 
 
 def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [heading(user_text(view.period_label, 120))]
+    period = render(view.period_label, locale)
+    body: list[dict[str, Any]] = [heading(user_text(period, 120))]
     if view.total_seconds <= 0 and not view.rows and view.running is None:
         body.append(text(t("card.summary.empty", locale)))
         body.append(text(t("card.summary.empty_hint", locale), subtle=True, size="Small"))
@@ -91,7 +92,10 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
             else user_text(view.by, 40)
         )
         body.append(text(t("card.summary.by", locale, by=by), weight="Bolder", separator=True))
-        rows = [_group_row(r.label, r.seconds, view.total_seconds, locale) for r in view.rows[:MAX_GROUPS]]
+        rows = [
+            _group_row(render(r.label, locale), r.seconds, view.total_seconds, locale)
+            for r in view.rows[:MAX_GROUPS]
+        ]
         shown = fit_rows(rows, max_rows=MAX_GROUPS, budget=12 * 1024)
         body.extend(shown)
         line = more_line(len(view.rows) - len(shown), locale)
@@ -103,7 +107,10 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
         body.append(text(t("card.summary.days", locale), weight="Bolder", separator=True))
         days = view.days[:MAX_DAYS]
         body.append(
-            facts([(user_text(d.label, 40), fmt.duration(d.seconds, locale)) for d in days], spacing="Small")
+            facts(
+                [(user_text(render(d.label, locale), 40), fmt.duration(d.seconds, locale)) for d in days],
+                spacing="Small",
+            )
         )
         line = more_line(len(view.days) - len(days), locale)
         if line:
@@ -129,4 +136,4 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
                 size="Small",
             )
         )
-    return card(body, locale, fallback_text=f"{view.period_label}: {total}")
+    return card(body, locale, fallback_text=f"{period}: {total}")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import t
+from bot.views.entries import EntryView
 from cards import actions as act
 from cards import format as fmt
 from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_path, entry_range
 from cards.elements import action_set, card, column, columns, heading, text, user_text
-from cards.text import t
-from cards.views import EntryView
 
 
 def refresh_action(locale: str, viewer: str | None = None) -> dict[str, Any]:

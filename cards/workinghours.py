@@ -8,14 +8,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.i18n import render, t
+from bot.views.workinghours import ClockView, DayRow, Fix, HoursView, Note
 from cards import actions as act
 from cards import format as fmt
 from cards.elements import action_set, card, column, columns, facts, fit_rows, heading, more_line, text
-from cards.hours_views import ClockView, DayRow, Fix, HoursView, Note
-from cards.text import t
 
-COME, GO, BREAK_START, BREAK_END = "come", "go", "break_start", "break_end"
-ADD_BREAK, BOOK_GAP, HOURS = "add_break", "book_gap", "hours"
 MAX_DAY_ROWS = 31
 MAX_GAP_BUTTONS = 5
 MAX_NOTES = 8
@@ -62,10 +60,13 @@ def clock_buttons(clock: ClockView, locale: str) -> list[dict[str, Any]]:
         return act.execute(t(key, locale), verb, inputs=False, style=style)
 
     if clock.state == "out":
-        return [button("wh.card.btn.come", COME, "positive")]
+        return [button("wh.card.btn.come", act.COME, "positive")]
     if clock.state == "break":
-        return [button("wh.card.btn.break_end", BREAK_END, "positive"), button("wh.card.btn.go", GO)]
-    return [button("wh.card.btn.break_start", BREAK_START), button("wh.card.btn.go", GO, "destructive")]
+        return [button("wh.card.btn.break_end", act.BREAK_END, "positive"), button("wh.card.btn.go", act.GO)]
+    return [
+        button("wh.card.btn.break_start", act.BREAK_START),
+        button("wh.card.btn.go", act.GO, "destructive"),
+    ]
 
 
 def _notes(notes: list[Note], locale: str, *, color: str = "Warning") -> list[dict[str, Any]]:
@@ -129,7 +130,7 @@ def clock_card(
     buttons = clock_buttons(clock, locale)
     if undo_token and not refused:
         buttons.append(act.execute(t("card.btn.undo", locale), act.UNDO, {"token": undo_token}, inputs=False))
-    buttons.append(act.execute(t("wh.card.btn.hours", locale), HOURS, {"period": "today"}, inputs=False))
+    buttons.append(act.execute(t("wh.card.btn.hours", locale), act.HOURS, {"period": "today"}, inputs=False))
     body.append(action_set(buttons))
     return card(body, locale, fallback_text=f"{t('wh.card.title', locale)}: {state_line(clock, locale)}")
 
@@ -178,7 +179,7 @@ def _gap_buttons(view: HoursView, locale: str) -> list[dict[str, Any]]:
             buttons.append(
                 act.execute(
                     t("wh.card.book_gap", locale, range=span),
-                    BOOK_GAP,
+                    act.BOOK_GAP,
                     {"start": start.isoformat(), "end": end.isoformat()},
                     inputs=False,
                 )
@@ -192,10 +193,9 @@ def hours_card(
     view: HoursView, locale: str, *, notice: Note | None = None, undo_token: str | None = None
 ) -> dict[str, Any]:
     """`hours`: per day clocked/breaks/booked/unassigned, totals, balance, rule warnings, gap buttons."""
+    period = render(view.period_label, locale)
     body: list[dict[str, Any]] = [
-        heading(
-            "🕘 " + t("wh.card.hours_title", locale, period=fmt.escape(fmt.shorten(view.period_label, 80)))
-        )
+        heading("🕘 " + t("wh.card.hours_title", locale, period=fmt.escape(fmt.shorten(period, 80))))
     ]
     if notice is not None:
         body.append(text(_say(notice.key, locale, notice.params), weight="Bolder", color="Good"))
@@ -247,7 +247,7 @@ def hours_card(
         body.append(text(t("wh.card.gaps", locale), weight="Bolder", separator=True))
         body.append(action_set(gaps, spacing="Small"))
     nav = [
-        act.execute(t(f"wh.card.btn.{p}", locale), HOURS, {"period": p}, inputs=False)
+        act.execute(t(f"wh.card.btn.{p}", locale), act.HOURS, {"period": p}, inputs=False)
         for p in ("today", "week", "month")
     ]
     if undo_token:
@@ -256,7 +256,7 @@ def hours_card(
     return card(
         body,
         locale,
-        fallback_text=t("wh.card.hours_title", locale, period=view.period_label),
+        fallback_text=t("wh.card.hours_title", locale, period=period),
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NoReturn, cast
 
+from bot.i18n import t
 from bot.operations import (
     Ambiguity,
     Choice,
@@ -30,7 +31,6 @@ from bot.operations import (
     ProjectRef,
     SummaryGroup,
 )
-from cards.text import t
 
 from .timeparse import (
     ClockSpec,

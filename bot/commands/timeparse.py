@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.i18n import t
 from bot.operations import ParseContext, Period
-from cards.text import t
 
 from .durations import parse_duration
 

@@ -1,8 +1,9 @@
 """Card buttons: `Action.Submit` (a message with `value`) and `Action.Execute` (the `adaptiveCard/action`
 invoke) carry the same `{verb, …data}`; both run through the verb table below.
 
-Each verb has a pydantic payload model (inputs are validated here, not trusted) and says whether its result
-replaces the card the button was on (stop, undo, edit…) or arrives as a new message (run a command).
+Each verb's payload model is in the one table `bot.views.verbs` (inputs are validated here, not trusted);
+`HANDLERS` says what it does and whether its result replaces the card the button was on (stop, undo, edit…)
+or arrives as a new message (run a command).
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from adapters.backend import Capability
 from adapters.models import TaskDraft
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.features.files import deliver_report
-from bot.features.forms import FORM_VERBS
-from bot.features.hours_actions import HOURS_VERBS
+from bot.features.forms import FORM_HANDLERS
+from bot.features.hours_actions import HOURS_HANDLERS
 from bot.features.respond import account_of, render, run_operation, run_text
+from bot.i18n import t
 from bot.operations import (
     AddProject,
     Ambiguity,
@@ -44,7 +46,17 @@ from bot.service.common import can_create_master_data, recent_projects
 from bot.service.context import UserContext
 from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
 from bot.service.resolve import match_name
-from cards.text import t
+from bot.views import verbs
+from bot.views.verbs import (
+    ConnectSaveData,
+    CreateData,
+    EditSaveData,
+    Empty,
+    EntryData,
+    PickData,
+    RunData,
+    TokenData,
+)
 
 router = Router("card_actions")
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -52,43 +64,6 @@ MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 _operation = TypeAdapter(Operation)
 
 Result = Outcome | Ambiguity | ParseFailure
-
-
-class Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-
-class Empty(Payload):
-    pass
-
-
-class TokenData(Payload):
-    token: str = Field(min_length=1, max_length=100)
-
-
-class EntryData(Payload):
-    entry_id: str = Field(min_length=1, max_length=200)
-
-
-class EditSaveData(EntryData):
-    date: str | None = None
-    start: str | None = None
-    end: str | None = None
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class RunData(Payload):
-    command: str = Field(min_length=1, max_length=2000)
-
-
-class PickData(Payload):
-    project_id: str = Field(min_length=1, max_length=200)
-    op: dict[str, Any]
-
-
-class CreateData(Payload):
-    name: str = Field(min_length=1, max_length=200)
-    op: dict[str, Any]
 
 
 Action = Callable[[Turn, Any], Awaitable[Result]]
@@ -262,15 +237,6 @@ def _parse_time(value: str | None) -> time | None:
         return None
 
 
-class ConnectData(Payload):
-    backend: str = Field(min_length=1, max_length=20)
-
-
-class ConnectSaveData(ConnectData):
-    token: str = Field(default="", max_length=400, repr=False)  # never in logs or error messages
-    organization_id: str = Field(default="", max_length=40)
-
-
 async def _connect_save(turn: Turn, data: ConnectSaveData) -> Result:
     account = await account_of(turn)
     if account is None:
@@ -278,23 +244,29 @@ async def _connect_save(turn: Turn, data: ConnectSaveData) -> Result:
     return await save_connection(account, data.backend, data.token, {"organization_id": data.organization_id})
 
 
-VERBS: dict[str, Verb] = {
-    "undo": Verb(TokenData, _undo, replaces_card=True),
-    "stop": Verb(Empty, _stop, replaces_card=True),
-    "switch": Verb(Empty, _switch, replaces_card=False),
-    "refresh_status": Verb(Empty, _status, replaces_card=True),
-    "continue": Verb(EntryData, _continue, replaces_card=False),
-    "edit": Verb(EntryData, _edit, replaces_card=True),
-    "edit_save": Verb(EditSaveData, _edit_save, replaces_card=True),
-    "delete": Verb(EntryData, _delete, replaces_card=True),
-    "delete_confirm": Verb(EntryData, _delete_confirm, replaces_card=True),
-    "pick_project": Verb(PickData, _pick_project, replaces_card=True),
-    "create_project": Verb(CreateData, _create_project, replaces_card=True),
-    "run": Verb(RunData, _run, replaces_card=False),
+# verb → (handler, whether its answer replaces the card the button was on); the payload model is the verb's
+# own, from the one table in `bot.views.verbs`.
+HANDLERS: dict[str, tuple[Action, bool]] = {
+    verbs.UNDO: (_undo, True),
+    verbs.STOP: (_stop, True),
+    verbs.SWITCH: (_switch, False),
+    verbs.REFRESH_STATUS: (_status, True),
+    verbs.CONTINUE: (_continue, False),
+    verbs.EDIT: (_edit, True),
+    verbs.EDIT_SAVE: (_edit_save, True),
+    verbs.DELETE: (_delete, True),
+    verbs.DELETE_CONFIRM: (_delete_confirm, True),
+    verbs.PICK_PROJECT: (_pick_project, True),
+    verbs.CREATE_PROJECT: (_create_project, True),
+    verbs.RUN: (_run, False),
     # The form holds a token: its answer replaces it, so the card does not linger with the field.
-    "connect_save": Verb(ConnectSaveData, _connect_save, replaces_card=True),
-    **{name: Verb(model, run, replaces_card=again) for name, (model, run, again) in HOURS_VERBS.items()},
-    **{name: Verb(model, run, replaces_card=replaces) for name, (model, run, replaces) in FORM_VERBS.items()},
+    verbs.CONNECT_SAVE: (_connect_save, True),
+    **HOURS_HANDLERS,
+    **FORM_HANDLERS,
+}
+VERBS: dict[str, Verb] = {
+    name: Verb(verbs.ALL_VERBS[name], run, replaces_card=replaces)
+    for name, (run, replaces) in HANDLERS.items()
 }
 
 

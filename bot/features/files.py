@@ -21,17 +21,17 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import i18n
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.features.respond import render
+from bot.i18n import t
 from bot.reports.files import LinkRefused
 from bot.routing.filters import invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn, identity_of
 from bot.service.outcomes import Notice, Problem, ReportReady
-from bot.service.reports import total_text
-from cards.format import escape, time_of_day
+from cards.format import duration, escape, time_of_day
 from cards.report import file_consent_attachment, file_info_attachment, report_link_card
-from cards.text import t
 
 log = logging.getLogger(__name__)
 router = Router("files")
@@ -51,7 +51,8 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
     if identity is None:  # cannot bind the file to anyone: never hand it out
         outcome.path.unlink(missing_ok=True)
         return TurnResult(messages=[OutgoingMessage(card=render(turn, Problem("error.no_identity")))])
-    total = total_text(outcome, locale)
+    total = duration(outcome.total_seconds, locale)
+    period = i18n.render(outcome.period_label, locale)
     if turn.activity.scope == "personal":
         stored = files.publish(
             outcome.path,
@@ -62,11 +63,11 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
         description = t(
             "report.consent_description",
             locale,
-            period=outcome.period_label,
+            period=period,
             count=outcome.entries,
             total=total,
         )
-        ready = t("report.ready", locale, period=outcome.period_label, count=outcome.entries, total=total)
+        ready = t("report.ready", locale, period=period, count=outcome.entries, total=total)
         message = OutgoingMessage(
             text=f"{escape(ready)} {t('report.consent_hint', locale)}",
             attachments=[file_consent_attachment(outcome.filename, description, stored.size, stored.token)],
@@ -77,7 +78,7 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
     tz = ctx.tz if ctx is not None else None
     expires = time_of_day(datetime.fromtimestamp(stored.expires, tz))
     card = report_link_card(
-        outcome.period_label,
+        period,
         outcome.entries,
         total,
         files.link(stored),

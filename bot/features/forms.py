@@ -13,20 +13,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz import process
 
 from adapters.errors import BackendError
 from bot.commands.durations import bare_number, parse_duration
 from bot.features.respond import problem_for, run_operation
+from bot.i18n import t
 from bot.operations import Ambiguity, LogEntry, ParseFailure, ProjectRef, ShowForm, StartTimer
 from bot.routing.turn import Turn
 from bot.service import forms as service
 from bot.service.context import UserContext
 from bot.service.outcomes import FormShown, Notice, Outcome, Problem, SettingsShown
 from bot.service.preferences import canonical_zone
-from cards import actions as act
-from cards.text import t
+from bot.views import verbs
+from bot.views.verbs import Empty, EntryForm, LogForm, SettingsForm
 
 Result = Outcome | Ambiguity | ParseFailure
 GENERAL = "_"  # errors under this key are shown on top of the form
@@ -39,55 +39,11 @@ _PROBLEM_FIELDS = {
 }
 
 
-class FormData(BaseModel):
-    """Raw input values as Teams sends them (strings; a number input may arrive as a number)."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _as_text(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, int | float):
-            return f"{value:g}"
-        return value
-
-    def values(self) -> dict[str, str]:
-        return {k: v for k, v in self.model_dump().items() if isinstance(v, str) and v}
-
-
-class EntryForm(FormData):
-    project: str | None = Field(default=None, max_length=200)
-    task: str | None = Field(default=None, max_length=200)
-    tags: str | None = Field(default=None, max_length=20_000)
-    billable: str | None = Field(default=None, max_length=10)
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class LogForm(EntryForm):
-    date: str | None = Field(default=None, max_length=40)
-    start: str | None = Field(default=None, max_length=40)
-    end: str | None = Field(default=None, max_length=40)
-    duration: str | None = Field(default=None, max_length=40)
-
-
-class SettingsForm(FormData):
-    timezone: str | None = Field(default=None, max_length=64)
-    timezone_other: str | None = Field(default=None, max_length=64)
-    admin_only_master_data: str | None = Field(default=None, max_length=10)
-    weekly_target_hours: str | None = Field(default=None, max_length=20)
-
-
-class NoData(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-async def _log_form(turn: Turn, data: NoData) -> Result:
+async def _log_form(turn: Turn, data: Empty) -> Result:
     return await run_operation(turn, ShowForm(form="log"), None)
 
 
-async def _start_form(turn: Turn, data: NoData) -> Result:
+async def _start_form(turn: Turn, data: Empty) -> Result:
     return await run_operation(turn, ShowForm(form="start"), None)
 
 
@@ -298,11 +254,11 @@ async def _settings_save(turn: Turn, data: SettingsForm) -> Result:
 
 Action = Callable[[Turn, Any], Awaitable[Result]]
 
-# verb → (payload model, handler, replaces the card the button was on)
-FORM_VERBS: dict[str, tuple[type[BaseModel], Action, bool]] = {
-    act.LOG_FORM: (NoData, _log_form, False),
-    act.START_FORM: (NoData, _start_form, False),
-    act.LOG_SAVE: (LogForm, _log_save, True),
-    act.START_SAVE: (EntryForm, _start_save, True),
-    act.SETTINGS_SAVE: (SettingsForm, _settings_save, True),
+# verb → (handler, replaces the card the button was on); the payload models are in `bot.views.verbs`
+FORM_HANDLERS: dict[str, tuple[Action, bool]] = {
+    verbs.LOG_FORM: (_log_form, False),
+    verbs.START_FORM: (_start_form, False),
+    verbs.LOG_SAVE: (_log_save, True),
+    verbs.START_SAVE: (_start_save, True),
+    verbs.SETTINGS_SAVE: (_settings_save, True),
 }

@@ -1,16 +1,14 @@
 """Card buttons of working hours: come/go/break on the clock card, and the fixes and gap buttons of `hours`.
 
-Registered into `bot.features.card_actions.VERBS` (payload model, handler, whether the answer replaces the
-card the button was on).
+Registered into `bot.features.card_actions.HANDLERS` (handler, whether the answer replaces the card the
+button was on); the payload models are in `bot.views.verbs`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
-
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bot.commands.timeparse import parse_period
 from bot.features.respond import run_operation
@@ -18,35 +16,11 @@ from bot.operations import Ambiguity, ClockIn, ClockOut, Hours, LogEntry, ParseF
 from bot.routing.turn import Turn
 from bot.service.common import recent_projects
 from bot.service.outcomes import ClockShown, HoursShown, Outcome, Problem, ProjectPick
+from bot.views import verbs
+from bot.views.verbs import AddBreakData, ClockData, GapData, GoData, HoursData
 from cards import workinghours as cards
 
 Result = Outcome | Ambiguity | ParseFailure
-
-
-class _Payload(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-
-class ClockData(_Payload):
-    at: AwareDatetime | None = None
-
-
-class GoData(ClockData):
-    come_at: AwareDatetime | None = None
-
-
-class AddBreakData(_Payload):
-    minutes: int = Field(ge=1, le=8 * 60)
-    day: date
-
-
-class GapData(_Payload):
-    start: AwareDatetime
-    end: AwareDatetime
-
-
-class HoursData(_Payload):
-    period: str = Field(default="today", min_length=1, max_length=60)
 
 
 async def _come(turn: Turn, data: ClockData) -> Result:
@@ -107,12 +81,12 @@ async def _hours(turn: Turn, data: HoursData) -> Result:
 
 Handler = Callable[[Turn, Any], Awaitable[Result]]
 
-HOURS_VERBS: dict[str, tuple[type[BaseModel], Handler, bool]] = {
-    cards.COME: (ClockData, _come, True),
-    cards.GO: (GoData, _go, True),
-    cards.BREAK_START: (ClockData, _break_start, True),
-    cards.BREAK_END: (ClockData, _break_end, True),
-    cards.ADD_BREAK: (AddBreakData, _add_break, True),
-    cards.BOOK_GAP: (GapData, _book_gap, False),
-    cards.HOURS: (HoursData, _hours, True),
+HOURS_HANDLERS: dict[str, tuple[Handler, bool]] = {
+    verbs.COME: (_come, True),
+    verbs.GO: (_go, True),
+    verbs.BREAK_START: (_break_start, True),
+    verbs.BREAK_END: (_break_end, True),
+    verbs.ADD_BREAK: (_add_break, True),
+    verbs.BOOK_GAP: (_book_gap, False),
+    verbs.HOURS: (_hours, True),
 }

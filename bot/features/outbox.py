@@ -29,7 +29,7 @@ from bot.service.context import Services, UserContext
 from bot.service.outcomes import Notice, Problem
 from bot.service.registry import execute
 from bot.store.outbox import Outbox, Pending
-from cards.account import backend_name
+from bot.views.backends import backend_name
 from cards.messages import error_card, notice_card
 
 log = logging.getLogger(__name__)

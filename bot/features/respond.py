@@ -23,7 +23,7 @@ from bot.routing.turn import Turn
 from bot.service.account import Account, choose_workspace, connect
 from bot.service.outcomes import Outcome, Problem
 from bot.service.registry import execute
-from cards.account import backend_name
+from bot.views.backends import backend_name
 
 log = logging.getLogger(__name__)
 

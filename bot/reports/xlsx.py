@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
-from cards.text import t
+from bot.i18n import t
 
 Column = Literal["client", "project", "project_description", "task", "description", "author"]
 RoundingType = Literal["up", "down", "nearest"]

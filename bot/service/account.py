@@ -19,7 +19,7 @@ from bot.service.context import Services
 from bot.service.outcomes import ConnectForm, ConnectionsShown, Notice, Outcome, Problem, WorkspacesShown
 from bot.service.resolve import match_name
 from bot.store.state import UserPrefs
-from cards.account import BACKEND_NAMES
+from bot.views.backends import BACKEND_NAMES
 
 
 @runtime_checkable

@@ -17,7 +17,7 @@ from bot.service.outcomes import ProjectPick
 from bot.service.refdata import RefData
 from bot.service.resolve import ResolvedProject, Unresolved, match_name, resolve_project
 from bot.store.state import UndoRecord
-from cards.views import EntryView, ProjectView
+from bot.views.entries import EntryView, ProjectView
 
 RECENT_WINDOWS = (timedelta(days=14), timedelta(days=92), timedelta(days=366))
 

@@ -16,7 +16,7 @@ from bot.service import preferences
 from bot.service.common import recent_entries
 from bot.service.context import UserContext
 from bot.service.outcomes import FormShown, Outcome, SettingsShown
-from cards.forms import FormView, Option, SettingsView
+from bot.views.forms import FormView, Option, SettingsView
 
 RECENT_PROJECTS = 10
 COMMON_ZONES = (

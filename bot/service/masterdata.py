@@ -5,6 +5,7 @@ from __future__ import annotations
 from adapters.backend import Capability, GroupSource
 from adapters.errors import Unsupported
 from adapters.models import ClientDraft, ProjectDraft, TagDraft, TaskDraft
+from bot.i18n import Message
 from bot.operations import (
     AddClient,
     AddProject,
@@ -20,13 +21,17 @@ from bot.service.common import resolve_target
 from bot.service.context import UserContext
 from bot.service.outcomes import ListShown, Notice, Outcome, Problem
 from bot.service.resolve import find_client
-from cards.text import t
-from cards.views import NamedItem
+from bot.views.entries import NamedItem
 
 
 def _require(ctx: UserContext, capability: Capability, name: str) -> None:
     if capability not in ctx.backend.capabilities:
         raise Unsupported(name)
+
+
+def _shown(ctx: UserContext, kind: str, items: list[NamedItem]) -> ListShown:
+    """A master-data list: titled `list.<kind>`, with `list.<kind>_empty` saying how to add the first one."""
+    return ListShown(Message(f"list.{kind}"), items, Message(f"list.{kind}_empty"), locale=ctx.locale)
 
 
 async def list_projects(ctx: UserContext, op: ListProjects) -> Outcome:
@@ -41,12 +46,15 @@ async def list_projects(ctx: UserContext, op: ListProjects) -> Outcome:
     items = []
     for p in sorted(projects, key=lambda p: p.name.casefold()):
         client_obj = data.client(p.client_id)
-        bits = [
-            client_obj.name if client_obj else None,
-            t("list.billable", ctx.locale) if p.billable else None,
-        ]
-        items.append(NamedItem(id=p.id, name=p.name, detail=" · ".join(b for b in bits if b) or None))
-    return ListShown(t("list.projects", ctx.locale), items, t("list.projects_empty", ctx.locale))
+        items.append(
+            NamedItem(
+                id=p.id,
+                name=p.name,
+                detail=client_obj.name if client_obj else None,
+                marks=[Message("list.billable")] if p.billable else [],
+            )
+        )
+    return _shown(ctx, "projects", items)
 
 
 async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
@@ -71,11 +79,11 @@ async def list_clients(ctx: UserContext, op: ListClients) -> Outcome:
     data = await ctx.refdata()
     counts = {c.id: sum(1 for p in data.projects if p.client_id == c.id and not p.done) for c in data.clients}
     items = [
-        NamedItem(id=c.id, name=c.name, detail=t("list.project_count", ctx.locale, count=counts[c.id]))
+        NamedItem(id=c.id, name=c.name, marks=[Message("list.project_count", {"count": counts[c.id]})])
         for c in sorted(data.clients, key=lambda c: c.name.casefold())
         if not c.archived
     ]
-    return ListShown(t("list.clients", ctx.locale), items, t("list.clients_empty", ctx.locale))
+    return _shown(ctx, "clients", items)
 
 
 async def add_client(ctx: UserContext, op: AddClient) -> Outcome:
@@ -98,7 +106,7 @@ async def list_tasks(ctx: UserContext, op: ListTasks) -> Outcome:
     for task in sorted(tasks, key=lambda x: x.name.casefold()):
         project = data.project(task.project_id)
         items.append(NamedItem(id=task.id, name=task.name, detail=project.name if project else None))
-    return ListShown(t("list.tasks", ctx.locale), items, t("list.tasks_empty", ctx.locale))
+    return _shown(ctx, "tasks", items)
 
 
 async def add_task(ctx: UserContext, op: AddTask) -> Outcome:
@@ -121,10 +129,10 @@ async def list_tags(ctx: UserContext, op: ListTags) -> Outcome:
     _require(ctx, Capability.TAGS, "tags")
     data = await ctx.refdata()
     items = [
-        NamedItem(id=tag.id, name=f"#{tag.name}", detail=t(f"list.tag_{tag.kind}", ctx.locale))
+        NamedItem(id=tag.id, name=f"#{tag.name}", marks=[Message(f"list.tag_{tag.kind}")])
         for tag in sorted(data.tags, key=lambda x: x.name.casefold())
     ]
-    return ListShown(t("list.tags", ctx.locale), items, t("list.tags_empty", ctx.locale))
+    return _shown(ctx, "tags", items)
 
 
 async def list_groups(ctx: UserContext, op: ListGroups) -> Outcome:
@@ -134,12 +142,11 @@ async def list_groups(ctx: UserContext, op: ListGroups) -> Outcome:
         raise Unsupported("groups")
     items = []
     for group in sorted(await ctx.backend.list_groups(), key=lambda g: g.name.casefold()):
-        bits = [
-            t("list.member_count", ctx.locale, count=len(group.user_ids)) if group.user_ids else None,
-            t("list.you_are_member", ctx.locale) if ctx.backend.user.id in group.user_ids else None,
-        ]
-        items.append(NamedItem(id=group.id, name=group.name, detail=" · ".join(b for b in bits if b) or None))
-    return ListShown(t("list.groups", ctx.locale), items, t("list.groups_empty", ctx.locale))
+        marks = [Message("list.member_count", {"count": len(group.user_ids)})] if group.user_ids else []
+        if ctx.backend.user.id in group.user_ids:
+            marks.append(Message("list.you_are_member"))
+        items.append(NamedItem(id=group.id, name=group.name, marks=marks))
+    return _shown(ctx, "groups", items)
 
 
 async def add_tag(ctx: UserContext, op: AddTag) -> Outcome:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from cards.forms import FormView, SettingsView
-from cards.hours_views import ClockView, HoursView, Note
-from cards.views import EntryView, NamedItem, ProjectView, SummaryView
+from bot.i18n import Message, render
+from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView
+from bot.views.forms import FormView, SettingsView
+from bot.views.workinghours import ClockView, HoursView, Note
 
 EntryAction = Literal[
     "logged", "started", "stopped", "edited", "deleted", "cancelled", "continued", "restored"
@@ -61,7 +62,7 @@ class SummaryShown:
 
 @dataclass(frozen=True)
 class EntriesShown:
-    period_label: str
+    period_label: str | Message
     entries: list[EntryView]
     total_seconds: int
     truncated: int = 0
@@ -69,9 +70,17 @@ class EntriesShown:
 
 @dataclass(frozen=True)
 class ListShown:
-    title: str
+    """A list of master data: its heading and how to add a first item, rendered in the reader's language."""
+
+    heading: Message
     items: list[NamedItem]
-    empty_hint: str | None = None
+    empty_hint: Message | None = None
+    locale: str = "en"  # the language it was asked in
+
+    @property
+    def title(self) -> str:
+        """The heading in the language it was asked in (a card renders it in the reader's)."""
+        return render(self.heading, self.locale)
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ class ReportReady:
 
     path: Path
     filename: str
-    period_label: str
+    period_label: str | Message
     entries: int
     total_seconds: int
     size: int

@@ -23,7 +23,6 @@ from bot.reports.xlsx import ReportRow, ReportWriter
 from bot.service.context import UserContext
 from bot.service.outcomes import Notice, Outcome, Problem, ReportReady
 from bot.service.resolve import ResolvedProject, match_name, resolve_project
-from cards.format import duration
 
 _BATCH = 1000
 
@@ -126,10 +125,6 @@ async def report(ctx: UserContext, op: ops.Report) -> Outcome:
         total_seconds=stats.total_seconds,
         size=stats.size,
     )
-
-
-def total_text(outcome: ReportReady, locale: str) -> str:
-    return duration(outcome.total_seconds, locale)
 
 
 def _person(name: str, people: list[User]) -> User | None:

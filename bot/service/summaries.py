@@ -6,14 +6,14 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from adapters.models import TimeEntry
+from bot.i18n import Message
 from bot.operations import Summary
 from bot.service.common import entry_view, read_entries
 from bot.service.context import UserContext
 from bot.service.outcomes import Outcome, SummaryShown
 from bot.service.refdata import RefData
 from bot.service.timer import clipped_seconds
-from cards.text import t
-from cards.views import SummaryView, TotalsRow
+from bot.views.entries import SummaryView, TotalsRow
 
 
 async def summary(ctx: UserContext, op: Summary) -> Outcome:
@@ -21,7 +21,7 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
     end, _ = ctx.day_bounds(op.period.end)
     entries = await read_entries(ctx, start, end)
     data = await ctx.refdata()
-    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    groups: dict[str | None, list[int]] = defaultdict(lambda: [0, 0])  # None: no project (client, tag)
     days: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     total = billable = 0
     for entry in entries:
@@ -56,25 +56,32 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
     )
 
 
-def _rows(groups: dict[str, list[int]]) -> list[TotalsRow]:
-    ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    return [TotalsRow(label=label, seconds=s, billable_seconds=b) for label, (s, b) in ordered]
+NONE = Message("summary.none")
+_NONE_SORTS_AS = "("  # where "(no project)" / "(kein Projekt)" sorts among names of the same total
 
 
-def _labels(entry: TimeEntry, by: str, data: RefData, ctx: UserContext) -> list[str]:
-    none = t("summary.none", ctx.locale)
+def _rows(groups: dict[str | None, list[int]]) -> list[TotalsRow]:
+    ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0], _NONE_SORTS_AS if kv[0] is None else kv[0]))
+    return [
+        TotalsRow(label=NONE if label is None else label, seconds=s, billable_seconds=b)
+        for label, (s, b) in ordered
+    ]
+
+
+def _labels(entry: TimeEntry, by: str, data: RefData, ctx: UserContext) -> list[str | None]:
+    """The groups an entry counts in; None where it has no project (client, tags)."""
     project = data.project(entry.project_id)
     if by == "client":
         client = data.client(project.client_id) if project else None
-        return [client.name if client else none]
+        return [client.name if client else None]
     if by == "task":
         task = data.task(entry.task_id)
-        return [f"{project.name} › {task.name}" if project and task else (project.name if project else none)]
+        return [f"{project.name} › {task.name}" if project and task else (project.name if project else None)]
     if by == "tag":
-        return data.tag_names(entry.tag_ids) or [none]
+        return [*data.tag_names(entry.tag_ids)] or [None]
     if by == "day":
         return [entry.start.astimezone(ctx.tz).date().isoformat()]
-    return [project.name if project else none]
+    return [project.name if project else None]
 
 
 def _per_day(entry: TimeEntry, ctx: UserContext, start: datetime, end: datetime) -> list[tuple[str, int]]:

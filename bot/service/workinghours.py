@@ -29,7 +29,8 @@ from bot.service.common import journal, utc
 from bot.service.context import UserContext
 from bot.service.outcomes import ClockAction, ClockShown, HoursShown, Outcome, Problem
 from bot.store.state import UndoRecord
-from cards.hours_views import ClockView, DayRow, Fix, HoursView, Note, WeekRow
+from bot.views import verbs
+from bot.views.workinghours import ClockView, DayRow, Fix, HoursView, Note, WeekRow
 
 DAY = timedelta(days=1)
 SLACK = timedelta(minutes=1)  # "now" typed as a clock time may be up to a minute ahead of the clock
@@ -187,7 +188,7 @@ def _rule_notes(
                     Fix(
                         "wh.fix.add_break",
                         {"minutes": str(missing_minutes)},
-                        "add_break",
+                        verbs.ADD_BREAK,
                         {"minutes": missing_minutes, "day": row.day.isoformat()},
                     )
                 ],
@@ -274,7 +275,7 @@ async def _day_notes(ctx: UserContext, day: date) -> list[Note]:
 
 
 def _fix_come(locale_key: str = "wh.fix.come") -> Fix:
-    return Fix(locale_key, {}, "come")
+    return Fix(locale_key, {}, verbs.COME)
 
 
 def _at(op_at: datetime | None, ctx: UserContext) -> datetime:
@@ -293,7 +294,7 @@ async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
     if open_work is not None:
         since = _hm(open_work.start, ctx)
         if _local_day(open_work.start, ctx) == ctx.today:
-            return await _refuse(ctx, "wh.already_in", {"since": since}, [Fix("wh.fix.go", {}, "go")])
+            return await _refuse(ctx, "wh.already_in", {"since": since}, [Fix("wh.fix.go", {}, verbs.GO)])
         suggested = min(
             open_work.start + timedelta(hours=8), _bounds(ctx, _local_day(open_work.start, ctx))[1] - SLACK
         )
@@ -305,7 +306,7 @@ async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
                 Fix(
                     "wh.fix.go_at",
                     {"time": _hm(suggested, ctx)},
-                    "go",
+                    verbs.GO,
                     {"at": suggested.isoformat()},
                 )
             ],
@@ -367,7 +368,7 @@ async def _not_clocked_in(ctx: UserContext, hours: _Hours, day: date, at: dateti
             Fix(
                 "wh.fix.in_and_out",
                 {"start": _hm(come_at, ctx), "end": _hm(at, ctx)},
-                "go",
+                verbs.GO,
                 {"come_at": come_at.isoformat(), "at": at.isoformat()},
             ),
         )
@@ -419,7 +420,7 @@ async def _start_break(ctx: UserContext, op: TakeBreak) -> Outcome:
             ctx,
             "wh.already_on_break",
             {"since": _hm(open_break.start, ctx)},
-            [Fix("wh.fix.break_end", {}, "break_end")],
+            [Fix("wh.fix.break_end", {}, verbs.BREAK_END)],
         )
     clash = next((b for b in hours.of("break") if b.end is not None and b.end > at), None)
     if clash is not None:
@@ -440,7 +441,7 @@ async def _end_break(ctx: UserContext, op: TakeBreak) -> Outcome:
     hours = await _around(ctx, ctx.today)
     open_break = hours.open("break")
     if open_break is None:
-        fixes = [Fix("wh.fix.break_start", {}, "break_start")] if hours.open("work") else [_fix_come()]
+        fixes = [Fix("wh.fix.break_start", {}, verbs.BREAK_START)] if hours.open("work") else [_fix_come()]
         return await _refuse(ctx, "wh.no_open_break", {}, fixes)
     if at <= open_break.start:
         return Problem(

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cards.views import EntryView, NamedItem, ProjectView, SummaryView, TotalsRow  # noqa: E402
+from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView, TotalsRow  # noqa: E402
 from tests.support.cards import assert_routable, assert_valid_card  # noqa: E402
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from cards.account import BACKEND_NAMES, connect_form_card, connections_card, workspaces_card
+from bot.views.backends import BACKEND_NAMES
+from cards.account import connect_form_card, connections_card, workspaces_card
 from cards.messages import notice_card
 from tests.support.cards import assert_routable, assert_valid_card
 

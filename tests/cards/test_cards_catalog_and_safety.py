@@ -9,15 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cards.catalog.cards import MESSAGES
+from bot.i18n import t
+from bot.i18n.catalog.cards import MESSAGES
+from bot.views.entries import NamedItem, ProjectView
 from cards.entry import entry_card
 from cards.help import GROUPS, TOPICS
 from cards.lists import entries_card, list_card
 from cards.pickers import pick_project_card
 from cards.summary import summary_card
-from cards.text import t
 from cards.timer import timer_card
-from cards.views import NamedItem, ProjectView
 from tests.cards.conftest import make_entry, make_summary
 
 CARDS_DIR = Path(__file__).resolve().parents[2] / "cards"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.views.entries import Choice, EntryView, NamedItem
 from cards import actions as act
 from cards.entry import ENTRY_ACTIONS, delete_confirm_card, echo, edit_form_card, entry_card
 from cards.help import TOPICS, help_card
@@ -17,7 +18,6 @@ from cards.messages import error_card, notice_card
 from cards.pickers import choice_card, pick_project_card
 from cards.summary import bar, summary_card
 from cards.timer import status_card, timer_card
-from cards.views import Choice, EntryView, NamedItem
 from tests.cards.conftest import (
     LONG_NAME,
     LONG_NOTE,

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
+from bot.i18n import _messages, t
+from bot.views.forms import FormView, Option, SettingsView
 from cards import actions as act
-from cards.forms import STATIC_LIMIT, FormView, Option, SettingsView, form_card, settings_card
+from cards.forms import STATIC_LIMIT, form_card, settings_card
 from cards.help import help_card
-from cards.text import _messages, t
 from cards.timer import status_card, timer_card
 from tests.cards.conftest import LONG_NAME, NASTY, make_entry
 from tests.support.cards import assert_routable, assert_valid_card, card_errors, iter_actions

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.views.workinghours import ClockView, DayRow, Fix, HoursView, Note, WeekRow
 from cards import workinghours as wh
-from cards.hours_views import ClockView, DayRow, Fix, HoursView, Note, WeekRow
 from tests.support.cards import assert_routable, assert_valid_card
 
 BERLIN = ZoneInfo("Europe/Berlin")

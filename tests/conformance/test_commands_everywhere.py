@@ -40,7 +40,7 @@ from bot.service.outcomes import (
     SummaryShown,
     WorkspacesShown,
 )
-from cards.account import backend_name
+from bot.views.backends import backend_name
 from tests.conformance.harnesses import HARNESSES, PARAMS
 from tests.support.bot_driver import BotDriver, Result, bot_driver
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.commands import clean_text, parse
 from bot.commands.parser import parse_strict
+from bot.i18n import t
 from bot.operations import (
     AddClient,
     AddProject,
@@ -38,7 +39,6 @@ from bot.operations import (
     Summary,
     Undo,
 )
-from cards.text import t
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 17, 15, 0, tzinfo=BERLIN)  # a Tuesday

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
+from bot.i18n import Message
+
 ClockState = Literal["out", "in", "break"]
 
 
@@ -68,7 +70,7 @@ class WeekRow:
 
 @dataclass(frozen=True)
 class HoursView:
-    period_label: str
+    period_label: str | Message
     start: date
     end: date  # exclusive
     days: list[DayRow]

@@ -2,16 +2,20 @@
 
 Sentences are whole templates with named fields (`{duration}`), never concatenated fragments, so every
 language can order its words itself. English is the fallback for a missing language or key.
+
+The parser and the service never translate: they hand on a `Message` (key and fields), and the reply layer
+renders it in the reader's language (`render`), so one outcome can be shown in any language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import import_module
 from pkgutil import iter_modules
 
-import cards.catalog as _catalog_pkg
+import bot.i18n.catalog as _catalog_pkg
 
 Catalogue = Mapping[str, Mapping[str, str]]
 
@@ -20,7 +24,7 @@ Catalogue = Mapping[str, Mapping[str, str]]
 def _messages() -> dict[str, Mapping[str, str]]:
     merged: dict[str, Mapping[str, str]] = {}
     for module in iter_modules(_catalog_pkg.__path__):
-        part: Catalogue = getattr(import_module(f"cards.catalog.{module.name}"), "MESSAGES", {})
+        part: Catalogue = getattr(import_module(f"bot.i18n.catalog.{module.name}"), "MESSAGES", {})
         duplicate = merged.keys() & part.keys()
         if duplicate:
             raise RuntimeError(f"catalogue keys defined twice: {sorted(duplicate)}")
@@ -44,3 +48,19 @@ def t(key: str, locale: str | None = None, /, **params: object) -> str:
         return key
     template = entry.get(language(locale)) or entry["en"]
     return template.format(**params) if params else template
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue sentence not yet rendered: its key and fields (a field may itself be a `Message`)."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+def render(text: str | Message, locale: str | None) -> str:
+    """Plain text as it is (a name, something typed); a `Message` in the locale's language."""
+    if isinstance(text, str):
+        return text
+    params = {k: render(v, locale) if isinstance(v, Message) else v for k, v in text.params.items()}
+    return t(text.key, locale, **params)

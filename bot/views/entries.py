@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.i18n import Message
+
 
 class View(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -44,21 +46,23 @@ class ProjectView(View):
 
 
 class NamedItem(View):
-    """A row of a master-data list (client, task, tag) with an optional secondary line."""
+    """A row of a master-data list (client, task, tag) with an optional secondary line: `detail` (data, such
+    as the client's name) then `marks` (catalogue words: "billable", "3 projects")."""
 
     id: str
     name: str
     detail: str | None = None
+    marks: list[Message] = Field(default_factory=list)
 
 
 class TotalsRow(View):
-    label: str
+    label: str | Message  # a name, or the catalogue's word for "no project"
     seconds: int = Field(ge=0)
     billable_seconds: int = Field(default=0, ge=0)
 
 
 class SummaryView(View):
-    period_label: str  # e.g. "Today", "Week 47", "2026-11-01 – 2026-11-15"
+    period_label: str | Message  # e.g. "Today", "Week 47", "2026-11-01 – 2026-11-15"
     start: date
     end: date  # exclusive
     total_seconds: int = Field(ge=0)

@@ -1,0 +1,193 @@
+"""The card verbs: the one table of every button's name and the payload model its data must fit.
+
+Every action the bot sends carries `{"verb": name, **data}` (and, for a form, the card's inputs). The card
+builders (`cards`) put these names on buttons; the card handlers (`bot.features.card_actions`) look the name
+up here and validate what came back against its model before anything runs: a card's data is the client's,
+never trusted. The handlers declare what each verb does; a test keeps both tables on the same names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Final
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+UNDO: Final = "undo"
+STOP: Final = "stop"
+SWITCH: Final = "switch"
+EDIT: Final = "edit"
+EDIT_SAVE: Final = "edit_save"
+DELETE: Final = "delete"
+DELETE_CONFIRM: Final = "delete_confirm"
+RUN: Final = "run"
+PICK_PROJECT: Final = "pick_project"
+CREATE_PROJECT: Final = "create_project"
+REFRESH_STATUS: Final = "refresh_status"
+CONTINUE: Final = "continue"
+COME: Final = "come"  # working hours
+GO: Final = "go"
+BREAK_START: Final = "break_start"
+BREAK_END: Final = "break_end"
+ADD_BREAK: Final = "add_break"
+BOOK_GAP: Final = "book_gap"
+HOURS: Final = "hours"
+LOG_FORM: Final = "log_form"  # card forms
+LOG_SAVE: Final = "log_save"
+START_FORM: Final = "start_form"
+START_SAVE: Final = "start_save"
+SETTINGS_SAVE: Final = "settings_save"
+CONNECT_SAVE: Final = "connect_save"  # account
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class Empty(Payload):
+    pass
+
+
+class TokenData(Payload):
+    token: str = Field(min_length=1, max_length=100)
+
+
+class EntryData(Payload):
+    entry_id: str = Field(min_length=1, max_length=200)
+
+
+class EditSaveData(EntryData):
+    date: str | None = None
+    start: str | None = None
+    end: str | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RunData(Payload):
+    command: str = Field(min_length=1, max_length=2000)
+
+
+class PickData(Payload):
+    project_id: str = Field(min_length=1, max_length=200)
+    op: dict[str, Any]
+
+
+class CreateData(Payload):
+    name: str = Field(min_length=1, max_length=200)
+    op: dict[str, Any]
+
+
+# ---- working hours --------------------------------------------------------------------------------------
+
+
+class ClockData(Payload):
+    at: AwareDatetime | None = None
+
+
+class GoData(ClockData):
+    come_at: AwareDatetime | None = None
+
+
+class AddBreakData(Payload):
+    minutes: int = Field(ge=1, le=8 * 60)
+    day: date
+
+
+class GapData(Payload):
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class HoursData(Payload):
+    period: str = Field(default="today", min_length=1, max_length=60)
+
+
+# ---- card forms: raw input values as Teams sends them ---------------------------------------------------
+
+
+class FormData(Payload):
+    """Strings; a number input may arrive as a number, a toggle as a bool."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return f"{value:g}"
+        return value
+
+    def values(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if isinstance(v, str) and v}
+
+
+class EntryForm(FormData):
+    project: str | None = Field(default=None, max_length=200)
+    task: str | None = Field(default=None, max_length=200)
+    tags: str | None = Field(default=None, max_length=20_000)
+    billable: str | None = Field(default=None, max_length=10)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class LogForm(EntryForm):
+    date: str | None = Field(default=None, max_length=40)
+    start: str | None = Field(default=None, max_length=40)
+    end: str | None = Field(default=None, max_length=40)
+    duration: str | None = Field(default=None, max_length=40)
+
+
+class SettingsForm(FormData):
+    timezone: str | None = Field(default=None, max_length=64)
+    timezone_other: str | None = Field(default=None, max_length=64)
+    admin_only_master_data: str | None = Field(default=None, max_length=10)
+    weekly_target_hours: str | None = Field(default=None, max_length=20)
+
+
+# ---- account ----------------------------------------------------------------------------------------------
+
+
+class ConnectData(Payload):
+    backend: str = Field(min_length=1, max_length=20)
+
+
+class ConnectSaveData(ConnectData):
+    token: str = Field(default="", max_length=400, repr=False)  # never in logs or error messages
+    organization_id: str = Field(default="", max_length=40)
+
+
+VERBS: Final[Mapping[str, type[Payload]]] = {
+    UNDO: TokenData,
+    STOP: Empty,
+    SWITCH: Empty,
+    EDIT: EntryData,
+    EDIT_SAVE: EditSaveData,  # the entry plus the edit form's inputs
+    DELETE: EntryData,
+    DELETE_CONFIRM: EntryData,
+    RUN: RunData,
+    PICK_PROJECT: PickData,
+    CREATE_PROJECT: CreateData,
+    REFRESH_STATUS: Empty,
+    CONTINUE: EntryData,
+    COME: ClockData,
+    GO: GoData,
+    BREAK_START: ClockData,
+    BREAK_END: ClockData,
+    ADD_BREAK: AddBreakData,
+    BOOK_GAP: GapData,
+    HOURS: HoursData,
+    LOG_FORM: Empty,
+    LOG_SAVE: LogForm,
+    START_FORM: Empty,
+    START_SAVE: EntryForm,
+    SETTINGS_SAVE: SettingsForm,
+}
+"""The verbs that act for a person on their bound backend."""
+
+ACCOUNT_VERBS: Final[Mapping[str, type[Payload]]] = {
+    CONNECT_SAVE: ConnectSaveData,
+}
+"""The verbs that run before a backend is bound (a broken connection must not stop its own repair); their
+data may hold a secret."""
+
+ALL_VERBS: Final[Mapping[str, type[Payload]]] = {**VERBS, **ACCOUNT_VERBS}
