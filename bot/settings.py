@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -82,6 +83,27 @@ class Settings(BaseSettings):
         default="INFO", validation_alias="TIMEBOT_LOG_LEVEL"
     )
 
+    # Sign-in with Microsoft (Entra ID): the app that runs MSAL (default: the bot's own registration).
+    aad_client_id: str = Field(default="", validation_alias="TIMEBOT_AAD_CLIENT_ID")
+    aad_client_secret: SecretStr = Field(default=SecretStr(""), validation_alias="TIMEBOT_AAD_CLIENT_SECRET")
+    # A PEM file holding the private key and its certificate, instead of a secret.
+    aad_client_certificate: Path | None = Field(
+        default=None, validation_alias="TIMEBOT_AAD_CLIENT_CERTIFICATE"
+    )
+    aad_authority: str = Field(
+        default="https://login.microsoftonline.com/organizations", validation_alias="TIMEBOT_AAD_AUTHORITY"
+    )
+    # Teams SSO: the Application ID URI the Teams client gets a token for (default api://botid-<client id>).
+    aad_sso_resource: str = Field(default="", validation_alias="TIMEBOT_AAD_SSO_RESOURCE")
+    # The delegated scope of the timeghost API, e.g. api://<timeghost app id>/user_impersonation.
+    timeghost_scope: str = Field(default="", validation_alias="TIMEBOT_TIMEGHOST_SCOPE")
+    graph_url: str = Field(default="https://graph.microsoft.com/v1.0", validation_alias="TIMEBOT_GRAPH_URL")
+    # awork per-user OAuth2 (a client application registered in awork's team settings).
+    awork_client_id: str = Field(default="", validation_alias="TIMEBOT_AWORK_CLIENT_ID")
+    awork_client_secret: SecretStr = Field(
+        default=SecretStr(""), validation_alias="TIMEBOT_AWORK_CLIENT_SECRET"
+    )
+
     # Test and sovereign-cloud overrides for inbound JWT validation (Bot Framework's TO_BOT_FROM_CHANNEL_*).
     openid_metadata_url: str = Field(default="", validation_alias="TIMEBOT_OPENID_METADATA_URL")
     token_issuer: str = Field(default="", validation_alias="TIMEBOT_TOKEN_ISSUER")
@@ -94,6 +116,78 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Berlin)") from exc
         return value
+
+    @field_validator("aad_authority")
+    @classmethod
+    def _authority(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        segments = [p for p in parts.path.split("/") if p]
+        if parts.scheme != "https" or not parts.hostname or len(segments) != 1 or parts.query:
+            raise ValueError(
+                f"{value!r} is not an Entra authority (use https://login.microsoftonline.com/organizations "
+                "or …/<tenant id>)"
+            )
+        return f"https://{parts.netloc}/{segments[0]}"
+
+    @field_validator("timeghost_scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        value = value.strip()
+        if value and (" " in value or "/" not in value.strip("/")):
+            raise ValueError(f"{value!r} is not one scope (use api://<timeghost app id>/user_impersonation)")
+        return value
+
+    @field_validator("aad_client_certificate")
+    @classmethod
+    def _certificate(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no certificate file at {value} (a PEM with the private key and certificate)")
+        return value
+
+    @model_validator(mode="after")
+    def _signin_complete(self) -> Settings:
+        if self.aad_client_secret.get_secret_value() and self.aad_client_certificate is not None:
+            raise ValueError("set TIMEBOT_AAD_CLIENT_SECRET or TIMEBOT_AAD_CLIENT_CERTIFICATE, not both")
+        if self.timeghost_scope and not self.aad_client_id and not self.app_id:
+            raise ValueError("TIMEBOT_TIMEGHOST_SCOPE needs TIMEBOT_AAD_CLIENT_ID (or MicrosoftAppId)")
+        if self.timeghost_scope and not self.entra_credential_configured:
+            raise ValueError(
+                "TIMEBOT_TIMEGHOST_SCOPE needs TIMEBOT_AAD_CLIENT_SECRET or TIMEBOT_AAD_CLIENT_CERTIFICATE"
+            )
+        if bool(self.awork_client_id) != bool(self.awork_client_secret.get_secret_value()):
+            raise ValueError(
+                "awork sign-in needs both TIMEBOT_AWORK_CLIENT_ID and TIMEBOT_AWORK_CLIENT_SECRET"
+            )
+        return self
+
+    @property
+    def entra_client_id(self) -> str:
+        return self.aad_client_id or self.app_id
+
+    @property
+    def entra_client_secret(self) -> str:
+        """The explicit secret, or the bot's own password when sign-in runs as the bot's app."""
+        secret = self.aad_client_secret.get_secret_value()
+        if secret or self.aad_client_certificate is not None:
+            return secret
+        if self.entra_client_id == self.app_id:
+            return self.app_password.get_secret_value()
+        return ""
+
+    @property
+    def entra_credential_configured(self) -> bool:
+        return bool(self.entra_client_secret) or self.aad_client_certificate is not None
+
+    @property
+    def signin_configured(self) -> bool:
+        """Sign-in with Microsoft is possible: a client id, its credential and a scope to ask for."""
+        return bool(self.entra_client_id and self.entra_credential_configured and self.timeghost_scope)
+
+    @property
+    def sso_resource(self) -> str:
+        return self.aad_sso_resource or (
+            f"api://botid-{self.entra_client_id}" if self.entra_client_id else ""
+        )
 
     @model_validator(mode="after")
     def _credentials_complete(self) -> Settings:

@@ -6,56 +6,36 @@ does not decrypt. Secrets are never logged; `Connection.__repr__` hides them.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
 from adapters.credentials import Connection
 from adapters.local.tables import READ_ONLY_OPTION
-from bot.secrets import derive, key_id
+from bot.secrets import Sealer
 from bot.store import tables as t
-
-NONCE_BYTES = 12
 
 
 class ConnectionStore:
     """Implements `adapters.credentials.ConnectionSource` over the `bot_connections` table."""
 
     def __init__(self, engine: AsyncEngine, roots: list[bytes]) -> None:
-        if not roots:
-            raise ValueError("at least one secret is needed to encrypt connections")
         self._engine = engine
-        self._keys = [derive(root, "connections") for root in roots]
-        self._by_id = {key_id(k): k for k in self._keys}
+        self._sealer = Sealer(roots, "connections")
 
     @staticmethod
     def _aad(identity: Identity, backend: str) -> bytes:
         return f"{identity.tenant_id}\x1f{identity.aad_object_id}\x1f{backend}".encode()
 
     def _encrypt(self, identity: Identity, backend: str, secret: str) -> tuple[bytes, str]:
-        key = self._keys[0]
-        nonce = os.urandom(NONCE_BYTES)
-        return nonce + AESGCM(key).encrypt(nonce, secret.encode(), self._aad(identity, backend)), key_id(key)
+        return self._sealer.seal(secret.encode(), self._aad(identity, backend))
 
     def _decrypt(self, identity: Identity, backend: str, blob: bytes, kid: str) -> str | None:
-        first = self._by_id.get(kid)
-        for key in [first, *(k for k in self._keys if k is not first)] if first else self._keys:
-            if key is None:
-                continue
-            try:
-                return (
-                    AESGCM(key)
-                    .decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], self._aad(identity, backend))
-                    .decode()
-                )
-            except InvalidTag:
-                continue
-        return None  # encrypted with a key we no longer have: the person must connect again
+        opened = self._sealer.open(blob, kid, self._aad(identity, backend))
+        # None: encrypted with a key we no longer have, so the person must connect again.
+        return opened[0].decode() if opened is not None else None
 
     async def save(self, identity: Identity, connection: Connection) -> None:
         blob, kid = self._encrypt(identity, connection.backend, connection.secret)

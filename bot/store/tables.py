@@ -127,3 +127,31 @@ notification_keys = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Index(None, "created_at"),
 )
+
+token_caches = sa.Table(
+    "bot_token_caches",
+    metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("aad_object_id", sa.String(64), primary_key=True),
+    # "entra" (the person's MSAL cache) or "awork" (their OAuth tokens)
+    sa.Column("provider", sa.String(32), primary_key=True),
+    # AES-GCM (nonce ‖ ciphertext) of the serialized cache, bound to tenant/user/provider as associated data.
+    sa.Column("blob", sa.LargeBinary(), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("version", sa.Integer(), nullable=False),  # compare-and-set: concurrent refreshes never mix
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+signin_states = sa.Table(
+    "bot_signin_states",
+    metadata,
+    sa.Column("state_hash", sa.String(64), primary_key=True),  # SHA-256 of the state; the state is a secret
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("aad_object_id", sa.String(64), nullable=False),
+    sa.Column("provider", sa.String(32), nullable=False),
+    # AES-GCM of the pending flow (PKCE verifier, nonce, conversation reference, the command to run after).
+    sa.Column("blob", sa.LargeBinary(), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "expires_at"),
+)

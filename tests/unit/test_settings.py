@@ -58,3 +58,45 @@ def test_secrets_are_not_echoed_in_errors(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(ConfigError) as caught:
         load_settings()
     assert "super-secret-value" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        (
+            {"TIMEBOT_AAD_AUTHORITY": "http://login.microsoftonline.com/organizations"},
+            "TIMEBOT_AAD_AUTHORITY",
+        ),
+        ({"TIMEBOT_AAD_AUTHORITY": "https://login.microsoftonline.com/a/b"}, "not an Entra authority"),
+        ({"TIMEBOT_TIMEGHOST_SCOPE": "user_impersonation"}, "TIMEBOT_TIMEGHOST_SCOPE"),
+        ({"TIMEBOT_TIMEGHOST_SCOPE": "api://tg/a"}, "needs TIMEBOT_AAD_CLIENT_ID"),
+        (
+            {"TIMEBOT_TIMEGHOST_SCOPE": "api://tg/a", "TIMEBOT_AAD_CLIENT_ID": "c"},
+            "needs TIMEBOT_AAD_CLIENT_SECRET",
+        ),
+        ({"TIMEBOT_AAD_CLIENT_CERTIFICATE": "/nonexistent.pem"}, "no certificate file"),
+        ({"TIMEBOT_AWORK_CLIENT_ID": "awork-client"}, "TIMEBOT_AWORK_CLIENT_SECRET"),
+    ],
+)
+def test_bad_signin_settings_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], fragment: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert fragment in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_signin_defaults_to_the_bots_own_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "MicrosoftAppId": "11111111-2222-3333-4444-555555555555",
+        "MicrosoftAppPassword": "bot-password",
+        "MicrosoftAppTenantId": "tenant",
+        "TIMEBOT_TIMEGHOST_SCOPE": "api://timeghost/user_impersonation",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.signin_configured and settings.entra_client_secret == "bot-password"
+    assert settings.aad_authority == "https://login.microsoftonline.com/organizations"
+    assert settings.sso_resource == "api://botid-11111111-2222-3333-4444-555555555555"
