@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adapters.backend import Capability
+
 
 class BackendError(Exception):
-    """Base for every error an adapter raises; `message` is safe to show (no secrets, no stack)."""
+    """Base for every error an adapter raises; `message` is safe to show (no secrets, no stack).
+    `status` is the HTTP status that caused it, where one did."""
+
+    status: int | None = None
 
     def __init__(self, message: str = "", *, detail: str | None = None) -> None:
         super().__init__(message or self.__class__.__name__)
@@ -38,6 +46,15 @@ class Unsupported(BackendError):
     def __init__(self, capability: str) -> None:
         super().__init__(f"not supported: {capability}")
         self.capability = capability
+
+
+class CapabilityRefused(Unsupported):
+    """The adapter believed in the capability but the live API refused it (no such route): it is off for this
+    connection from now on (`adapters.refusals`). Said once; afterwards it is simply not offered."""
+
+    def __init__(self, capability: str, flag: Capability) -> None:
+        super().__init__(capability)
+        self.flag = flag
 
 
 class Unavailable(BackendError):

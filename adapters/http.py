@@ -117,6 +117,12 @@ def default_error_message(response: httpx.Response) -> str:
 
 
 def error_for(response: httpx.Response, message: str) -> BackendError:
+    error = _error_for(response, message)
+    error.status = response.status_code
+    return error
+
+
+def _error_for(response: httpx.Response, message: str) -> BackendError:
     status = response.status_code
     if status == 401:
         return Unauthorized(message)

@@ -23,6 +23,7 @@ from bot.service.outcomes import (
     Outcome,
     Problem,
     ProjectPick,
+    Refusal,
     ReportReady,
     SettingsShown,
     StatusShown,
@@ -35,6 +36,7 @@ from cards import account, forms, lists, messages, pickers, summary, timer
 from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import workinghours as working_hours
+from cards.elements import text
 from cards.format import duration, escape
 
 Card = dict[str, Any]
@@ -47,6 +49,11 @@ def say(key: str, locale: str, params: dict[str, str]) -> str:
     if "capability" in params:
         fields["capability"] = escape(_capability(params["capability"], locale))
     return t(key, locale, **fields)
+
+
+def refused_params(backend: str, capability: str) -> dict[str, str]:
+    """The fields of "error.refused": the backend's display name and the capability it refused."""
+    return {"backend": account.backend_name(backend), "capability": capability}
 
 
 def _capability(name: str, locale: str) -> str:
@@ -87,6 +94,12 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 undo_token=outcome.undo_token,
                 switched_from=outcome.switched_from,
             )
+        case StatusShown(degraded=Refusal() as refusal):  # said once, under the status heading
+            card = card_for(dataclasses.replace(outcome, degraded=None), locale, viewer=viewer)
+            note = say("error.refused", locale, refused_params(refusal.backend, refusal.capability))
+            body = list(card.get("body", []))
+            body.insert(min(1, len(body)), text(note, color="Warning", spacing="Small"))
+            return {**card, "body": body}
         case StatusShown(clock=ClockView() as clock):  # the working-hours line under the timer/idle status
             card = card_for(dataclasses.replace(outcome, clock=None), locale, viewer=viewer)
             return working_hours.with_status_line(card, clock, locale)

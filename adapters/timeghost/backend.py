@@ -58,6 +58,7 @@ from adapters.models import (
     WorkingHoursPatch,
     Workspace,
 )
+from adapters.refusals import BY_ID_STATUS, ConnectionRefusals, Refusals, believed
 from adapters.timeghost import mapping as m
 from adapters.timeghost.client import (
     CALLS_PER_WINDOW,
@@ -72,6 +73,7 @@ from adapters.timer import Started, TimerStartsLater
 
 KIND = "timeghost"
 NO_CLIENT_TASKS = "tasks on projects without a client"
+WORKING_HOURS = "working hours"
 ALL_TIME = "all_time"  # `$filter-date-range` is required; the real window is in `$filter`
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -143,12 +145,15 @@ class TimeghostBackend:
         refs: RefCache,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        refused: ConnectionRefusals | None = None,
     ) -> None:
         self._s = session
         self.workspace = workspace
         self.user = user
         self._refs = refs
         self._now = clock
+        self.refused = refused or ConnectionRefusals()
+        self.capabilities = type(self).capabilities & ~self.refused.flags
 
     @property
     def _ws(self) -> str:
@@ -597,7 +602,10 @@ class TimeghostBackend:
     # ---- working hours (comego) ----------------------------------------------------------------------------
 
     async def _comego(self, odata: str) -> list[WorkingHoursEntry]:
-        rows = await self._s.get("get/comego", params={"$filter-user": self.user.id, "$filter": odata})
+        # The comego paths are outside the definition (`operations.py`): a route the server does not have
+        # turns working hours off for this connection instead of failing `status` and everything else.
+        with believed(self, Capability.WORKING_HOURS, WORKING_HOURS):
+            rows = await self._s.get("get/comego", params={"$filter-user": self.user.id, "$filter": odata})
         entries = [
             m.working_hours_from(r, self._ws, self.user.id)
             for r in rows or []
@@ -634,7 +642,8 @@ class TimeghostBackend:
             user_id=self.user.id,
             workspace_id=self._ws,
         )
-        created = await self._s.post("add/comego", [body])  # an array, as [ABS] sends it
+        with believed(self, Capability.WORKING_HOURS, WORKING_HOURS):
+            created = await self._s.post("add/comego", [body])  # an array, as [ABS] sends it
         return m.working_hours_from(m.single(created), self._ws, self.user.id)
 
     async def update_working_hours(self, entry_id: str, patch: WorkingHoursPatch) -> WorkingHoursEntry:
@@ -658,12 +667,14 @@ class TimeghostBackend:
         body["id"] = entry.id
         if end is None:
             body["end"] = None  # comego's end "can be null if ongoing"
-        updated = await self._s.post(f"update/comego/{segment(entry.id)}", body)
+        with believed(self, Capability.WORKING_HOURS, WORKING_HOURS, statuses=BY_ID_STATUS):
+            updated = await self._s.post(f"update/comego/{segment(entry.id)}", body)
         return m.working_hours_from(updated, self._ws, self.user.id)
 
     async def delete_working_hours(self, entry_id: str) -> None:
         entry = await self._comego_entry(entry_id)
-        await self._s.delete_item("comego", entry.id)
+        with believed(self, Capability.WORKING_HOURS, WORKING_HOURS, statuses=BY_ID_STATUS):
+            await self._s.delete_item("comego", entry.id)
 
     # ---- feed (custom feed events) -------------------------------------------------------------------------
 
@@ -832,6 +843,7 @@ class TimeghostBackendFactory:
         self._connections = connections
         self._budgets = Budgets(*budget)
         self._refs = RefCache(ref_ttl)
+        self._refusals = Refusals()
         self._cosmos_delay = cosmos_delay
 
     async def bind(self, identity: Identity) -> TimeghostBackend:
@@ -860,7 +872,8 @@ class TimeghostBackendFactory:
             tenant_id=identity.tenant_id,
             fallback_email=identity.email,
         )
-        return TimeghostBackend(session, account.workspace, account.user, self._refs)
+        refused = self._refusals.connection(connection)
+        return TimeghostBackend(session, account.workspace, account.user, self._refs, refused=refused)
 
     async def close(self) -> None:
         await self.api.aclose()

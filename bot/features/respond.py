@@ -7,6 +7,7 @@ from typing import Any
 
 from adapters.errors import (
     BackendError,
+    CapabilityRefused,
     Conflict,
     NotFound,
     PermissionDenied,
@@ -18,7 +19,7 @@ from adapters.errors import (
 from bot.commands import clean_text, parse
 from bot.features.outbox import queue, queueable
 from bot.operations import Ambiguity, ChooseWorkspace, Connect, Op, ParseFailure
-from bot.replies import card_for
+from bot.replies import card_for, refused_params
 from bot.routing.turn import Turn
 from bot.service.account import Account, choose_workspace, connect
 from bot.service.outcomes import Outcome, Problem
@@ -43,6 +44,8 @@ def problem_for(exc: BackendError, retry_command: str | None, backend: str | Non
             return Problem("error.unauthorized", hint_key="account.reconnect_hint")
         case ValidationFailed():
             return Problem("error.validation", {"detail": detail})
+        case CapabilityRefused() if backend is not None:  # said once: afterwards it is simply unsupported
+            return Problem("error.refused", refused_params(backend, exc.capability))
         case Unsupported() if backend is not None:
             return Problem(
                 "error.unsupported", {"backend": backend_name(backend), "capability": exc.capability}

@@ -26,11 +26,20 @@ class EntryChanged:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A capability the backend's live API just refused for this connection (`adapters.refusals`)."""
+
+    backend: str  # the backend's kind
+    capability: str
+
+
+@dataclass(frozen=True)
 class StatusShown:
     running: EntryView | None
     today_seconds: int
     today_entries: int
     clock: ClockView | None = None  # working hours (come/go), where the backend keeps them
+    degraded: Refusal | None = None  # working hours were just refused: said once, then no longer asked
 
 
 ClockAction = Literal["came", "went", "break_started", "break_ended", "break_added", "restored", "refused"]

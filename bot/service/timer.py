@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.backend import Capability
-from adapters.errors import NotFound
+from adapters.errors import CapabilityRefused, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft
 from adapters.timer import TimerStartsLater, start_timer, stop_timer
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
@@ -19,7 +19,7 @@ from bot.service.common import (
     wrote,
 )
 from bot.service.context import UserContext
-from bot.service.outcomes import EntryChanged, Outcome, Problem, StatusShown
+from bot.service.outcomes import EntryChanged, Outcome, Problem, Refusal, StatusShown
 from bot.service.workinghours import clock_state
 
 
@@ -109,12 +109,18 @@ async def status(ctx: UserContext, op: Status) -> Outcome:
     running = next((e for e in entries if e.running), None)
     total = sum(_clipped(e, start, end, ctx.now) for e in entries)
     data = await ctx.refdata()
-    has_hours = Capability.WORKING_HOURS in ctx.backend.capabilities
+    clock, degraded = None, None
+    if Capability.WORKING_HOURS in ctx.backend.capabilities:
+        try:
+            clock = await clock_state(ctx)
+        except CapabilityRefused as exc:  # off for this connection from now on: said this once, status stays
+            degraded = Refusal(ctx.backend.kind, exc.capability)
     return StatusShown(
         running=entry_view(running, data, ctx) if running else None,
         today_seconds=total,
         today_entries=len(entries),
-        clock=await clock_state(ctx) if has_hours else None,
+        clock=clock,
+        degraded=degraded,
     )
 
 

@@ -515,3 +515,45 @@ async def test_a_project_created_elsewhere_is_found_despite_a_warm_cache(world: 
     assert entry.project_id == made.id
     with pytest.raises(NotFound):
         await alice.create_time_entry(TimeEntryDraft(start=MONDAY, end=MONDAY + H, project_id="nope"))
+
+
+# ---- capabilities the live API refuses -------------------------------------------------------------------
+
+
+async def test_a_missing_comego_route_turns_working_hours_off_for_that_connection_only(world: World) -> None:
+    from adapters.errors import CapabilityRefused
+    from adapters.models import WorkingHoursDraft, WorkingHoursPatch
+
+    alice = await world.bind("alice")
+    bob = await world.bind("bob")
+    entry = await alice.create_working_hours(WorkingHoursDraft(start=MONDAY, end=MONDAY + H))
+    world.fake.fail(404, "working hours entry not found", path="update/comego")
+    with pytest.raises(NotFound):  # on `…/{id}` a 404 is the entry, not the route
+        await alice.update_working_hours(entry.id, WorkingHoursPatch(end=MONDAY + 2 * H))
+    assert Capability.WORKING_HOURS in alice.capabilities
+    world.fake.fail(405, "Method Not Allowed", path="update/comego")
+    with pytest.raises(CapabilityRefused) as refused:
+        await alice.update_working_hours(entry.id, WorkingHoursPatch(end=MONDAY + 2 * H))
+    assert (refused.value.capability, refused.value.flag) == ("working hours", Capability.WORKING_HOURS)
+    assert Capability.WORKING_HOURS not in alice.capabilities
+    sent = len(world.fake.requests)
+    with pytest.raises(Unsupported):  # known now: no request at all
+        await alice.list_working_hours(MONDAY, MONDAY + H)
+    assert len(world.fake.requests) == sent
+    again = await world.factory.bind(world.identity("alice"))
+    assert Capability.WORKING_HOURS not in again.capabilities
+    assert Capability.TIMER in again.capabilities and await again.list_clients() == []
+    assert Capability.WORKING_HOURS in bob.capabilities  # another connection is not affected
+    assert [e.id for e in await bob.list_working_hours(MONDAY, MONDAY + H)] == []
+
+
+def test_refusals_are_bounded_and_keyed_without_the_secret() -> None:
+    from adapters.refusals import Refusals
+
+    refusals = Refusals(size=2)
+    keys = [Refusals.key(Connection("timeghost", f"secret-{i}", "w")) for i in range(3)]
+    assert all("secret" not in k for k in keys) and len(set(keys)) == 3
+    for key in keys:
+        refusals.add(key, Capability.WORKING_HOURS)
+    assert refusals.of(keys[0]) == Capability(0)  # the least recently used was forgotten (tried again)
+    assert refusals.of(keys[2]) == Capability.WORKING_HOURS

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 
@@ -33,6 +33,8 @@ class Harness:
     page_size: int | None = None
     """Remote backends: the page size the adapter was configured with, so tests can list past one page."""
     tenant_id: str = field(default_factory=lambda: f"tenant-{uuid.uuid4().hex[:12]}")
+    fake: Any = None
+    """Remote backends: the fake server, for tests that script what the live API would do."""
 
     def identity(self, who: str) -> Identity:
         return Identity(
@@ -143,6 +145,7 @@ async def _timeghost(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterat
             bind,
             admin_only,
             fail_next_read=lambda status, headers: fake.fail(status, headers=headers, method="GET"),
+            fake=fake,
         )
     finally:
         await factory.close()

@@ -158,6 +158,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{backend} doesn't support {capability}, so I can't do that there.",
         "de": "{backend} unterstützt {capability} nicht, daher geht das dort nicht.",
     },
+    "error.refused": {
+        "en": "{backend} refused {capability} for your connection, so I've turned them off for you. "
+        "Everything else keeps working.",
+        "de": "{backend} hat {capability} für deine Verbindung abgelehnt, daher habe ich sie für dich "
+        "abgeschaltet. Alles andere funktioniert weiter.",
+    },
     # What a backend lacks (`Unsupported.capability`), in the person's language; unknown ones stay as given.
     "capability.clients": {"en": "clients", "de": "Kunden"},
     "capability.feed": {"en": "the feed", "de": "den Feed"},
