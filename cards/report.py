@@ -17,13 +17,26 @@ def _ready(period: str, count: int, total: str, locale: str) -> str:
 
 
 def report_link_card(
-    period: str, count: int, total: str, url: str, *, owner_name: str, expires: str, locale: str
+    period: str,
+    count: int,
+    total: str,
+    url: str,
+    *,
+    owner_name: str | None,
+    expires: str,
+    locale: str,
 ) -> dict[str, Any]:
-    """Group chats and channels: a one-time download link for the person who asked."""
+    """A one-time download link for the person who asked: in group chats and channels (named, since others
+    read along), and in personal chats whose client cannot take a file (`owner_name` None)."""
     message = _ready(period, count, total, locale)
+    note = (
+        t("report.link_note", locale, name=escape(owner_name), time=expires)
+        if owner_name is not None
+        else t("report.link_note_personal", locale, time=expires)
+    )
     body = [
         text(message),
-        text(t("report.link_note", locale, name=escape(owner_name), time=expires), subtle=True, size="Small"),
+        text(note, subtle=True, size="Small"),
         action_set([{"type": "Action.OpenUrl", "title": t("report.btn.download", locale), "url": url}]),
     ]
     return card(body, locale, fallback_text=message)

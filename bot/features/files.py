@@ -4,8 +4,9 @@
   `fileConsent/invoke` invoke. On accept we PUT the bytes to the `uploadInfo.uploadUrl` Teams gives
   (their OneDrive) and post a file info card that opens the file; on decline we drop the file. The card's
   contexts carry only the store token, and the invoke must come from the person the file was made for.
-- Group chats and channels (where the bot file API does not work): a short-lived, signed, single-use download
-  link bound to the person who asked, served by the bot itself (`GET /files/{token}`, see the transport).
+- Group chats and channels (where the bot file API does not work), and personal chats in clients without file
+  consent cards (the Agents Playground shows "File Consent Card is not supported yet"): a short-lived, signed,
+  single-use download link bound to the person who asked, served by the bot itself (`GET /files/{token}`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import i18n
-from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
+from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.features.respond import render
 from bot.i18n import t
 from bot.reports.files import LinkRefused
@@ -53,7 +54,7 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
         return TurnResult(messages=[OutgoingMessage(card=render(turn, Problem("error.no_identity")))])
     total = duration(outcome.total_seconds, locale)
     period = i18n.render(outcome.period_label, locale)
-    if turn.activity.scope == "personal":
+    if turn.activity.scope == "personal" and file_consent_available(turn.activity):
         stored = files.publish(
             outcome.path,
             owner=identity.aad_object_id,
@@ -82,11 +83,21 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
         outcome.entries,
         total,
         files.link(stored),
-        owner_name=identity.name,
+        owner_name=identity.name if turn.activity.scope != "personal" else None,
         expires=expires,
         locale=locale,
     )
     return TurnResult(messages=[OutgoingMessage(card=card)])
+
+
+def file_consent_available(activity: Activity) -> bool:
+    """Only Teams itself renders file consent cards. The Agents Playground (whose mocked Bot Connector lives
+    at `…/_connector`, the address its CLI documents) and other channels (the Emulator) do not: there the
+    person would see a card they cannot use, so they get the download link instead."""
+    if activity.channel_id != "msteams":
+        return False
+    path = urlsplit(activity.service_url or "").path.rstrip("/")
+    return not path.endswith("/_connector")
 
 
 # ---- the file consent invoke -------------------------------------------------------------------------------

@@ -1,23 +1,60 @@
-"""Keep bearer tokens and JWTs out of logs, whatever logs them (ours, aiohttp's, botbuilder's, msal's)."""
+"""Keep bearer tokens, JWTs and signed links out of logs, whatever logs them (ours, aiohttp's access log,
+botbuilder's, msal's)."""
 
 from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import parse_qsl, urlencode
+
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web import BaseRequest, StreamResponse
 
 _SECRETS = re.compile(
     r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"  # Authorization header values
     r"|eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"  # bare JWTs
     r"|((?:client_secret|password|access_token|refresh_token)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+"
+    r"|((?:/files/))[A-Za-z0-9_-]{20,64}"  # a report download token (a capability on its own)
+    r"|([?&](?:sig|u|token|code|key)=)[^\s\"'&#]+"  # a signed link's signature and owner (the Entra id)
 )
 
 
 def redact(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
-        prefix = match.group(1) or match.group(2) or ""
+        prefix = next((group for group in match.groups() if group), "")
         return f"{prefix}<redacted>"
 
     return _SECRETS.sub(repl, text)
+
+
+def redact_path(path: str, query_string: str) -> str:
+    """A request target fit for a log: every query value hidden (only our signed links have a query, and
+    all of theirs are secret or personal), and a download token in the path hidden."""
+    shown = redact(path)
+    if not query_string:
+        return shown
+    keys = [(key, "<redacted>") for key, _ in parse_qsl(query_string, keep_blank_values=True)]
+    return f"{shown}?{urlencode(keys, safe='<>')}"
+
+
+class RedactingAccessLogger(AbstractAccessLogger):
+    """aiohttp's access log without secrets: the stock one writes the whole `path?query`, which for a
+    report download is the signed link with the person's Entra object id in it."""
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        target = redact_path(request.path, request.query_string)
+        version = f"{request.version.major}.{request.version.minor}"
+        self.logger.info(
+            '%s "%s %s HTTP/%s" %d %s %.3fs "%s"',
+            request.remote or "-",
+            request.method,
+            target,
+            version,
+            response.status,
+            response.body_length,
+            time,
+            request.headers.get("User-Agent", "-"),
+        )
 
 
 class RedactingFilter(logging.Filter):

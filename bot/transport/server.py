@@ -29,7 +29,7 @@ from bot.reports.xlsx import XLSX_CONTENT_TYPE
 from bot.settings import ConfigError, Settings
 from bot.transport.auth import AuthError, InboundAuthenticator
 from bot.transport.connector import ConnectorClient, ConnectorError
-from bot.transport.redact import configure_logging
+from bot.transport.redact import RedactingAccessLogger, configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -331,4 +331,10 @@ def serve(settings: Settings) -> None:
     shown = f"[{host}]" if ":" in host else host
     mode = "local mode: no authentication" if settings.local_mode else f"app {settings.app_id}"
     line = f"timebot listening on http://{shown}:{settings.port}/api/messages ({mode})"
-    web.run_app(app, host=host, port=settings.port, print=lambda *_a, **_k: print(line, flush=True))
+    web.run_app(
+        app,
+        host=host,
+        port=settings.port,
+        access_log_class=RedactingAccessLogger,
+        print=lambda *_a, **_k: print(line, flush=True),
+    )

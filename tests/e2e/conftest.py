@@ -9,22 +9,26 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.processes import (
+    REPO,
+    START_TIMEOUT,
+    Service,
+    bot_env,
+    free_port,
+    start_process,
+    timebot_executable,
+    wait_healthy,
+)
+
 CHROMIUM = Path(os.environ.get("TIMEBOT_E2E_CHROMIUM", "/usr/bin/chromium"))
 PLAYGROUND = REPO / "node_modules" / ".bin" / "agentsplayground"
 PLAYGROUND_CONFIG = REPO / ".m365agentsplayground.yml"
@@ -39,7 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-START_TIMEOUT = 60.0  # seconds for a process to come up (first run: migrations, cold npm cache)
 REPLY_TIMEOUT = 20_000  # ms for the first reply to a message
 QUIET_PERIOD = 1.0  # s without new bot messages before a turn counts as complete
 
@@ -50,97 +53,16 @@ def _missing(what: str) -> None:
     pytest.skip(what)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-@dataclass
-class Service:
-    """A process started by a fixture, in its own session so it and its children stop together."""
-
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    url: str
-
-    def output(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")[-6000:]
-        except OSError:
-            return ""
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        if self.alive():
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
-def _start(
-    name: str, argv: list[str], *, cwd: Path, env: dict[str, str]
-) -> tuple[subprocess.Popen[bytes], Path]:
-    log = cwd / f"{name}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            argv, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    return process, log
-
-
-def _wait_healthy(service: Service, health_url: str) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if not service.alive():
-            service.stop()
-            pytest.fail(f"{service.name} exited during start-up:\n{service.output()}", pytrace=False)
-        if _http_ok(health_url):
-            return
-        time.sleep(0.2)
-    service.stop()
-    pytest.fail(f"{service.name} did not answer {health_url}:\n{service.output()}", pytrace=False)
-
-
-def _bot_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().startswith(("microsoftapp", "microsoft_app"))}
-    # The Playground sends no JWT: local mode (no app id), loopback only; a fresh embedded database.
-    env.update({"MicrosoftAppId": "", "TIMEBOT_DATA_DIR": str(data_dir), "TIMEBOT_DATABASE_URL": ""})
-    return env
-
-
-def _timebot_executable() -> Path:
-    for candidate in (Path(sys.executable).parent / "timebot", REPO / ".venv" / "bin" / "timebot"):
-        if candidate.exists():
-            return candidate
-    pytest.fail("the `timebot` console script is not installed (pip install -e .)", pytrace=False)
-
-
 @pytest.fixture
 def timebot_bot(tmp_path: Path) -> Iterator[Service]:
     """The real bot: `timebot serve` on a free port with an empty data dir, run from a clean cwd (no .env)."""
     workdir = tmp_path / "bot"
     workdir.mkdir()
     port = free_port()
-    argv = [str(_timebot_executable()), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    process, log = _start("timebot", argv, cwd=workdir, env=_bot_env(tmp_path / "data"))
+    argv = [str(timebot_executable()), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process, log = start_process("timebot", argv, cwd=workdir, env=bot_env(tmp_path / "data"))
     service = Service("timebot", process, log, f"http://127.0.0.1:{port}/api/messages")
-    _wait_healthy(service, f"http://127.0.0.1:{port}/healthz")
+    wait_healthy(service, f"http://127.0.0.1:{port}/healthz")
     yield service
     service.stop()
 
@@ -150,11 +72,11 @@ def echo_bot(tmp_path: Path) -> Iterator[Service]:
     workdir = tmp_path / "echo"
     workdir.mkdir()
     port = free_port()
-    process, log = _start(
+    process, log = start_process(
         "echo-bot", [sys.executable, str(ECHO_BOT), str(port)], cwd=workdir, env=dict(os.environ)
     )
     service = Service("echo bot", process, log, f"http://127.0.0.1:{port}/api/messages")
-    _wait_healthy(service, f"http://127.0.0.1:{port}/healthz")
+    wait_healthy(service, f"http://127.0.0.1:{port}/healthz")
     yield service
     service.stop()
 
@@ -173,7 +95,7 @@ def start_playground(endpoint: str, workdir: Path) -> Service:
     requested = free_port()
     argv = [str(PLAYGROUND), "--app-endpoint", endpoint, "--channel-id", "msteams"]
     argv += ["--port", str(requested), "--disable-telemetry"]
-    process, log = _start("playground", argv, cwd=workdir, env=env)
+    process, log = start_process("playground", argv, cwd=workdir, env=env)
     service = Service("Agents Playground", process, log, "")
     # It falls back to a random port if ours was taken meanwhile, and says so: "Listening on <port>".
     deadline = time.monotonic() + START_TIMEOUT
@@ -190,7 +112,7 @@ def start_playground(endpoint: str, workdir: Path) -> Service:
         service.stop()
         pytest.fail(f"the Playground did not start:\n{service.output()}", pytrace=False)
     service.url = f"http://127.0.0.1:{port}"
-    _wait_healthy(service, service.url + "/")
+    wait_healthy(service, service.url + "/")
     return service
 
 

@@ -251,3 +251,31 @@ async def test_expired_links_are_refused(bot: Bot) -> None:
     bot.clock.offset = 15 * 60 + 1
     assert (await bot.client.get(link)).status == 410
     assert bot.stored() == []  # an expired file is deleted when someone tries it
+
+
+async def test_personal_chat_in_the_playground_gets_the_link_not_a_consent_card_it_cannot_show(
+    bot: Bot,
+) -> None:
+    """The Playground renders "File Consent Card is not supported yet"; its connector is `/_connector`."""
+    before = len(bot.connector.messages)
+    data = activity_json("report", service_url=f"{bot.connector.url}/_connector")
+    status, _ = await bot.post(data)
+    assert status == 200
+    sent = [r.json for r in bot.connector.messages[before:]]
+    assert CONSENT not in str(sent)
+    card = str(sent[0]["attachments"][0]["content"])
+    assert "for you only" in card and "Ada Lovelace" not in card  # a personal chat: no name needed
+    link = download_link(sent)
+    response = await bot.client.get(link)
+    assert response.status == 200 and response.headers["Content-Type"] == XLSX
+    assert (await bot.client.get(link)).status in (404, 410)  # single use, like in a channel
+
+
+async def test_other_channels_than_teams_get_the_link(bot: Bot) -> None:
+    data = activity_json("report", service_url=bot.connector.url)
+    data["channelId"] = "emulator"
+    before = len(bot.connector.messages)
+    assert (await bot.post(data))[0] == 200
+    sent = [r.json for r in bot.connector.messages[before:]]
+    assert CONSENT not in str(sent)
+    assert (await bot.client.get(download_link(sent))).status == 200

@@ -39,6 +39,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The link is for {name} only: it works once and expires at {time}.",
         "de": "Der Link ist nur für {name}: Er funktioniert einmal und läuft um {time} ab.",
     },
+    "report.link_note_personal": {
+        "en": "The link works once, for you only, and expires at {time}.",
+        "de": "Der Link funktioniert einmal, nur für dich, und läuft um {time} ab.",
+    },
     "report.btn.download": {"en": "Download the report", "de": "Bericht herunterladen"},
     "report.saved": {
         "en": "Saved {name} to your OneDrive.",
