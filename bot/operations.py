@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.i18n import Message, render
+
 
 @dataclass(frozen=True, slots=True)
 class ParseContext:
@@ -51,11 +53,18 @@ class EntryRef(Op):
 
 
 class Period(Op):
-    """A half-open range of local dates [start, end) with the name the user gave it (`week`, `2026-11`)."""
+    """A half-open range of local dates [start, end) and what it is called ("This week", "Week 47"): `name` is
+    a catalogue message the reply layer renders in the reader's language; `label` reads it in `locale`, the
+    language it was asked in."""
 
     start: date
     end: date
-    label: str
+    name: Message
+    locale: str = "en"
+
+    @property
+    def label(self) -> str:
+        return render(self.name, self.locale)
 
 
 class Help(Op):
@@ -341,10 +350,16 @@ Operation = Annotated[
 
 
 class Choice(Op):
-    """One button of a clarifying question: its label (already localised) and the command it re-submits."""
+    """One button of a clarifying question: its text (a catalogue message, rendered by the reply layer) and
+    the command it re-submits; `label` reads the text in `locale`, the language it was asked in."""
 
-    label: str
+    text: Message
     command: str
+    locale: str = "en"
+
+    @property
+    def label(self) -> str:
+        return render(self.text, self.locale)
 
 
 class Ambiguity(Op):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
-from bot.i18n import render, t
+from bot.i18n import Message, render, t
 from bot.operations import Ambiguity, ParseFailure
 from bot.service.outcomes import (
     ClockShown,
@@ -30,6 +31,7 @@ from bot.service.outcomes import (
     SummaryShown,
     WorkspacesShown,
 )
+from bot.views.backends import backend_name
 from bot.views.entries import Choice
 from bot.views.workinghours import ClockView
 from cards import account, forms, lists, messages, pickers, summary, timer
@@ -42,18 +44,22 @@ from cards.format import duration, escape
 Card = dict[str, Any]
 
 
-def say(key: str, locale: str, params: dict[str, str]) -> str:
+def say(key: str, locale: str, params: Mapping[str, str | Message]) -> str:
     """A catalogue sentence with its fields escaped: they carry names and text people typed. A missing
     capability is named in the person's language where the catalogue knows it."""
-    fields = {name: escape(str(value)) for name, value in params.items()}
+    fields = {name: escape(_text(value, locale)) for name, value in params.items()}
     if "capability" in params:
-        fields["capability"] = escape(_capability(params["capability"], locale))
+        fields["capability"] = escape(_capability(_text(params["capability"], locale), locale))
     return t(key, locale, **fields)
 
 
 def refused_params(backend: str, capability: str) -> dict[str, str]:
     """The fields of "error.refused": the backend's display name and the capability it refused."""
-    return {"backend": account.backend_name(backend), "capability": capability}
+    return {"backend": backend_name(backend), "capability": capability}
+
+
+def _text(value: object, locale: str) -> str:
+    return render(value, locale) if isinstance(value, Message) else str(value)
 
 
 def _capability(name: str, locale: str) -> str:
@@ -177,7 +183,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
         case WorkspacesShown():
             return account.workspaces_card(outcome.backend, outcome.current, outcome.workspaces, locale)
         case Ambiguity():
-            choices = [Choice(label=c.label, command=c.command) for c in outcome.choices]
+            choices = [Choice(label=render(c.text, locale), command=c.command) for c in outcome.choices]
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)
         case ParseFailure():
             hint, corrected = _failure_hint(outcome, locale)

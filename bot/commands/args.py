@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NoReturn, cast
 
-from bot.i18n import t
+from bot.i18n import Message
 from bot.operations import (
     Ambiguity,
     Choice,
@@ -104,15 +104,16 @@ class Cmd:
         def replaced(unit: str) -> str:
             return self.text[: token.start] + number + unit + self.text[token.end :]
 
+        as_minutes = Message("parse.choice.minutes", {"number": number})
+        as_hours = Message("parse.choice.hours", {"number": number})
+
         raise Ask(
             Ambiguity(
                 message_key="parse.ambiguous_number",
                 params={"number": number},
                 choices=[
-                    Choice(
-                        label=t("parse.choice.minutes", self.locale, number=number), command=replaced("m")
-                    ),
-                    Choice(label=t("parse.choice.hours", self.locale, number=number), command=replaced("h")),
+                    Choice(text=as_minutes, command=replaced("m"), locale=self.locale),
+                    Choice(text=as_hours, command=replaced("h"), locale=self.locale),
                 ],
             )
         )

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import t
+from bot.i18n import Message
 from bot.operations import ParseContext, Period
 
 from .durations import parse_duration
@@ -404,44 +404,40 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def format_date(day: date, locale: str) -> str:
-    lang = locale.split("-")[0].lower()
-    if lang == "de":
-        return f"{day.day}.{day.month}.{day.year}"
-    return day.isoformat()
-
-
 def _named_period(name: str, ref: date, locale: str) -> Period:
     one = timedelta(days=1)
-    label = t(f"parse.period.{name}", locale)
+
+    def period(start: date, end: date) -> Period:
+        return Period(start=start, end=end, name=Message(f"parse.period.{name}"), locale=locale)
+
     if name == "today":
-        return Period(start=ref, end=ref + one, label=label)
+        return period(ref, ref + one)
     if name == "yesterday":
-        return Period(start=ref - one, end=ref, label=label)
+        return period(ref - one, ref)
     monday = ref - timedelta(days=ref.weekday())
     if name == "week":
-        return Period(start=monday, end=monday + timedelta(days=7), label=label)
+        return period(monday, monday + timedelta(days=7))
     if name == "last_week":
-        return Period(start=monday - timedelta(days=7), end=monday, label=label)
+        return period(monday - timedelta(days=7), monday)
     first = _month_start(ref.year, ref.month)
     if name == "month":
-        return Period(start=first, end=_next_month(first), label=label)
+        return period(first, _next_month(first))
     if name == "last_month":
         previous = date(first.year - 1, 12, 1) if first.month == 1 else date(first.year, first.month - 1, 1)
-        return Period(start=previous, end=first, label=label)
+        return period(previous, first)
     if name == "year":
-        return Period(start=date(ref.year, 1, 1), end=date(ref.year + 1, 1, 1), label=label)
+        return period(date(ref.year, 1, 1), date(ref.year + 1, 1, 1))
     if name == "last_year":
-        return Period(start=date(ref.year - 1, 1, 1), end=date(ref.year, 1, 1), label=label)
-    return Period(start=_EPOCH, end=ref + one, label=label)  # all time
+        return period(date(ref.year - 1, 1, 1), date(ref.year, 1, 1))
+    return period(_EPOCH, ref + one)  # all time
 
 
 def _month_period(year: int, month: int, locale: str) -> Period | None:
     if not 1 <= month <= 12 or not 1 <= year <= 9998:
         return None
     start = _month_start(year, month)
-    label = t("parse.period.month_of", locale, month=t(f"parse.month.{month}", locale), year=year)
-    return Period(start=start, end=_next_month(start), label=label)
+    name = Message("parse.period.month_of", {"month": Message(f"parse.month.{month}"), "year": year})
+    return Period(start=start, end=_next_month(start), name=name, locale=locale)
 
 
 def parse_period(s: str, ctx: ParseContext) -> Period | None:
@@ -464,9 +460,8 @@ def parse_period(s: str, ctx: ParseContext) -> Period | None:
             )
             start = date.fromisocalendar(year, week, 1)
             key = "parse.period.iso_week" if year == ref.isocalendar().year else "parse.period.iso_week_year"
-            return Period(
-                start=start, end=start + timedelta(days=7), label=t(key, locale, week=week, year=year)
-            )
+            name = Message(key, {"week": week, "year": year})
+            return Period(start=start, end=start + timedelta(days=7), name=name, locale=locale)
         m = _YEAR_MONTH.fullmatch(text)
         if m:
             return _month_period(int(m.group(1)), int(m.group(2)), locale)
@@ -481,20 +476,12 @@ def parse_period(s: str, ctx: ParseContext) -> Period | None:
             if first is not None and last is not None:
                 if last < first:
                     return None
-                label = t(
-                    "parse.period.range",
-                    locale,
-                    start=format_date(first, locale),
-                    end=format_date(last, locale),
-                )
-                return Period(start=first, end=last + timedelta(days=1), label=label)
+                name = Message("parse.period.range", {"start": first, "end": last})
+                return Period(start=first, end=last + timedelta(days=1), name=name, locale=locale)
         day = parse_date(text, ctx)
         if day is not None:
-            return Period(
-                start=day,
-                end=day + timedelta(days=1),
-                label=t("parse.period.date", locale, date=format_date(day, locale)),
-            )
+            name = Message("parse.period.date", {"date": day})
+            return Period(start=day, end=day + timedelta(days=1), name=name, locale=locale)
     except (OverflowError, ValueError):
         return None
     return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.commands.timeparse import parse_period
 from bot.features.respond import run_operation
+from bot.i18n import Message
 from bot.operations import Ambiguity, ClockIn, ClockOut, Hours, LogEntry, ParseFailure, Period, TakeBreak
 from bot.routing.turn import Turn
 from bot.service.common import recent_projects
@@ -45,8 +46,8 @@ async def _add_break(turn: Turn, data: AddBreakData) -> Result:
     outcome = await run_operation(turn, op, None)
     if not isinstance(outcome, ClockShown):
         return outcome
-    label = cards.day_period_label(data.day, turn.locale)
-    period = Period(start=data.day, end=data.day + timedelta(days=1), label=label)
+    label = Message("parse.period.date", {"date": cards.day_period_label(data.day, turn.locale)})
+    period = Period(start=data.day, end=data.day + timedelta(days=1), name=label, locale=turn.locale)
     shown = await run_operation(turn, Hours(period=period), None)
     if not isinstance(shown, HoursShown):
         return shown

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from importlib import import_module
 from pkgutil import iter_modules
@@ -47,7 +48,23 @@ def t(key: str, locale: str | None = None, /, **params: object) -> str:
     if entry is None:
         return key
     template = entry.get(language(locale)) or entry["en"]
-    return template.format(**params) if params else template
+    return template.format(**{k: _field(v, locale) for k, v in params.items()}) if params else template
+
+
+def format_date(day: date, locale: str | None) -> str:
+    """A date as the language writes it: "17.11.2026" (de), "2026-11-17" (en)."""
+    if language(locale) == "de":
+        return f"{day.day}.{day.month}.{day.year}"
+    return day.isoformat()
+
+
+def _field(value: object, locale: str | None) -> object:
+    """A field of a sentence: a `Message` is rendered, a date written in the same language."""
+    if isinstance(value, Message):
+        return render(value, locale)
+    if type(value) is date:
+        return format_date(value, locale)
+    return value
 
 
 @dataclass(frozen=True)
@@ -62,5 +79,4 @@ def render(text: str | Message, locale: str | None) -> str:
     """Plain text as it is (a name, something typed); a `Message` in the locale's language."""
     if isinstance(text, str):
         return text
-    params = {k: render(v, locale) if isinstance(v, Message) else v for k, v in text.params.items()}
-    return t(text.key, locale, **params)
+    return t(text.key, locale, **text.params)

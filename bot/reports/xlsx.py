@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 
-from bot.i18n import t
+from bot.i18n import Message, render, t
 
 Column = Literal["client", "project", "project_description", "task", "description", "author"]
 RoundingType = Literal["up", "down", "nearest"]
@@ -103,7 +103,7 @@ class ReportWriter:
         by_project: bool = False,
         rounding_minutes: int | None = None,
         rounding_type: RoundingType = "nearest",
-        title: str | None = None,
+        title: str | Message | None = None,
     ) -> None:
         self.path = path
         self._tz = tz
@@ -122,7 +122,9 @@ class ReportWriter:
                 "default_date_format": DATE_FORMAT,
             },
         )
-        self._wb.set_properties({"title": title or t("report.sheet", locale), "comments": "timebot"})
+        self._wb.set_properties(
+            {"title": render(title or Message("report.sheet"), locale), "comments": "timebot"}
+        )
         self._ws = self._wb.add_worksheet(t("report.sheet", locale)[:31])
         bold = {"bold": True}
         self._fmt = {

@@ -260,7 +260,7 @@ async def times(ctx: UserContext, op: ListTimes) -> Outcome:
     total = sum(clipped_seconds(e, start, end, ctx.now) for e in entries)
     shown = entries[:LIST_LIMIT]
     return EntriesShown(
-        period_label=op.period.label,
+        period_label=op.period.name,
         entries=[entry_view(e, data, ctx, handles.get(e.id)) for e in shown],
         total_seconds=total,
         truncated=len(entries) - len(shown),

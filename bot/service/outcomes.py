@@ -118,7 +118,7 @@ class Notice:
     """A short confirmation or information: a catalogue key and its fields."""
 
     key: str
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str | Message] = field(default_factory=dict)
     facts: list[tuple[str, str]] = field(default_factory=list)
 
 

@@ -92,7 +92,7 @@ async def report(ctx: UserContext, op: ops.Report) -> Outcome:
         by_project=op.by_project,
         rounding_minutes=op.rounding_minutes,
         rounding_type=op.rounding_type,
-        title=period.label,
+        title=period.name,
     )
     try:
         batches = backend.iter_workspace_time_entries(
@@ -114,13 +114,13 @@ async def report(ctx: UserContext, op: ops.Report) -> Outcome:
         raise
     if stats.entries == 0:
         path.unlink(missing_ok=True)
-        return Notice("report.empty", {"period": period.label})
+        return Notice("report.empty", {"period": period.name})
     last_day = period.end - timedelta(days=1)
     filename = f"times_{period.start.isoformat()}_{last_day.isoformat()}.xlsx"
     return ReportReady(
         path=path,
         filename=filename,
-        period_label=period.label,
+        period_label=period.name,
         entries=stats.entries,
         total_seconds=stats.total_seconds,
         size=stats.size,

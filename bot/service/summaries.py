@@ -39,7 +39,7 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
     single_day = op.period.end - op.period.start == timedelta(days=1)
     return SummaryShown(
         SummaryView(
-            period_label=op.period.label,
+            period_label=op.period.name,
             start=op.period.start,
             end=op.period.end,
             total_seconds=total,

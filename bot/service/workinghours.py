@@ -575,7 +575,7 @@ async def hours_view(ctx: UserContext, period: Period) -> HoursView:
         else []
     )
     return HoursView(
-        period_label=period.label,
+        period_label=period.name,
         start=period.start,
         end=period.end,
         days=rows,

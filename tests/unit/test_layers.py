@@ -81,12 +81,12 @@ def test_below_the_reply_layer_nothing_imports_features_or_replies() -> None:
         assert leaks == {}, target
 
 
-def test_the_service_does_not_translate() -> None:
-    """The service hands on catalogue keys (`Message`, `Problem.key`); `t` belongs to the reply layer."""
+def test_the_parser_and_the_service_do_not_translate() -> None:
+    """They hand on catalogue keys (`Message`, `Problem.key`); `t` belongs to the reply layer."""
     translating = {
         module: names
         for module, names in _importers("bot.i18n.t").items()
-        if _within(module, "bot.service", "bot.operations")
+        if _within(module, "bot.commands", "bot.service", "bot.operations")
     }
     assert translating == {}
 
