@@ -15,8 +15,6 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from adapters.backend import Capability
-from adapters.models import TaskDraft
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.features.files import deliver_report
 from bot.features.forms import FORM_HANDLERS
@@ -31,7 +29,6 @@ from bot.operations import (
     EditEntry,
     Operation,
     ParseFailure,
-    ProjectRef,
     StartTimer,
     Status,
     StopTimer,
@@ -42,10 +39,9 @@ from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.account import save_connection
-from bot.service.common import can_create_master_data, recent_projects
-from bot.service.context import UserContext
-from bot.service.outcomes import EditForm, Outcome, Problem, ProjectPick, ReportReady
-from bot.service.resolve import match_name
+from bot.service.common import recent_projects
+from bot.service.outcomes import EditForm, Outcome, Problem, ProjectCreated, ProjectPick, ReportReady
+from bot.service.picks import with_project
 from bot.views import verbs
 from bot.views.verbs import (
     ConnectSaveData,
@@ -130,44 +126,15 @@ def _pending(op_json: dict[str, Any]) -> Any:
     return op if "project" in type(op).model_fields else None
 
 
-def _with_project(op_json: dict[str, Any], project_id: str, name: str, task_id: str | None = None) -> Result:
-    op = _pending(op_json)
-    if op is None:
-        return Problem("error.bad_card")
-    ref = ProjectRef(path=[name], id=project_id, task_id=task_id)
-    return op.model_copy(update={"project": ref})
-
-
 async def _pick_project(turn: Turn, data: PickData) -> Result:
     ctx = await turn.user()
     if ctx is None:
         return Problem("error.no_identity")
-    project = (await ctx.refdata()).project(data.project_id)
-    if project is None:
-        return Problem("service.entry_gone")
     pending = _pending(data.op)
     if pending is None:
         return Problem("error.bad_card")
-    task_id = await _typed_task(ctx, pending.project, project.id)
-    op = _with_project(data.op, project.id, project.name, task_id)
-    return await run_operation(turn, op, None)  # type: ignore[arg-type]
-
-
-async def _typed_task(ctx: UserContext, asked: ProjectRef | None, project_id: str) -> str | None:
-    """The task the person typed (`@website/design`) in the project they confirmed: found by name, or
-    created when they may; never silently dropped in favour of "no task"."""
-    if asked is None or len(asked.path) < 2 or Capability.TASKS not in ctx.backend.capabilities:
-        return None
-    name = asked.path[-1]
-    tasks = [t for t in (await ctx.refdata()).tasks if t.project_id == project_id and not t.done]
-    found, _ = match_name(name, tasks)
-    if found is not None:
-        return found.id
-    if not await can_create_master_data(ctx):
-        return None
-    task = await ctx.backend.create_task(TaskDraft(project_id=project_id, name=name))
-    ctx.services.refdata.invalidate(ctx.backend)
-    return task.id
+    op = await with_project(ctx, pending, data.project_id)
+    return op if isinstance(op, Problem) else await run_operation(turn, op, None)
 
 
 async def _create_project(turn: Turn, data: CreateData) -> Result:
@@ -176,18 +143,12 @@ async def _create_project(turn: Turn, data: CreateData) -> Result:
     if pending is None:
         return Problem("error.bad_card")
     created = await run_operation(turn, AddProject(name=data.name), None)
-    if isinstance(created, Problem):
+    if not isinstance(created, ProjectCreated):
         return created
     ctx = await turn.user()
     assert ctx is not None
-    project = next(
-        (p for p in (await ctx.refdata()).projects if p.name.casefold() == data.name.casefold()), None
-    )
-    if project is None:
-        return Problem("error.internal")
-    task_id = await _typed_task(ctx, pending.project, project.id)
-    op = _with_project(data.op, project.id, project.name, task_id)
-    return await run_operation(turn, op, None)  # type: ignore[arg-type]
+    op = await with_project(ctx, pending, created.project_id, created.project_name)
+    return op if isinstance(op, Problem) else await run_operation(turn, op, None)
 
 
 async def _edit_save(turn: Turn, data: EditSaveData) -> Result:

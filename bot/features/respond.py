@@ -18,12 +18,12 @@ from adapters.errors import (
 )
 from bot.commands import clean_text, parse
 from bot.features.outbox import queue, queueable
-from bot.operations import Ambiguity, ChooseWorkspace, Connect, Op, ParseFailure
+from bot.operations import Ambiguity, Op, ParseFailure
 from bot.replies import card_for, refused_params
 from bot.routing.turn import Turn
-from bot.service.account import Account, choose_workspace, connect
+from bot.service.account import Account
 from bot.service.outcomes import Outcome, Problem
-from bot.service.registry import execute
+from bot.service.registry import execute, on_account
 from bot.views.backends import backend_name
 
 log = logging.getLogger(__name__)
@@ -64,8 +64,10 @@ async def run_operation(
         return op
     backend: str | None = None  # known once the person's backend is bound
     try:
-        if isinstance(op, Connect | ChooseWorkspace):
-            return await _account_operation(turn, op)
+        account_handler = on_account(op)
+        if account_handler is not None:
+            account = await account_of(turn)
+            return await account_handler(account, op) if account else Problem("error.no_identity")
         ctx = await turn.user()
         if ctx is None:
             return Problem("error.no_identity")
@@ -97,18 +99,6 @@ async def account_of(turn: Turn) -> Account | None:
         return None
     prefs = await turn.prefs(identity)
     return Account(identity, prefs, turn.activity.scope, turn.services, turn.backends, turn.default_backend)
-
-
-async def _account_operation(turn: Turn, op: Connect | ChooseWorkspace) -> Outcome:
-    """`connect`/`workspace` work even when the chosen backend cannot be bound (that is how it is fixed)."""
-    account = await account_of(turn)
-    if account is None:
-        return Problem("error.no_identity")
-    if isinstance(op, Connect):
-        return await connect(account, op)
-    ctx = await turn.user()
-    assert ctx is not None
-    return await choose_workspace(account, ctx.backend, op)
 
 
 def render(turn: Turn, outcome: Outcome | Ambiguity | ParseFailure) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from adapters.backend import Backend, Identity
+from adapters.backend import Identity
 from adapters.credentials import Connection
 from adapters.errors import BackendError, Unauthorized, Unavailable
 from adapters.models import Workspace
@@ -101,7 +101,8 @@ async def save_connection(account: Account, backend: str, secret: str, extra: di
     )
 
 
-async def choose_workspace(account: Account, backend: Backend, op: ChooseWorkspace) -> Outcome:
+async def choose_workspace(account: Account, op: ChooseWorkspace) -> Outcome:
+    backend = await account.registry.bind(account.identity, account.backend)
     workspaces = (
         await backend.list_workspaces() if isinstance(backend, WorkspaceDirectory) else [backend.workspace]
     )

@@ -19,7 +19,7 @@ from bot.operations import (
 )
 from bot.service.common import resolve_target
 from bot.service.context import UserContext
-from bot.service.outcomes import ListShown, Notice, Outcome, Problem
+from bot.service.outcomes import ListShown, Notice, Outcome, Problem, ProjectCreated
 from bot.service.resolve import find_client
 from bot.views.entries import NamedItem
 
@@ -71,7 +71,9 @@ async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
         )
     )
     ctx.services.refdata.invalidate(ctx.backend)
-    return Notice("service.project_created", {"name": project.name})
+    return ProjectCreated(
+        "service.project_created", {"name": project.name}, project_id=project.id, project_name=project.name
+    )
 
 
 async def list_clients(ctx: UserContext, op: ListClients) -> Outcome:

@@ -123,6 +123,15 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class ProjectCreated(Notice):
+    """`project add`: the confirmation, and the new project for whatever asked for it (a pick card's
+    Create button)."""
+
+    project_id: str = ""
+    project_name: str = ""
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something the person can fix (or retry): a catalogue key, fields, and the command to retry."""
 

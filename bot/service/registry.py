@@ -1,12 +1,19 @@
-"""The declarative table from operation type to the handler that runs it."""
+"""The declarative table from operation type to the handler that runs it.
+
+Most handlers run for a person on their bound backend (`UserContext`). `connect` and `workspace` run on the
+person's `Account` instead, before anything is bound: a broken or missing connection must not stop the
+command that repairs it (`OnAccount`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot import operations as ops
-from bot.service import entries, forms, masterdata, preferences, summaries, timer, workinghours
+from bot.service import account, entries, forms, masterdata, preferences, summaries, timer, workinghours
+from bot.service.account import Account
 from bot.service.context import UserContext
 from bot.service.outcomes import HelpShown, Outcome
 from bot.service.reports import report
@@ -17,8 +24,17 @@ async def _help(ctx: UserContext, op: ops.Help) -> Outcome:
 
 
 Handler = Callable[[UserContext, Any], Awaitable[Outcome]]
+AccountHandler = Callable[[Account, Any], Awaitable[Outcome]]
 
-HANDLERS: dict[type[ops.Op], Handler] = {
+
+@dataclass(frozen=True)
+class OnAccount:
+    """A handler that runs on the person's account, before (or without) binding their backend."""
+
+    run: AccountHandler
+
+
+HANDLERS: dict[type[ops.Op], Handler | OnAccount] = {
     ops.Help: _help,
     ops.StartTimer: timer.start,
     ops.StopTimer: timer.stop,
@@ -48,8 +64,19 @@ HANDLERS: dict[type[ops.Op], Handler] = {
     ops.ClockOut: workinghours.clock_out,
     ops.TakeBreak: workinghours.take_break,
     ops.Hours: workinghours.hours,
+    ops.Connect: OnAccount(account.connect),
+    ops.ChooseWorkspace: OnAccount(account.choose_workspace),
 }
 
 
+def on_account(op: ops.Op) -> AccountHandler | None:
+    """The account handler of `op`, or None when it runs on a bound backend (`execute`)."""
+    handler = HANDLERS[type(op)]
+    return handler.run if isinstance(handler, OnAccount) else None
+
+
 async def execute(ctx: UserContext, op: ops.Op) -> Outcome:
-    return await HANDLERS[type(op)](ctx, op)
+    handler = HANDLERS[type(op)]
+    if isinstance(handler, OnAccount):
+        raise TypeError(f"{type(op).__name__} runs on the account, before a backend is bound")
+    return await handler(ctx, op)

@@ -97,3 +97,19 @@ def test_every_card_verb_has_a_handler_and_every_handler_a_verb() -> None:
 
     assert set(HANDLERS) == set(verbs.ALL_VERBS) == set(VERBS)
     assert all(VERBS[name].payload is verbs.ALL_VERBS[name] for name in VERBS)
+
+
+def test_every_operation_has_one_handler_in_the_registry() -> None:
+    """No operation is routed around the table: `connect` and `workspace` are in it too, on the account."""
+    import typing
+
+    from bot import operations as ops
+    from bot.service.registry import HANDLERS, OnAccount, on_account
+
+    union = typing.get_args(ops.Operation)[0]
+    assert set(typing.get_args(union)) == set(HANDLERS)
+    assert {op for op, handler in HANDLERS.items() if isinstance(handler, OnAccount)} == {
+        ops.Connect,
+        ops.ChooseWorkspace,
+    }
+    assert on_account(ops.Connect()) is not None and on_account(ops.StopTimer()) is None
