@@ -9,6 +9,9 @@ pre-pinged connection pool. A `search_path` query parameter on a PostgreSQL URL
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -63,19 +66,13 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     engine = create_async_engine(url, connect_args=connect_args, **kwargs)
 
+    memory = _is_memory(url)
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy (the "begin" hook below) own transaction boundaries instead of the sqlite3 module.
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            if not _is_memory(url):
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        finally:
-            cursor.close()
+        dbapi_connection.run_async(lambda raw: _prepare_sqlite(raw, memory=memory))
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -84,6 +81,41 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+async def _prepare_sqlite(raw: Any, *, memory: bool) -> None:
+    """Per-connection settings; the busy timeout first, so everything after it waits for locks."""
+    await raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    await raw.execute("PRAGMA foreign_keys=ON")
+    if not memory:
+        await _enable_wal(raw)
+        await raw.execute("PRAGMA synchronous=NORMAL")
+
+
+async def _enable_wal(raw: Any) -> None:
+    """Switch the file to WAL (a persistent property of the file), retrying while the switch is refused.
+
+    The switch needs an exclusive lock, and SQLite answers SQLITE_BUSY at once, without calling the busy
+    handler, when another connection holds a write lock on a file still in rollback mode (several processes
+    or engines opening a new database together). Once the file is in WAL mode the pragma is a no-op.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.001
+    while True:
+        try:
+            cursor = await raw.execute("PRAGMA journal_mode=WAL")
+            row = await cursor.fetchone()
+            await cursor.close()
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        else:
+            if row is not None and str(row[0]).lower() == "wal":
+                return
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(f"could not switch the database to WAL (it is in {row})")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def _postgres_engine(url: URL, **kwargs: Any) -> AsyncEngine:
