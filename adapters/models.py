@@ -23,6 +23,11 @@ UtcDatetime = Annotated[datetime, AfterValidator(_aware_utc)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def name_key(name: str) -> str:
+    """The case-insensitive identity of a name: what uniqueness is checked on, and what reports sort by."""
+    return " ".join(name.split()).casefold()
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 

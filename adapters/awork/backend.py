@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import time as _time
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,7 +40,7 @@ from adapters.awork.mapping import (
     task_from_awork,
 )
 from adapters.backend import Capability
-from adapters.errors import Conflict, NotFound, Unsupported, ValidationFailed
+from adapters.errors import Conflict, NotFound, PermissionDenied, Unsupported, ValidationFailed
 from adapters.http import odata_string, segment
 from adapters.models import (
     Client,
@@ -56,13 +57,19 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.reporting import check_people, in_report_order, wanted
 from adapters.timer import RunningTimers, Started, stop_whatever_runs
 from adapters.unsupported import NoFeed, NoWorkingHours
 
 log = logging.getLogger(__name__)
 
 CAPABILITIES = (
-    Capability.TIME_ENTRIES | Capability.TIMER | Capability.CLIENTS | Capability.PROJECTS | Capability.TASKS
+    Capability.TIME_ENTRIES
+    | Capability.TIMER
+    | Capability.CLIENTS
+    | Capability.PROJECTS
+    | Capability.TASKS
+    | Capability.REPORTS
 )
 TIMER_TOLERANCE = timedelta(seconds=2)  # the server's "now" vs ours when starting/stopping the user timer
 
@@ -274,6 +281,53 @@ class AworkBackend(NoWorkingHours, NoFeed):
                 break
         found.sort(key=lambda e: (e.start, e.id), reverse=True)
         return found[:limit] if limit is not None else found
+
+    # ---- reports (REPORTS capability) ----------------------------------------------------------------------
+
+    async def list_workspace_users(self) -> list[User]:
+        if not self.user.is_admin:  # awork's roles are not on `/users/me`: nobody is known to be an admin
+            raise PermissionDenied("only workspace admins may list the workspace's people")
+        return [self.user]
+
+    async def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        """The person's own finished entries starting in [start, end), paged (`page`/`pageSize`) on awork's
+        UTC date fields and cut exactly here, a page at a time into `in_report_order`."""
+        start, end = _aware(start, "start"), _aware(end, "end")
+        check_people(self.user, user_ids, others_readable=False)
+        if project_ids is not None and not project_ids:
+            return
+        first_day, last_day = days_between(start, end)
+        filterby = (
+            f"{self._user_filter()} and startDateUtc ge {filter_datetime(first_day)}"
+            f" and startDateUtc le {filter_datetime(last_day)} and endDateUtc ne null"
+        )
+        params = {"filterby": filterby, "orderby": "startDateUtc,startTimeUtc"}
+        names = {p.id: p.name for p in await self.list_projects(include_done=True)} if by_project else None
+
+        async def pages() -> AsyncIterator[list[TimeEntry]]:
+            async for page in self._client.pages(self._token, "timeentries", params):
+                entries = (entry_from_awork(raw, self.workspace.id) for raw in page)
+                yield [
+                    e
+                    for e in entries
+                    if e.user_id == self.user.id
+                    and wanted(e, start, end, user_ids=None, project_ids=project_ids, billable=billable)
+                ]
+
+        async for batch in in_report_order(
+            pages(), by_project=by_project, project_names=names, batch_size=batch_size
+        ):
+            yield batch
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry:
         return self._own(await self._json("GET", f"timeentries/{segment(entry_id)}"))

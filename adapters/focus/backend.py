@@ -5,14 +5,15 @@ What Focus offers (its API reference pages and third-party clients) and what thi
   `Team`, `User`, `Role` through extra methods; `page`/`per_page` paging is followed here, never by callers;
 - the timer (`tracking/current|start|stop`), time entries (list by RFC 3339 range, create, patch, delete),
   projects and tasks → the `Backend` protocol;
-- no clients, tags, working hours, feed, reports or webhooks are documented: those raise `Unsupported`.
+- reports: timebot's own spreadsheet from the person's own entries (paged reads);
+- no clients, tags, working hours, feed or webhooks are documented: those raise `Unsupported`.
 Every call sends the person's own key (`Authorization: Bearer toggl_sk_…`) on the factory's pooled client.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -49,6 +50,7 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.reporting import check_people, chunks, in_report_order, wanted
 from adapters.timer import Started, stop_whatever_runs
 from adapters.unsupported import NoFeed, NoWorkingHours
 
@@ -82,6 +84,7 @@ class FocusBackend(NoWorkingHours, NoFeed):
         | Capability.TIMER
         | Capability.PROJECTS
         | Capability.TASKS
+        | Capability.REPORTS
     )
 
     def __init__(
@@ -322,6 +325,40 @@ class FocusBackend(NoWorkingHours, NoFeed):
         overlapping = [e for e in entries if e.overlaps(start, end, now)]
         overlapping.sort(key=lambda e: (e.start, e.id), reverse=True)
         return overlapping[:limit] if limit is not None else overlapping
+
+    async def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        """The person's own entries of any period, paged (`time-entries` lists the key owner's only), a page
+        at a time into `in_report_order`."""
+        check_people(self.user, user_ids, others_readable=False)
+        if project_ids is not None and not project_ids:
+            return
+        params = {"date_from": m.rfc3339(start - LIST_MARGIN), "date_to": m.rfc3339(end)}
+        names = {p.id: p.name for p in await self.list_projects(include_done=True)} if by_project else None
+
+        async def entries() -> AsyncIterator[TimeEntry]:
+            async for row in self._pages(self._ws_path("time-entries"), "data", params):
+                if m.is_tracked(row) and self._mine(row):
+                    entry = self._entry(row)
+                    if wanted(entry, start, end, user_ids=None, project_ids=project_ids, billable=billable):
+                        yield entry
+
+        async for batch in in_report_order(
+            chunks(entries(), self._per_page),
+            by_project=by_project,
+            project_names=names,
+            batch_size=batch_size,
+        ):
+            yield batch
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry:
         body = await self._call("GET", self._ws_path("time-entries", m.int_id(entry_id)))

@@ -47,6 +47,7 @@ from adapters.models import (
     WorkingTimeRules,
     Workspace,
     WorkspaceSettings,
+    name_key,
 )
 
 Clock = Callable[[], datetime]
@@ -75,11 +76,6 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def name_key(name: str) -> str:
-    """The case-insensitive identity of a name (what uniqueness is checked on)."""
-    return " ".join(name.split()).casefold()
 
 
 def clean_name(name: str) -> str:

@@ -20,7 +20,7 @@ import base64
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -59,6 +59,7 @@ from adapters.models import (
     Workspace,
 )
 from adapters.refusals import BY_ID_STATUS, ConnectionRefusals, Refusals, believed
+from adapters.reporting import check_people, in_report_order, wanted, windows
 from adapters.timeghost import mapping as m
 from adapters.timeghost.client import (
     CALLS_PER_WINDOW,
@@ -76,6 +77,7 @@ NO_CLIENT_TASKS = "tasks on projects without a client"
 WORKING_HOURS = "working hours"
 ALL_TIME = "all_time"  # `$filter-date-range` is required; the real window is in `$filter`
 XLSX_MAGIC = b"PK\x03\x04"
+REPORT_WINDOW = timedelta(days=7)  # a report reads `get/times` a week at a time
 
 
 @dataclass
@@ -725,28 +727,39 @@ class TimeghostBackend:
         by_project: bool = False,
         batch_size: int = 1000,
     ) -> AsyncIterator[list[TimeEntry]]:
-        if not self.user.is_admin and (user_ids is None or set(user_ids) != {self.user.id}):
-            raise PermissionDenied("only workspace admins may report on other people's time")
-        parts = [f"start ge {m.iso(start)}", f"start lt {m.iso(end)}", "end ne null"]
-        if project_ids is not None:
-            if not project_ids:
-                return
-            parts.append(m.f_or([m.f_eq("project/id", p or "") for p in project_ids]))
-        if billable is not None:
-            parts.append(f"billable eq {'true' if billable else 'false'}")
-        params: dict[str, str] = {"$filter-date-range": ALL_TIME, "$filter": m.f_and(*parts)}
-        if user_ids is not None and len(set(user_ids)) == 1:
-            params["$filter-user"] = next(iter(user_ids))
-        elif user_ids is not None:
-            params["$filter"] = m.f_and(params["$filter"], m.f_or([m.f_eq("user/id", u) for u in user_ids]))
-        rows = await self._s.get("get/times", params=params)
-        entries = [m.time_entry_from(r, self._ws) for r in rows or [] if not r.get("deleted")]
-        if by_project:
-            entries.sort(key=lambda e: (e.project_id or "", e.start, e.id))
-        else:
-            entries.sort(key=lambda e: (e.start, e.id))
-        for i in range(0, len(entries), max(batch_size, 1)):
-            yield entries[i : i + batch_size]
+        """`get/times` has no paging: the period is read in `REPORT_WINDOW` spans (each answer stays small),
+        each span straight into `in_report_order`."""
+        check_people(self.user, user_ids, others_readable=True)
+        if project_ids is not None and not project_ids:
+            return
+        names = {p.id: p.name for p in await self.list_projects(include_done=True)} if by_project else None
+        users = list(dict.fromkeys(user_ids)) if user_ids is not None else None
+
+        async def pages() -> AsyncIterator[list[TimeEntry]]:
+            for lo, hi in windows(start, end, REPORT_WINDOW):
+                parts = [f"start ge {m.iso(lo)}", f"start lt {m.iso(hi)}", "end ne null"]
+                if project_ids is not None:
+                    parts.append(m.f_or([m.f_eq("project/id", p or "") for p in project_ids]))
+                if billable is not None:
+                    parts.append(f"billable eq {'true' if billable else 'false'}")
+                params: dict[str, str] = {"$filter-date-range": ALL_TIME}
+                if users is not None and len(users) == 1:
+                    params["$filter-user"] = users[0]
+                elif users is not None:
+                    parts.append(m.f_or([m.f_eq("user/id", u) for u in users]))
+                params["$filter"] = m.f_and(*parts)
+                rows = await self._s.get("get/times", params=params)
+                entries = (m.time_entry_from(r, self._ws) for r in rows or [] if not r.get("deleted"))
+                yield [
+                    e
+                    for e in entries
+                    if wanted(e, lo, hi, user_ids=users, project_ids=project_ids, billable=billable)
+                ]
+
+        async for batch in in_report_order(
+            pages(), by_project=by_project, project_names=names, batch_size=batch_size
+        ):
+            yield batch
 
     async def create_excel_report(
         self,

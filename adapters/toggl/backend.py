@@ -12,7 +12,7 @@ uses to cut days).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,6 +42,7 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.reporting import in_report_order, wanted
 from adapters.timer import RunningTimers, Started, TimerStartsLater, is_now, stop_by_lookup
 from adapters.toggl import mapping as m
 from adapters.toggl.client import Session
@@ -55,6 +56,7 @@ BASE_CAPABILITIES = (
     | Capability.TAGS
     | Capability.WEBHOOKS
     | Capability.GROUPS
+    | Capability.REPORTS
 )
 CREATED_WITH = "timebot"
 LOOKBACK = timedelta(days=1)  # finished entries that began this long before a window are looked for too
@@ -268,27 +270,87 @@ class TogglBackend(NoWorkingHours, NoFeed):
         return ordered[:limit] if limit is not None else ordered
 
     async def _report_entries(self, start: datetime, end: datetime) -> list[TimeEntry]:
-        """Finished entries from the Reports API's detailed search, following `X-Next-ID`/`-Row-Number`.
-        Report dates are days in the profile's zone: a day's margin each side, the exact cut is ours."""
+        return [e async for page in self._report_pages(start, end, [self.user.id]) for e in page]
+
+    async def _report_pages(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None,
+        project_ids: Sequence[str] | None = None,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        """Finished entries from the Reports API's detailed search, a page at a time, following
+        `X-Next-ID`/`X-Next-Row-Number`. Report dates are days in the profile's zone: a day's margin each
+        side, the exact cut is the caller's. `user_ids=None` is everyone the token may see."""
         body: dict[str, Any] = {
             "start_date": (start - timedelta(days=1)).date().isoformat(),
             "end_date": (end + timedelta(days=1)).date().isoformat(),
-            "user_ids": [m.wire_id(self.user.id, "user")],
             "page_size": self._report_page_size,
             "order_by": "date",
             "order_dir": "ASC",
         }
-        entries: list[TimeEntry] = []
+        if user_ids is not None:
+            body["user_ids"] = [m.wire_id(u, "user") for u in user_ids]
+        if project_ids:
+            body["project_ids"] = [m.wire_id(p, "project") for p in project_ids]
         path = f"workspace/{segment(self._wid)}/search/time_entries"
         while True:
-            # A search changes nothing: safe to repeat after a 5xx.
+            # A search changes nothing: safe to repeat after a 5xx. A spent quota (402) is waited for when it
+            # resets within the retry policy's limit, else it is `RateLimited` with the time it resets in.
             response = await self._s.response(self._s.api.reports, "POST", path, json=body, idempotent=True)
             rows = response.json() if response.content else []
-            entries.extend(m.entries_from_report(rows or [], self.workspace.id, self._tz))
+            yield m.entries_from_report(rows or [], self.workspace.id, self._tz)
             next_id, next_row = response.headers.get("X-Next-ID"), response.headers.get("X-Next-Row-Number")
             if not next_id or not next_row:
-                return entries
+                return
             body = {**body, "first_id": int(next_id), "first_row_number": int(next_row)}
+
+    # ---- reports (REPORTS capability) ----------------------------------------------------------------------
+
+    async def list_workspace_users(self) -> list[User]:
+        if not self.user.is_admin:
+            raise PermissionDenied("only workspace admins may list the workspace's people")
+        wire = await self._s.track("GET", f"{self._ws}/users")
+        users = [m.member_from(w, self.workspace.id) for w in wire or [] if not w.get("inactive")]
+        return sorted(users, key=lambda u: (u.name.casefold(), u.id))
+
+    async def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        """The Reports API's detailed search over any period, a page at a time into `in_report_order`.
+        Projects are filtered by the API unless "no project" is among them (its schema has integer ids
+        only); billable and the exact period here, so a free workspace is asked nothing premium."""
+        start, end = _utc(start, "start"), _utc(end, "end")
+        if not self.user.is_admin and (user_ids is None or set(user_ids) != {self.user.id}):
+            raise PermissionDenied("only workspace admins may report on other people's time")
+        if project_ids is not None and not project_ids:
+            return
+        users = list(dict.fromkeys(user_ids)) if user_ids is not None else None
+        by_api: list[str] | None = None
+        if project_ids is not None and None not in project_ids:
+            by_api = [p for p in project_ids if p is not None]
+        names = {p.id: p.name for p in await self.list_projects(include_done=True)} if by_project else None
+
+        async def pages() -> AsyncIterator[list[TimeEntry]]:
+            async for page in self._report_pages(start, end, users, by_api):
+                yield [
+                    e
+                    for e in page
+                    if wanted(e, start, end, user_ids=users, project_ids=project_ids, billable=billable)
+                ]
+
+        async for batch in in_report_order(
+            pages(), by_project=by_project, project_names=names, batch_size=batch_size
+        ):
+            yield batch
 
     async def get_time_entry(self, entry_id: str) -> TimeEntry:
         try:

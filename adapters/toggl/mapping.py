@@ -86,6 +86,17 @@ def user_from(me: Mapping[str, Any], workspace: Mapping[str, Any], aad_object_id
     )
 
 
+def member_from(wire: Mapping[str, Any], workspace_id: str) -> User:
+    """A `models.SimpleWorkspaceUser` of `GET /workspaces/{id}/users`."""
+    return User(
+        id=str(wire["id"]),
+        workspace_id=workspace_id,
+        name=wire.get("fullname") or wire.get("email") or str(wire["id"]),
+        email=wire.get("email") or None,
+        is_admin=bool(wire.get("is_admin")) or wire.get("role") == "admin",
+    )
+
+
 def client_from(wire: Mapping[str, Any]) -> Client:
     return Client(
         id=str(wire["id"]),

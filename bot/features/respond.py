@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from adapters.errors import (
@@ -11,6 +12,7 @@ from adapters.errors import (
     Conflict,
     NotFound,
     PermissionDenied,
+    RateLimited,
     Unauthorized,
     Unavailable,
     Unsupported,
@@ -52,6 +54,10 @@ def problem_for(exc: BackendError, retry_command: str | None, backend: str | Non
             )
         case Unsupported():
             return Problem("error.unsupported_generic", {"capability": exc.capability})
+        case RateLimited(retry_after=float() as wait) if backend is not None and wait > 0:
+            minutes = str(max(math.ceil(wait / 60), 1))
+            params = {"backend": backend_name(backend), "minutes": minutes}
+            return Problem("error.rate_limited", params, retry_command=retry_command)
         case Unavailable():
             return Problem("error.unavailable", retry_command=retry_command)
     return Problem("error.internal", retry_command=retry_command)

@@ -447,3 +447,79 @@ async def test_groups_with_members_for_admins_names_for_others_and_admin_only_ch
     assert [g.name for g in await alice.list_groups()] == ["Design"]
     with pytest.raises(NotFound):
         await alice.delete_group(created.id)
+
+
+# ---- reports (the Reports API v3 detailed search) ---------------------------------------------------------
+
+
+async def _report(backend: TogglBackend, start: datetime, end: datetime, **kwargs: object) -> list[str]:
+    return [e.id async for batch in backend.iter_workspace_time_entries(start, end, **kwargs) for e in batch]  # type: ignore[arg-type]
+
+
+async def test_a_report_pages_through_the_reports_api_for_everyone_with_filters(world: World) -> None:
+    from adapters.models import ProjectDraft
+
+    alice = await world.backend()
+    bob_account = world.fake.add_account("Bob", "bob@example.com", workspace=world.workspace)
+    bob_identity = Identity(tenant_id="t", aad_object_id="aad-bob", name="Bob")
+    world.connections.add(bob_identity, Connection("toggl", bob_account.api_token))
+    bob = await world.factory.bind(bob_identity)
+    website = await alice.create_project(ProjectDraft(name="Website"))
+    monday = _monday()
+    mine = [
+        await alice.create_time_entry(
+            TimeEntryDraft(start=monday + i * H, end=monday + i * H + H / 2, project_id=website.id)
+        )
+        for i in range(5)
+    ]
+    theirs = await bob.create_time_entry(TimeEntryDraft(start=monday + 2.5 * H, end=monday + 3 * H))
+    loose = await alice.create_time_entry(
+        TimeEntryDraft(start=monday + 8 * H, end=monday + 9 * H, billable=True)
+    )
+    await alice.create_time_entry(TimeEntryDraft(start=monday - H, end=monday))  # before the period
+    end = monday + timedelta(days=1)
+    searches = world.fake.calls("POST", "/search/time_entries")
+
+    everyone = await _report(alice, monday, end)
+    ids = [e.id for e in mine]
+    assert everyone == [*ids[:3], theirs.id, *ids[3:], loose.id]
+    pages = [s for s in world.fake.seen if "/search/time_entries" in s.raw_path][searches:]
+    assert len(pages) == 3 and "user_ids" not in pages[0].body  # 3 + 3 + 2 rows, everyone's
+    assert [p.body.get("first_row_number") for p in pages] == [None, 4, 7]
+
+    assert await _report(alice, monday, end, user_ids=[alice.user.id], project_ids=[website.id]) == ids
+    assert world.fake.seen[-1].body["project_ids"] == [int(website.id)]
+    assert world.fake.seen[-1].body["user_ids"] == [int(alice.user.id)]
+    no_project = await _report(alice, monday, end, project_ids=[None])  # `[null]` is not in the schema
+    assert no_project == [theirs.id, loose.id] and "project_ids" not in world.fake.seen[-1].body
+    assert await _report(alice, monday, end, billable=True) == [loose.id]
+    assert "billable" not in world.fake.seen[-1].body  # a premium filter: applied here instead
+    by_project = await _report(alice, monday, end, by_project=True)
+    assert by_project == [*ids, theirs.id, loose.id]
+    assert await _report(alice, monday, end, project_ids=[]) == []
+
+    with pytest.raises(PermissionDenied):  # a member reports on themselves only
+        await _report(bob, monday, end)
+    assert await _report(bob, monday, end, user_ids=[bob.user.id]) == [theirs.id]
+    users = await alice.list_workspace_users()
+    assert [(u.name, u.is_admin) for u in users] == [("Alice", True), ("Bob", False)]
+    with pytest.raises(PermissionDenied):
+        await bob.list_workspace_users()
+
+
+async def test_a_report_waits_for_a_quota_that_resets_soon_and_says_when_one_does_not(world: World) -> None:
+    backend = await world.backend()
+    monday = _monday()
+    for i in range(7):
+        await backend.create_time_entry(TimeEntryDraft(start=monday + i * H, end=monday + i * H + H / 2))
+    world.fake.quota_exceeded(resets_in=0)
+    assert len(await _report(backend, monday, monday + timedelta(days=1), user_ids=[backend.user.id])) == 7
+    world.fake.fail_next(
+        402,
+        "You have hit your hourly limit for API calls.",
+        headers={"X-Toggl-Quota-Remaining": "0", "X-Toggl-Quota-Resets-In": "1500"},
+        path_contains="/search/time_entries",
+    )
+    with pytest.raises(RateLimited) as caught:
+        await _report(backend, monday, monday + timedelta(days=1))
+    assert caught.value.retry_after == 1500

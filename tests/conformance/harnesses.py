@@ -106,6 +106,7 @@ async def _focus(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[H
                 admin_only,
                 fail_next_read=lambda status, headers: fake.fail("GET", r".*", status, headers=headers),
                 page_size=3 if small_pages else None,
+                fake=fake,
             )
         finally:
             await factory.close()
@@ -184,6 +185,7 @@ async def _awork(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[H
             admin_only,
             fail_next_read=lambda status, headers: fake.fail(status, headers=headers, method="GET"),
             page_size=5 if small_pages else None,
+            fake=fake,
         )
     finally:
         await factory.close()
@@ -203,7 +205,7 @@ async def _toggl(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[H
     workspace = fake.add_workspace("Contoso")
     connections = StaticConnections()
     retry = RetryPolicy(base_delay=0.01, max_delay=0.02, deadline=5.0)
-    pages = {"page_size": 5} if small_pages else {}
+    pages = {"page_size": 5, "report_page_size": 5} if small_pages else {}
     factory = TogglBackendFactory(
         fake.track_url, fake.reports_url, fake.webhooks_url, connections=connections, retry=retry, **pages
     )
@@ -228,6 +230,7 @@ async def _toggl(tmp_path: Path, *, small_pages: bool = True) -> AsyncIterator[H
             admin_only,
             fail_next_read=lambda status, headers: fake.fail_next(status, headers=headers, method="GET"),
             page_size=5 if small_pages else None,
+            fake=fake,
         )
     finally:
         await factory.close()

@@ -62,3 +62,20 @@ async def test_with_its_routes_working_hours_stay_on(tmp_path: Path) -> None:
         assert isinstance(await bot.say("come at 9"), ClockShown)
         status = await bot.say("status")
         assert isinstance(status, StatusShown) and status.clock is not None and status.degraded is None
+
+
+async def test_a_spent_api_quota_says_when_to_try_again(tmp_path: Path) -> None:
+    """Toggl's hourly quota (402 with `X-Toggl-Quota-Resets-In`) beyond what a turn can wait: the person
+    hears which tracker and when, in their language, not "isn't answering"."""
+    async with HARNESSES["toggl"](tmp_path) as harness, bot_driver(harness, tmp_path) as bot:
+        harness.fake.fail_next(
+            402,
+            "You have hit your hourly limit for API calls.",
+            headers={"X-Toggl-Quota-Remaining": "0", "X-Toggl-Quota-Resets-In": "1500"},
+            path_contains="/search/time_entries",
+        )
+        refused = await bot.say("report last month")
+        assert isinstance(refused, Problem) and refused.key == "error.rate_limited"
+        assert refused.params["minutes"] == "25" and refused.retry_command == "report last month"
+        assert "Toggl Track allows no more requests for now" in str(bot.render(refused))
+        assert "in 25 Min." in str(bot.render(refused, locale="de-DE"))

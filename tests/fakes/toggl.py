@@ -387,6 +387,7 @@ class FakeToggl:
             ("POST", "/workspaces/{workspace_id}/projects/{project_id}/tasks"): self._create_task,
             ("GET", "/workspaces/{workspace_id}/tags"): self._list_tags,
             ("POST", "/workspaces/{workspace_id}/tags"): self._create_tag,
+            ("GET", "/workspaces/{workspace_id}/users"): self._list_users,
             ("GET", "/workspaces/{workspace_id}/groups"): self._list_groups,
             ("POST", "/workspaces/{workspace_id}/groups"): self._create_group,
             ("PUT", "/workspaces/{workspace_id}/groups/{group_id}"): self._rename_group,
@@ -419,6 +420,24 @@ class FakeToggl:
             },
             {},
         )
+
+    async def _list_users(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        if not self._is_admin(user, ws):
+            raise Fail(403, "User does not have access to this resource.")
+        out = [
+            {
+                "id": account.id,
+                "email": account.email,
+                "fullname": account.fullname,
+                "is_active": True,
+                "inactive": False,
+                "role": "admin" if admin else "user",
+            }
+            for account_id, admin in ws.members.items()
+            for account in [self.accounts[account_id]]
+        ]
+        return 200, out, {}
 
     async def _me_workspaces(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
         out = []
@@ -885,12 +904,18 @@ class FakeToggl:
         users = set(b.get("user_ids") or [])
         if users != {user.id} and not self._is_admin(user, ws):
             raise Fail(403, "Workspace not found/accessible")
+        projects = b.get("project_ids")
+        billable = b.get("billable")
+        if billable is not None and not ws.premium:
+            raise Fail(402, "Workspace needs to have this feature enabled")
         rows = [
             e
             for e in self.entries.values()
             if e["workspace_id"] == ws.id
             and e["duration"] >= 0  # the detailed report holds finished entries only
             and (not users or e["user_id"] in users)
+            and (projects is None or e["project_id"] in projects)
+            and (billable is None or e["billable"] == billable)
             and lo <= e["start"] < hi
         ]
         rows.sort(key=lambda e: (e["start"], e["id"]), reverse=b.get("order_dir") == "DESC")

@@ -171,9 +171,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "capability.project tags": {"en": "project tags", "de": "Projekt-Tags"},
     "capability.projects": {"en": "projects", "de": "Projekte"},
     "capability.reports": {"en": "reports", "de": "Berichte"},
+    "capability.reports on other people's time": {
+        "en": "reports on other people's time",
+        "de": "Berichte über die Zeit anderer",
+    },
     "capability.tags": {"en": "tags", "de": "Tags"},
     "capability.tags on time entries": {"en": "tags on time entries", "de": "Tags an Zeiteinträgen"},
     "capability.tasks": {"en": "tasks", "de": "Aufgaben"},
+    "capability.tasks on projects without a client": {
+        "en": "tasks on projects without a client",
+        "de": "Aufgaben in Projekten ohne Kunden",
+    },
     "capability.working hours": {"en": "working hours", "de": "Arbeitszeiten"},
     "capability.workspace settings": {"en": "workspace settings", "de": "Arbeitsbereich-Einstellungen"},
     "error.unsupported_generic": {
@@ -183,6 +191,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.unavailable": {
         "en": "The time tracker isn't answering right now. Nothing you typed is lost: try again in a moment.",
         "de": "Die Zeiterfassung antwortet gerade nicht. Nichts ist verloren: Versuch es gleich noch einmal.",
+    },
+    "error.rate_limited": {
+        "en": "{backend} allows no more requests for now (its API limit). Nothing you typed is lost: "
+        "try again in {minutes} min.",
+        "de": "{backend} nimmt gerade keine Anfragen mehr an (sein API-Limit). Nichts ist verloren: "
+        "Versuch es in {minutes} Min. noch einmal.",
     },
     "error.internal": {
         "en": "Something went wrong on my side. Nothing you typed is lost: you can retry it.",
