@@ -158,7 +158,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             )
         case HelpShown():
             return help_cards.help_card(locale, outcome.topic)
-        case ReportReady():  # delivered as a file by `bot.features.files`; this is only the summary
+        case ReportReady():  # delivered as a file by `bot.features.reports`; this is only the summary
             return messages.notice_card(
                 say(
                     "report.ready",

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.app import ProactiveSender
-from bot.features import card_actions, commands, files, lifecycle, search
+from bot.features import card_actions, commands, lifecycle, reports, search
 from bot.features.notifications import RENDERERS
 from bot.features.outbox import OutboxWorker
 from bot.features.respond import render
@@ -25,7 +25,7 @@ Hook = Callable[[], Awaitable[None]]
 
 def build_router() -> Router:
     root = Router("timebot")
-    for feature in (lifecycle.router, files.router, card_actions.router, search.router, commands.router):
+    for feature in (lifecycle.router, reports.router, card_actions.router, search.router, commands.router):
         root.include(feature)
     return root
 

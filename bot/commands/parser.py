@@ -5,9 +5,9 @@ params naming the bad part, and anything it must not guess becomes an `Ambiguity
 choices.
 
 This module finds the verb (the table is `bot.commands.verbs`) and hands the rest to its family's parser:
-`timer`, `entries` and `edit`, `hours`, `masterdata`, `reports`, `account`. The rules those parsers share
-(project vs note words, entry refs, bare numbers) are documented in `bot.commands.args`; each family module
-documents its own. Tested in `tests/unit/test_parse*.py`.
+`timer`, `entries` and `edit`, `workinghours`, `masterdata`, `reports`, `account`. The rules those parsers
+share (project vs note words, entry refs, bare numbers) are documented in `bot.commands.args`; each family
+module documents its own. Tested in `tests/unit/test_parse*.py`.
 """
 
 from __future__ import annotations

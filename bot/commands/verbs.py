@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.operations import CancelTimer, Help, ListClients, ListGroups, ListTags, ShowSettings, Status, Undo
 
-from . import account, entries, hours, masterdata, reports, timer
+from . import account, entries, masterdata, reports, timer, workinghours
 from .args import Cmd, Handler, no_args, words
 from .edit import edit
 
@@ -76,10 +76,10 @@ TABLE: tuple[Verb, ...] = (
     Verb("month", "summaries", entries.summary, ("this month",), ("monat", "dieser monat"), _P),
     Verb("last month", "summaries", entries.summary, (), ("letzter monat", "letzten monat"), _P),
     # working hours
-    Verb("come", "hours", hours.come, ("in", "clock in", "check in"), ("kommen", "komme")),
-    Verb("go", "hours", hours.go, ("out", "clock out", "check out"), ("gehen", "gehe")),
-    Verb("break", "hours", hours.break_, (), ("pause",)),
-    Verb("hours", "hours", hours.hours, (), ("stunden", "arbeitszeit")),
+    Verb("come", "hours", workinghours.come, ("in", "clock in", "check in"), ("kommen", "komme")),
+    Verb("go", "hours", workinghours.go, ("out", "clock out", "check out"), ("gehen", "gehe")),
+    Verb("break", "hours", workinghours.break_, (), ("pause",)),
+    Verb("hours", "hours", workinghours.hours, (), ("stunden", "arbeitszeit")),
     # reference data
     Verb("projects", "masterdata", masterdata.projects, (), ("projekte",)),
     Verb("project", "masterdata", masterdata.project, (), ("projekt",)),

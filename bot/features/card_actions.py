@@ -16,10 +16,11 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
-from bot.features.files import deliver_report
+from bot.features.account import ACCOUNT_HANDLERS
 from bot.features.forms import FORM_HANDLERS
-from bot.features.hours_actions import HOURS_HANDLERS
-from bot.features.respond import account_of, render, run_operation, run_text
+from bot.features.reports import deliver_report
+from bot.features.respond import render, run_operation, run_text
+from bot.features.workinghours import HOURS_HANDLERS
 from bot.i18n import t
 from bot.operations import (
     AddProject,
@@ -38,13 +39,11 @@ from bot.replies import summary_text
 from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
-from bot.service.account import save_connection
 from bot.service.common import recent_projects
 from bot.service.outcomes import EditForm, Outcome, Problem, ProjectCreated, ProjectPick, ReportReady
 from bot.service.picks import with_project
 from bot.views import verbs
 from bot.views.verbs import (
-    ConnectSaveData,
     CreateData,
     EditSaveData,
     Empty,
@@ -198,13 +197,6 @@ def _parse_time(value: str | None) -> time | None:
         return None
 
 
-async def _connect_save(turn: Turn, data: ConnectSaveData) -> Result:
-    account = await account_of(turn)
-    if account is None:
-        return Problem("error.no_identity")
-    return await save_connection(account, data.backend, data.token, {"organization_id": data.organization_id})
-
-
 # verb → (handler, whether its answer replaces the card the button was on); the payload model is the verb's
 # own, from the one table in `bot.views.verbs`.
 HANDLERS: dict[str, tuple[Action, bool]] = {
@@ -220,10 +212,9 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.PICK_PROJECT: (_pick_project, True),
     verbs.CREATE_PROJECT: (_create_project, True),
     verbs.RUN: (_run, False),
-    # The form holds a token: its answer replaces it, so the card does not linger with the field.
-    verbs.CONNECT_SAVE: (_connect_save, True),
     **HOURS_HANDLERS,
     **FORM_HANDLERS,
+    **ACCOUNT_HANDLERS,
 }
 VERBS: dict[str, Verb] = {
     name: Verb(verbs.ALL_VERBS[name], run, replaces_card=replaces)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.activity import OutgoingMessage, TurnResult
-from bot.features.files import deliver_report
+from bot.features.reports import deliver_report
 from bot.features.respond import render, run_text
 from bot.routing.filters import HasCardVerb, HasText, IsMessage
 from bot.routing.router import Router

@@ -2,6 +2,6 @@
 delivers it.
 
 Framework-free: no aiohttp, no Bot Framework. `bot.service.reports` feeds rows from the backend into
-`xlsx.ReportWriter`; `bot.features.files` and the transport's `GET /files/{token}` hand the file out through
+`xlsx.ReportWriter`; `bot.features.reports` and the transport's `GET /files/{token}` hand the file out through
 `files.FileStore`.
 """

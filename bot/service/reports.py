@@ -3,7 +3,7 @@
 Entries come from the backend in batches (`ReportSource.iter_workspace_time_entries`) and go straight into the
 spreadsheet writer in a worker thread, so neither the entries nor the workbook are ever held whole in memory
 and the event loop keeps serving other people meanwhile. The finished file waits in the file store; the
-feature layer (`bot.features.files`) delivers it by file consent (personal chat) or a download link.
+feature layer (`bot.features.reports`) delivers it by file consent (personal chat) or a download link.
 
 What counts: finished entries that *start* in the period (an entry over midnight belongs to the day it began;
 a running timer is not in the report until it is stopped). Rounding changes the report's durations only.

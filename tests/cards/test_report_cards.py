@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cards.report import report_link_card
+from cards.reports import report_link_card
 from tests.support.cards import assert_valid_card
 
 

@@ -32,7 +32,7 @@ from bot.routing.router import Router
 from bot.routing.turn import Turn, identity_of
 from bot.service.outcomes import Notice, Problem, ReportReady
 from cards.format import duration, escape, time_of_day
-from cards.report import file_consent_attachment, file_info_attachment, report_link_card
+from cards.reports import file_consent_attachment, file_info_attachment, report_link_card
 
 log = logging.getLogger(__name__)
 router = Router("files")
