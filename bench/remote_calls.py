@@ -23,11 +23,11 @@ import httpx
 
 from adapters.backend import Backend, Capability, Identity
 from adapters.models import ProjectDraft
+from adapters.sql import create_engine
 from bot.activity import Activity
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
-from bot.store.db import create_engine
 from bot.store.migrate import upgrade
 from bot.store.state import Store
 from bot.timebot import Timebot

@@ -18,9 +18,9 @@ from bot.timebot import Timebot
 def build_handler(settings: Settings) -> Timebot:
     """The `TurnHandler` the transport serves. Migrations run at start-up (idempotent, lock-protected)."""
     from adapters.local.factory import LocalBackendFactory
+    from adapters.sql import create_engine
     from bot.notify import NotificationQueue
     from bot.store.connections import ConnectionStore
-    from bot.store.db import create_engine
     from bot.store.migrate import upgrade
     from bot.store.outbox import Outbox
     from bot.store.state import Store

@@ -18,16 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.backend import Identity
 from adapters.errors import Unavailable, ValidationFailed
 from adapters.local import tables as t
-from adapters.local.backend import (
-    Clock,
-    LocalBackend,
-    new_id,
-    read_connection,
-    user_from_row,
-    utcnow,
-    workspace_from_row,
-)
+from adapters.local.backend import LocalBackend
+from adapters.local.base import Clock, new_id, utcnow
 from adapters.local.cache import EntryReadCache
+from adapters.local.rows import user_from_row, workspace_from_row
+from adapters.sql import read_connection
 
 DEFAULT_WORKSPACE_NAME = "Workspace"
 _BIND_ATTEMPTS = 5

@@ -15,8 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.errors import PermissionDenied
 from adapters.local import tables as t
+from adapters.local.base import LocalBase, check_aware, check_interval
+from adapters.local.rows import load, user_from_row
 from adapters.models import TimeEntry, User
+from adapters.sql import read_connection
 
 DEFAULT_BATCH = 1000
 
@@ -34,8 +38,6 @@ async def iter_entries(
     batch_size: int = DEFAULT_BATCH,
 ) -> AsyncIterator[list[TimeEntry]]:
     """Finished entries of the workspace starting in [start, end) (each counted once), in batches."""
-    from adapters.local.backend import _load, read_connection  # the backend imports this module lazily too
-
     te, pr = t.time_entries, t.projects
     conditions: list[sa.ColumnElement[bool]] = [
         te.c.workspace_id == workspace_id,
@@ -90,7 +92,7 @@ async def iter_entries(
             )
             for entry_id, tag_id in links:
                 tags[entry_id].append(tag_id)
-        yield [_load(TimeEntry, row, tag_ids=tags[row.id]) for row in rows]
+        yield [load(TimeEntry, row, tag_ids=tags[row.id]) for row in rows]
         if len(rows) < batch_size:
             return
         last = rows[-1]._mapping
@@ -98,8 +100,6 @@ async def iter_entries(
 
 
 async def list_users(engine: AsyncEngine, workspace_id: str) -> list[User]:
-    from adapters.local.backend import read_connection, user_from_row
-
     async with read_connection(engine) as conn:
         rows = (
             await conn.execute(
@@ -107,3 +107,43 @@ async def list_users(engine: AsyncEngine, workspace_id: str) -> list[User]:
             )
         ).all()
     return [user_from_row(row) for row in rows]
+
+
+class Reports(LocalBase):
+    """The REPORTS capability: whole-workspace reads, for admins (or exactly one's own time)."""
+
+    def iter_workspace_time_entries(
+        self,
+        start: datetime,
+        end: datetime,
+        user_ids: Sequence[str] | None = None,
+        *,
+        project_ids: Sequence[str | None] | None = None,
+        billable: bool | None = None,
+        by_project: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[list[TimeEntry]]:
+        """Finished entries starting in [start, end), streamed in batches, in report order (see
+        `adapters.local.reports`). `user_ids=None` means everyone: workspace admins only; anyone may read
+        exactly their own (`user_ids=[own id]`)."""
+        start, end = check_aware(start, "start"), check_aware(end, "end")
+        check_interval(start, end)
+        if not self.user.is_admin and (user_ids is None or set(user_ids) != {self.user.id}):
+            raise PermissionDenied("only workspace admins may report on other people's time")
+        return iter_entries(
+            self._engine,
+            self.workspace.id,
+            start,
+            end,
+            user_ids=user_ids,
+            project_ids=project_ids,
+            billable=billable,
+            by_project=by_project,
+            batch_size=batch_size,
+        )
+
+    async def list_workspace_users(self) -> list[User]:
+        """Everyone in the workspace (for reports on others): workspace admins only."""
+        if not self.user.is_admin:
+            raise PermissionDenied("only workspace admins may list the workspace's people")
+        return await list_users(self._engine, self.workspace.id)

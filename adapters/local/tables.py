@@ -1,60 +1,21 @@
 """Tables of the local backend (SQLAlchemy Core, own `MetaData`).
 
-Datetimes go through `UtcDateTime`: aware UTC in and out on every dialect (SQLite has no time zones, so UTC is
-stored naive there and re-attached on load; PostgreSQL uses `timestamptz`). Names carry a lower-cased
-`name_key` so uniqueness is case-insensitive on both databases with a plain unique constraint.
+Datetimes are `adapters.sql.types.UtcDateTime` (aware UTC in and out on every dialect). Names carry a
+lower-cased `name_key` so uniqueness is case-insensitive on both databases with a plain unique constraint.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Dialect
 
-NAMING_CONVENTION: dict[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from adapters.sql.types import NAMING_CONVENTION, UtcDateTime
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
-READ_ONLY_OPTION = "timebot_read_only"
-"""Execution option for connections that only read: on SQLite (see `bot.store.db`) they start with a deferred
-BEGIN instead of BEGIN IMMEDIATE, so reads never queue behind writers."""
-
 ID = sa.String(32)
 """Opaque ids: uuid4 hex."""
-
-
-class UtcDateTime(sa.types.TypeDecorator[datetime]):
-    """A timezone-aware datetime stored as UTC; naive values are refused (they are how entries drift)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
-            return value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):  # defensive: raw SQLite text
-            value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 def _created() -> sa.Column[datetime]:

@@ -1,7 +1,7 @@
 """The bot's own state (user prefs, undo journal, conversation references, processed activity ids) and the
-database plumbing shared with the local backend: engine creation and Alembic migrations."""
+Alembic migrations. The engine itself comes from `adapters.sql`, which the local backend shares."""
 
-from bot.store.db import create_engine
+from adapters.sql import create_engine
 from bot.store.migrate import upgrade
 from bot.store.state import Store, UndoRecord, UserPrefs
 

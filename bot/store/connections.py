@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
 from adapters.credentials import Connection
-from adapters.local.tables import READ_ONLY_OPTION
+from adapters.sql import read_connection
 from bot.secrets import Sealer
 from bot.store import tables as t
 
@@ -63,8 +63,7 @@ class ConnectionStore:
 
     async def get(self, identity: Identity, backend: str) -> Connection | None:
         c = t.connections
-        async with self._engine.connect() as conn:
-            await conn.execution_options(**{READ_ONLY_OPTION: True})
+        async with read_connection(self._engine) as conn:
             row = (
                 await conn.execute(
                     sa.select(c).where(

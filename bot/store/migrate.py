@@ -2,7 +2,8 @@
 
 On PostgreSQL the whole upgrade runs in one transaction behind a transaction-scoped advisory lock, so several
 bot processes starting together migrate once and the others wait, then find the schema at head (a no-op).
-On SQLite the transaction starts with `BEGIN IMMEDIATE` (see `bot.store.db`), which serialises them too.
+On SQLite the transaction starts with `BEGIN IMMEDIATE` (see `adapters.sql.engine`), which serialises them
+too.
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.local.backend import read_connection
+from adapters.sql import dialect_insert, read_connection
 from bot.store import tables as t
 
 UNDO_DEPTH = 20
@@ -42,13 +41,6 @@ class UndoRecord(BaseModel):
     after: dict[str, Any] | None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     description: str = ""
-
-
-def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
-    """A dialect insert that supports `on_conflict_do_update/nothing` (same API on both dialects)."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _aware(value: datetime) -> datetime:
@@ -112,7 +104,7 @@ class Store:
     async def save_prefs(self, prefs: UserPrefs) -> None:
         values = prefs.model_dump() | {"updated_at": datetime.now(UTC)}
         async with self._engine.begin() as conn:
-            stmt = _insert(conn, t.user_prefs).values(**values)
+            stmt = dialect_insert(conn, t.user_prefs).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["tenant_id", "aad_object_id"],
                 set_={k: stmt.excluded[k] for k in values if k not in {"tenant_id", "aad_object_id"}},
@@ -179,7 +171,7 @@ class Store:
     async def save_conversation_ref(self, key: str, tenant_id: str, reference: dict[str, Any]) -> None:
         values = {"key": key, "tenant_id": tenant_id, "reference": reference, "updated_at": datetime.now(UTC)}
         async with self._engine.begin() as conn:
-            stmt = _insert(conn, t.conversation_refs).values(**values)
+            stmt = dialect_insert(conn, t.conversation_refs).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["key"],
                 set_={k: stmt.excluded[k] for k in ("tenant_id", "reference", "updated_at")},
@@ -210,7 +202,7 @@ class Store:
         now = datetime.now(UTC)
         async with self._engine.begin() as conn:
             stmt = (
-                _insert(conn, t.seen_activities)
+                dialect_insert(conn, t.seen_activities)
                 .values(activity_id=activity_id, seen_at=now)
                 .on_conflict_do_nothing(index_elements=["activity_id"])
             )

@@ -1,10 +1,10 @@
-"""Tables of the bot's own state (SQLAlchemy Core, own `MetaData`, the local backend's naming convention)."""
+"""Tables of the bot's own state (SQLAlchemy Core, own `MetaData`, the shared naming convention)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.local.tables import NAMING_CONVENTION, UtcDateTime
+from adapters.sql import NAMING_CONVENTION, UtcDateTime
 
 metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -32,9 +32,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
+from adapters.sql import read_connection
 from bot.secrets import Sealer
 from bot.store import tables as t
-from bot.store.db import read_connection
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")

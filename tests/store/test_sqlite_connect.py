@@ -2,7 +2,7 @@
 at the same moment: each one ends up in WAL mode, none fails with "database is locked".
 
 Switching a file to WAL needs an exclusive lock, and SQLite refuses it at once (without calling the busy
-handler) while another connection holds a write lock, so `bot.store.db` has to wait and retry itself.
+handler) while another connection holds a write lock, so `adapters.sql` has to wait and retry itself.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.db import create_engine
+from adapters.sql import create_engine
 from bot.store.migrate import current_revision, upgrade
 from tests.support.db import sqlite_url
 

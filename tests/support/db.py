@@ -3,7 +3,7 @@
 Use the `database_url` / `engine` fixtures (import them into a folder's conftest.py), or the context managers
 `database(kind, tmp_path)` and `engine_for(url)` directly. PostgreSQL comes from `TIMEBOT_TEST_POSTGRES_URL`
 (default `postgresql+asyncpg://postgres@127.0.0.1:5432/test`); each use gets its own schema (selected with
-`?search_path=`, which `bot.store.db.create_engine` turns into asyncpg's `server_settings`), so parallel and
+`?search_path=`, which `adapters.sql.create_engine` turns into asyncpg's `server_settings`), so parallel and
 repeated runs never collide. If PostgreSQL is unreachable its tests fail when `CI` is set and skip otherwise.
 """
 
@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.local.tables import metadata as local_metadata
-from bot.store.db import create_engine
+from adapters.sql import create_engine
 from bot.store.migrate import upgrade
 from bot.store.tables import metadata as store_metadata
 

@@ -41,7 +41,7 @@ def _database_url() -> str:
 
 
 async def _run_online_with_own_engine() -> None:
-    from bot.store.db import create_engine
+    from adapters.sql import create_engine
 
     engine = create_engine(_database_url())
     try:

@@ -1,4 +1,4 @@
-"""Engine creation for SQLite (default, zero setup) and PostgreSQL (several bot processes).
+"""Engines for SQLite (default, zero setup) and PostgreSQL (several bot processes), and read connections.
 
 SQLite: WAL, foreign keys and a busy timeout on every connection, and transactions that start with
 `BEGIN IMMEDIATE` (the write lock is taken up front, so a read-then-write transaction can never fail with
@@ -17,13 +17,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event, pool
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from adapters.local.tables import READ_ONLY_OPTION
-
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+READ_ONLY_OPTION = "timebot_read_only"
+"""Execution option for connections that only read: on SQLite they start with a deferred BEGIN instead of
+BEGIN IMMEDIATE, so reads never queue behind writers (see `read_connection`)."""
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -144,3 +148,10 @@ async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]
     async with engine.connect() as conn:
         await conn.execution_options(**{READ_ONLY_OPTION: True})
         yield conn
+
+
+def dialect_insert(conn: AsyncConnection, table: sa.Table) -> Any:
+    """A dialect insert that supports `on_conflict_do_update/nothing` (same API on both dialects)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

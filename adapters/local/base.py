@@ -1,0 +1,183 @@
+"""What every part of the local backend shares: validation helpers, and `LocalBase` (the engine, the bound
+workspace and user, read and write transactions, the read memo, visibility and permission rules).
+
+Every method is one short transaction. Invariants that matter under concurrency are enforced by the database
+(unique constraints for names, partial unique indexes for "one running timer" and "one open work interval"),
+and the pre-checks in Python only exist to give a clear message; an `IntegrityError` becomes `Conflict`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from adapters.local import tables as t
+from adapters.local.cache import MISS, EntryReadCache
+from adapters.models import User, Workspace
+from adapters.sql import read_connection
+
+Clock = Callable[[], datetime]
+R = TypeVar("R")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationFailed("the name is empty")
+    return cleaned
+
+
+@lru_cache(maxsize=512)
+def _zone_exists(zone: str) -> bool:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def check_timezone(zone: str) -> str:
+    if not zone or not _zone_exists(zone):
+        raise ValidationFailed(f"unknown time zone {zone!r}")
+    return zone
+
+
+def check_aware(value: datetime, what: str) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationFailed(f"{what} must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def check_interval(start: datetime, end: datetime | None) -> None:
+    if end is not None and end < start:
+        raise ValidationFailed("the end is before the start")
+
+
+def overlapping(table: sa.Table, start: datetime, end: datetime, now: datetime) -> sa.ColumnElement[bool]:
+    """Rows whose interval overlaps [start, end); an open interval (no end) lasts until `now`.
+
+    A row that begins inside the window always overlaps (this also covers zero-length rows and timers started
+    in the future); one that began earlier overlaps if it ends (or, open, `now` is) after the window starts.
+    """
+    still_open: sa.ColumnElement[bool] = table.c.end.is_(None) if now > start else sa.false()
+    return sa.and_(
+        table.c.start < end,
+        sa.or_(table.c.start >= start, table.c.end > start, still_open),
+    )
+
+
+class LocalBase:
+    """One user's view of one workspace in the embedded database (the parts are mixins of `LocalBackend`)."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        workspace: Workspace,
+        user: User,
+        *,
+        clock: Clock = utcnow,
+        cache: EntryReadCache | None = None,
+    ) -> None:
+        self._engine = engine
+        self.workspace = workspace
+        self.user = user
+        self._clock = clock
+        self._cache = cache
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(workspace={self.workspace.id!r}, user={self.user.id!r})"
+
+    # ---- plumbing ------------------------------------------------------------------------------------------
+
+    def _read(self) -> Any:
+        return read_connection(self._engine)
+
+    @asynccontextmanager
+    async def _write(
+        self, conflict_message: str = "conflicts with existing data"
+    ) -> AsyncIterator[AsyncConnection]:
+        try:
+            async with self._engine.begin() as conn:
+                yield conn
+        except IntegrityError as exc:
+            raise Conflict(conflict_message, detail=type(exc.orig).__name__ if exc.orig else None) from exc
+        finally:
+            # After the transaction ended (committed or not): a read that raced the write and memoised the
+            # old rows is dropped too.
+            if self._cache is not None:
+                self._cache.invalidate(self.user.id)
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(UTC)
+
+    def _lock(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
+        """Row lock on PostgreSQL; SQLite write transactions are serialised by BEGIN IMMEDIATE anyway."""
+        if self._engine.dialect.name == "postgresql":
+            return stmt.with_for_update()
+        return stmt
+
+    async def _check_may_create_master_data(self, conn: AsyncConnection) -> None:
+        row = (
+            await conn.execute(
+                sa.select(t.workspaces.c.admin_only_master_data, t.users.c.is_admin)
+                .select_from(t.workspaces.join(t.users, t.users.c.workspace_id == t.workspaces.c.id))
+                .where(t.workspaces.c.id == self.workspace.id, t.users.c.id == self.user.id)
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound("the workspace or user no longer exists")
+        if row.admin_only_master_data and not row.is_admin:
+            raise PermissionDenied("only workspace admins may create clients, projects, tasks and tags here")
+
+    def _project_visible(self) -> sa.ColumnElement[bool]:
+        if self.user.is_admin:
+            return sa.true()
+        return sa.or_(t.projects.c.private.is_(False), t.projects.c.created_by == self.user.id)
+
+    async def _visible_project(self, conn: AsyncConnection, project_id: str) -> sa.Row[Any]:
+        row = (
+            await conn.execute(
+                sa.select(t.projects).where(
+                    t.projects.c.workspace_id == self.workspace.id,
+                    t.projects.c.id == project_id,
+                    self._project_visible(),
+                )
+            )
+        ).one_or_none()
+        if row is None:
+            raise NotFound(f"no project {project_id!r}")
+        return row
+
+    async def _memoised(
+        self, key: tuple[Any, ...], window_start: datetime, load: Callable[[], Awaitable[list[R]]]
+    ) -> list[R]:
+        """A window's rows from the read cache, or loaded and kept there until this user's next write.
+
+        A window that has begun gives the same rows until the next write (open entries stay in it); one still
+        in the future changes as time passes, so it is never memoised.
+        """
+        cacheable = self._cache is not None and self._now() > window_start
+        if cacheable and (cached := self._cache.get(self.user.id, key)) is not MISS:  # type: ignore[union-attr]
+            return list(cached)
+        rows = await load()
+        if cacheable:
+            self._cache.put(self.user.id, key, rows)  # type: ignore[union-attr]
+        return list(rows)
