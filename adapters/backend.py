@@ -155,6 +155,22 @@ class ReportSource(Protocol):
     async def list_workspace_users(self) -> list[User]: ...
 
 
+@runtime_checkable
+class ExcelReportSource(Protocol):
+    """A backend whose API makes its own Excel report (timeghost's "Create Times Excel Report"), for people
+    who know that file; `report` stays timebot's own spreadsheet unless asked for this one."""
+
+    async def create_excel_report(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        user_id: str | None = None,
+        everyone: bool = False,
+        grouped_by_project: bool = True,
+    ) -> bytes: ...
+
+
 class BackendFactory(Protocol):
     """Gives the bot a `Backend` bound to the person behind an activity (creating workspace and user)."""
 

@@ -276,6 +276,9 @@ class Report(Op):
     ]
     rounding_minutes: int | None = Field(default=None, ge=1, le=240)
     rounding_type: RoundingType = "nearest"
+    # "backend": the tracker's own file (timeghost's Create_Excel_Report); "timebot": timebot's spreadsheet;
+    # None: what the bot is set to (`TIMEBOT_TIMEGHOST_REPORT`), timebot's by default.
+    source: Literal["timebot", "backend"] | None = None
 
 
 class ShowSettings(Op):

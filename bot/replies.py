@@ -34,7 +34,7 @@ from bot.service.outcomes import (
 from bot.views.backends import backend_name
 from bot.views.entries import Choice
 from bot.views.workinghours import ClockView
-from cards import account, forms, lists, messages, pickers, summary, timer
+from cards import account, forms, lists, messages, pickers, reports, summary, timer
 from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import workinghours as working_hours
@@ -159,18 +159,10 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
         case HelpShown():
             return help_cards.help_card(locale, outcome.topic)
         case ReportReady():  # delivered as a file by `bot.features.reports`; this is only the summary
-            return messages.notice_card(
-                say(
-                    "report.ready",
-                    locale,
-                    {
-                        "period": render(outcome.period_label, locale),
-                        "count": str(outcome.entries),
-                        "total": duration(outcome.total_seconds, locale),
-                    },
-                ),
-                locale,
-            )
+            total = duration(outcome.total_seconds, locale) if outcome.total_seconds is not None else None
+            period = render(outcome.period_label, locale)
+            ready = reports.ready_text(period, outcome.entries, total, locale, made_by=outcome.made_by)
+            return messages.notice_card(ready, locale)
         case FormShown():
             return forms.form_card(outcome.view, locale)
         case SettingsShown():

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     )
     # Where people reach the bot from their browser (download links for reports); default http://host:port.
     public_url: str = Field(default="", validation_alias="TIMEBOT_PUBLIC_URL")
+    # Whose file `report` gives on timeghost when not asked (`report … timeghost` / `report … timebot`).
+    timeghost_report: Literal["timebot", "timeghost"] = Field(
+        default="timebot", validation_alias="TIMEBOT_TIMEGHOST_REPORT"
+    )
     report_link_minutes: int = Field(
         default=15, ge=1, le=24 * 60, validation_alias="TIMEBOT_REPORT_LINK_MINUTES"
     )

@@ -34,6 +34,7 @@ def build_handler(settings: Settings) -> Timebot:
         files=file_store_from_settings(settings),
         connections=connections,
         outbox=Outbox(engine),
+        native_reports=frozenset({"timeghost"} if settings.timeghost_report == "timeghost" else ()),
         notifications=NotificationQueue(
             engine,
             lease=timedelta(seconds=settings.notify_lease_seconds),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.i18n import t
+from bot.views.backends import backend_name
 from cards.elements import action_set, card, text
 from cards.format import escape
 
@@ -12,23 +13,41 @@ FILE_CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
 
 
-def _ready(period: str, count: int, total: str, locale: str) -> str:
+def ready_text(
+    period: str, count: int | None, total: str | None, locale: str, *, made_by: str | None = None
+) -> str:
+    """ "Your times report … is ready: N entries, T in total", or, for a tracker's own file (`made_by`, which
+    timebot did not count), "timeghost's own report … is ready"."""
+    if made_by is not None or count is None or total is None:
+        backend = escape(backend_name(made_by or ""))
+        return t("report.ready_native", locale, backend=backend, period=escape(period))
     return t("report.ready", locale, period=escape(period), count=count, total=total)
+
+
+def consent_description(
+    period: str, count: int | None, total: str | None, locale: str, *, made_by: str | None = None
+) -> str:
+    if made_by is not None or count is None or total is None:
+        return t(
+            "report.consent_description_native", locale, backend=backend_name(made_by or ""), period=period
+        )
+    return t("report.consent_description", locale, period=period, count=count, total=total)
 
 
 def report_link_card(
     period: str,
-    count: int,
-    total: str,
+    count: int | None,
+    total: str | None,
     url: str,
     *,
     owner_name: str | None,
     expires: str,
     locale: str,
+    made_by: str | None = None,
 ) -> dict[str, Any]:
     """A one-time download link for the person who asked: in group chats and channels (named, since others
     read along), and in personal chats whose client cannot take a file (`owner_name` None)."""
-    message = _ready(period, count, total, locale)
+    message = ready_text(period, count, total, locale, made_by=made_by)
     note = (
         t("report.link_note", locale, name=escape(owner_name), time=expires)
         if owner_name is not None

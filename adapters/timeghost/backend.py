@@ -767,18 +767,25 @@ class TimeghostBackend:
         end: datetime,
         *,
         user_id: str | None = None,
+        everyone: bool = False,
         grouped_by_project: bool = True,
     ) -> bytes:
-        """`POST Create_Excel_Report`: the times of [start, end) as an .xlsx file (raw or base64 body)."""
+        """`POST Create_Excel_Report`: timeghost's own workbook of [start, end) (a raw or base64 body), for
+        one person (default: the caller) or, for admins, `everyone`. The definition's parameters are exactly
+        these: the period (`startDate`/`endDate`, which overwrite the required `$filter-date-range`, sent as
+        the matching preset where there is one), `$filter-user` and `groupedByProject`."""
         if end < start:
             raise ValidationFailed("the end is before the start")
-        params = {
-            "$filter-date-range": "this_year",  # required; startDate/endDate overwrite it
-            "$filter-user": user_id or self.user.id,
+        if (everyone or (user_id not in (None, self.user.id))) and not self.user.is_admin:
+            raise PermissionDenied("only workspace admins may report on other people's time")
+        params: dict[str, Any] = {
+            "$filter-date-range": m.date_range(start, end, self._now()) or "today",
             "groupedByProject": grouped_by_project,
             "startDate": m.iso(start),
             "endDate": m.iso(end),
         }
+        if not everyone:
+            params["$filter-user"] = user_id or self.user.id
         response = await self._s.request("POST", "Create_Excel_Report", params=params, idempotent=True)
         return excel_bytes(response)
 

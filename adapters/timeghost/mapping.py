@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from adapters.errors import ValidationFailed
@@ -54,6 +54,32 @@ def iso(value: datetime) -> str:
         raise ValidationFailed("date-times must be timezone-aware")
     utc = value.astimezone(UTC)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def date_range(start: datetime, end: datetime, now: datetime) -> str | None:
+    """The `$filter-date-range` preset that is exactly [start, end) in `start`'s zone (`today`, `last_month`,
+    … — weeks from Monday), or None. `Create_Excel_Report` requires one; its `startDate`/`endDate` overwrite
+    it, and where the period is a preset both say the same."""
+    zone = start.tzinfo or UTC
+    first, last = start.astimezone(zone), end.astimezone(zone)
+    if first.time() != time(0) or last.time() != time(0):
+        return None
+    today = now.astimezone(zone).date()
+    week = today - timedelta(days=today.weekday())
+    month = today.replace(day=1)
+    previous_month = (month - timedelta(days=1)).replace(day=1)
+    year = month.replace(month=1)
+    presets = {
+        (today, today + timedelta(days=1)): "today",
+        (today - timedelta(days=1), today): "yesterday",
+        (week, week + timedelta(days=7)): "this_week",
+        (week - timedelta(days=7), week): "last_week",
+        (month, (month + timedelta(days=32)).replace(day=1)): "this_month",
+        (previous_month, month): "last_month",
+        (year, year.replace(year=year.year + 1)): "this_year",
+        (year.replace(year=year.year - 1), year): "last_year",
+    }
+    return presets.get((first.date(), last.date()))
 
 
 def parse_time(value: Any) -> datetime | None:

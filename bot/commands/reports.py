@@ -1,8 +1,9 @@
 """`report`: the Excel report of a period, filtered and grouped.
 
 `report [PERIOD] [@project…|words] [client:NAME] [user:NAME…|me|all] [by project] [billable|nonbillable]
-[round 15m up|down|nearest]`. Default period: this month; default users: me. Every `@ref` and every run of
-free words is one project filter; `user:"Full Name"` takes a quoted name.
+[round 15m up|down|nearest] [timeghost|timebot]`. Default period: this month; default users: me. Every `@ref`
+and every run of free words is one project filter; `user:"Full Name"` takes a quoted name. `timeghost` asks
+for the tracker's own file (timeghost's "Create Times Excel Report"), `timebot` for timebot's spreadsheet.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _USERS_WORDS: dict[str, Literal["me", "all"]] = {
     "me": "me", "mine": "me", "my": "me", "myself": "me", "ich": "me", "mich": "me", "meine": "me",
     "all": "all", "everyone": "all", "everybody": "all", "team": "all", "alle": "all", "jeder": "all",
 }  # fmt: skip
+_SOURCES: dict[str, Literal["timebot", "backend"]] = {"timeghost": "backend", "timebot": "timebot"}
 _ROUNDING = re.compile(
     r"(?:round|rounded|rounding|runden|gerundet)(?:\s+(?:to|auf))?\s+(\d{1,3})\s*"
     r"(?:m|min|mins|minute|minutes|minuten)?(?:\s+(up|down|nearest|auf|ab|kaufmännisch))?"
@@ -79,6 +81,7 @@ def report(cmd: Cmd) -> Report:
         ("group", group_words),
         ("billable", billable_word),
         ("round", _report_rounding),
+        ("source", lambda text: _SOURCES.get(text.lower())),
         *period_matchers(cmd.ctx),
     ]
     found = scan(rest, matchers)
@@ -101,6 +104,7 @@ def report(cmd: Cmd) -> Report:
     period = found.one("period")
     billable = found.one("billable")
     rounding = found.one("round")
+    source = found.one("source")
     minutes, kind = cast(tuple[int, RoundingType], rounding.value) if rounding else (None, "nearest")
     if minutes is not None and not 1 <= minutes <= 240:
         fail("parse.unexpected", text=rounding.text if rounding else "")
@@ -113,4 +117,5 @@ def report(cmd: Cmd) -> Report:
         billable=cast(bool, billable.value) if billable else None,
         rounding_minutes=minutes,
         rounding_type=kind,
+        source=cast(Literal["timebot", "backend"], source.value) if source else None,
     )

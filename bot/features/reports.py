@@ -32,7 +32,13 @@ from bot.routing.router import Router
 from bot.routing.turn import Turn, identity_of
 from bot.service.outcomes import Notice, Problem, ReportReady
 from cards.format import duration, escape, time_of_day
-from cards.reports import file_consent_attachment, file_info_attachment, report_link_card
+from cards.reports import (
+    consent_description,
+    file_consent_attachment,
+    file_info_attachment,
+    ready_text,
+    report_link_card,
+)
 
 log = logging.getLogger(__name__)
 router = Router("files")
@@ -52,8 +58,9 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
     if identity is None:  # cannot bind the file to anyone: never hand it out
         outcome.path.unlink(missing_ok=True)
         return TurnResult(messages=[OutgoingMessage(card=render(turn, Problem("error.no_identity")))])
-    total = duration(outcome.total_seconds, locale)
+    total = duration(outcome.total_seconds, locale) if outcome.total_seconds is not None else None
     period = i18n.render(outcome.period_label, locale)
+    made_by = outcome.made_by
     if turn.activity.scope == "personal" and file_consent_available(turn.activity):
         stored = files.publish(
             outcome.path,
@@ -61,14 +68,8 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
             filename=outcome.filename,
             seconds=files.consent_seconds,
         )
-        description = t(
-            "report.consent_description",
-            locale,
-            period=period,
-            count=outcome.entries,
-            total=total,
-        )
-        ready = t("report.ready", locale, period=period, count=outcome.entries, total=total)
+        description = consent_description(period, outcome.entries, total, locale, made_by=made_by)
+        ready = ready_text(period, outcome.entries, total, locale, made_by=made_by)
         message = OutgoingMessage(
             text=f"{escape(ready)} {t('report.consent_hint', locale)}",
             attachments=[file_consent_attachment(outcome.filename, description, stored.size, stored.token)],
@@ -86,6 +87,7 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
         owner_name=identity.name if turn.activity.scope != "personal" else None,
         expires=expires,
         locale=locale,
+        made_by=made_by,
     )
     return TurnResult(messages=[OutgoingMessage(card=card)])
 

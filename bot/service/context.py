@@ -37,6 +37,7 @@ class Services:
     outbox: Outbox | None = None  # writes waiting for a remote backend that was down
     recent: RecentEntries = field(default_factory=RecentEntries)  # people's last reads, for `log`'s advice
     notifications: NotificationQueue | None = None  # proactive messages waiting to be sent (bot.notify)
+    native_reports: frozenset[str] = frozenset()  # backend kinds whose own report file `report` gives
 
 
 @dataclass

@@ -153,9 +153,10 @@ class ReportReady:
     path: Path
     filename: str
     period_label: str | Message
-    entries: int
-    total_seconds: int
+    entries: int | None  # None (and no total) for a tracker's own file: timebot did not count it
+    total_seconds: int | None
     size: int
+    made_by: str | None = None  # the backend kind whose own report file this is (timeghost's Excel report)
 
 
 @dataclass(frozen=True)

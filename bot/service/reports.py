@@ -16,12 +16,14 @@ import contextlib
 from datetime import timedelta
 
 from adapters.backend import Capability, ReportSource
-from adapters.errors import PermissionDenied, Unsupported
-from adapters.models import Client, Project, Task, TimeEntry, User
+from adapters.errors import Unsupported
+from adapters.models import Client, Project, Task, TimeEntry
 from bot import operations as ops
 from bot.reports.xlsx import ReportRow, ReportWriter
 from bot.service.context import UserContext
+from bot.service.native_report import native_report, wants_native
 from bot.service.outcomes import Notice, Outcome, Problem, ReportReady
+from bot.service.report_people import report_people
 from bot.service.resolve import ResolvedProject, match_name, resolve_project
 
 _BATCH = 1000
@@ -29,6 +31,8 @@ _BATCH = 1000
 
 async def report(ctx: UserContext, op: ops.Report) -> Outcome:
     backend = ctx.backend
+    if wants_native(ctx, op):
+        return await native_report(ctx, op)
     if Capability.REPORTS not in backend.capabilities or not isinstance(backend, ReportSource):
         raise Unsupported("reports")
     data = await ctx.refdata()
@@ -56,28 +60,10 @@ async def report(ctx: UserContext, op: ops.Report) -> Outcome:
         of_client: list[str | None] = [p.id for p in data.projects if p.client_id == client.id]
         project_ids = [p for p in (project_ids if project_ids is not None else of_client) if p in of_client]
 
-    me = backend.user
-    user_ids: list[str] | None
-    authors: dict[str, str] = {me.id: me.name}
-    if op.users == "me":
-        user_ids = [me.id]
-    elif op.users == "all":
-        if not me.is_admin:
-            raise PermissionDenied("only workspace admins may report on everyone's time")
-        people = await backend.list_workspace_users()
-        authors = {p.id: p.name for p in people}
-        user_ids = None
-    else:
-        people = await backend.list_workspace_users() if me.is_admin else [me]
-        authors = {p.id: p.name for p in people}
-        user_ids = []
-        for name in op.users:
-            person = _person(name, people)
-            if person is None:
-                if not me.is_admin:
-                    raise PermissionDenied("only workspace admins may report on other people's time")
-                return Problem("report.unknown_user", {"name": name})
-            user_ids.append(person.id)
+    people = await report_people(ctx, op)
+    if isinstance(people, Problem):
+        return people
+    user_ids, authors = people
 
     period = op.period
     start, end = ctx.day_bounds(period.start, (period.end - period.start).days)
@@ -125,15 +111,6 @@ async def report(ctx: UserContext, op: ops.Report) -> Outcome:
         total_seconds=stats.total_seconds,
         size=stats.size,
     )
-
-
-def _person(name: str, people: list[User]) -> User | None:
-    key = name.strip().casefold()
-    for person in people:
-        if key in (person.name.casefold(), (person.email or "").casefold(), person.id):
-            return person
-    found, _ = match_name(name, people)
-    return found
 
 
 def _row(

@@ -461,8 +461,34 @@ async def test_excel_report_is_an_xlsx_file(world: World) -> None:
         assert "xl/workbook.xml" in book.namelist()
     query = next(q for m, p, q in world.fake.requests if p == "Create_Excel_Report")
     assert query["startDate"] == "2025-03-03T00:00:00.000Z" and query["groupedByProject"] == "false"
+    assert query["$filter-date-range"] == "today"  # required; no preset is that day: the dates overwrite it
+    assert query["$filter-user"] == backend.user.id
     world.fake.fail(503, path="Create_Excel_Report")  # a report changes nothing: repeated after a 5xx
     assert (await backend.create_excel_report(MONDAY, MONDAY + H)).startswith(b"PK")
+    with pytest.raises(PermissionDenied):  # everyone's, or someone else's: admins only
+        await backend.create_excel_report(MONDAY, MONDAY + H, everyone=True)
+    admin = await world.bind("root", admin=True)
+    await admin.create_excel_report(MONDAY, MONDAY + H, everyone=True)
+    assert "$filter-user" not in world.fake.requests[-1][2]
+
+
+def test_the_date_range_preset_of_a_period() -> None:
+    from zoneinfo import ZoneInfo
+
+    from adapters.timeghost.mapping import date_range
+
+    zone = ZoneInfo("Europe/Berlin")
+    now = datetime(2026, 11, 18, 15, tzinfo=zone)  # a Wednesday
+
+    def at(y: int, mo: int, d: int) -> datetime:
+        return datetime(y, mo, d, tzinfo=zone)
+
+    assert date_range(at(2026, 11, 18), at(2026, 11, 19), now) == "today"
+    assert date_range(at(2026, 11, 16), at(2026, 11, 23), now) == "this_week"
+    assert date_range(at(2026, 10, 1), at(2026, 11, 1), now) == "last_month"
+    assert date_range(at(2025, 1, 1), at(2026, 1, 1), now) == "last_year"
+    assert date_range(at(2026, 10, 2), at(2026, 11, 1), now) is None
+    assert date_range(at(2026, 11, 18).replace(hour=1), at(2026, 11, 19), now) is None
 
 
 async def test_webhook_registration_for_the_five_triggers(world: World) -> None:

@@ -101,8 +101,23 @@ def test_rounding(text: str, minutes: int, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("report last month timeghost", "backend"),
+        ("report timeghost by project all", "backend"),
+        ("report Timebot", "timebot"),
+        ("report last month", None),
+    ],
+)
+def test_whose_file(text: str, source: str | None) -> None:
+    op = report(text)
+    assert op.source == source and op.projects == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
+        "report timeghost timebot",
         "report by client",  # only project grouping exists in the report
         "report #meeting",
         "report user:ada all",

@@ -27,6 +27,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your times report for {period} is ready: 1 entry, {total} in total.",
         "de": "Dein Zeitbericht für {period} ist fertig: 1 Eintrag, insgesamt {total}.",
     },
+    "report.ready_native": {
+        "en": "{backend}'s own Excel report for {period} is ready.",
+        "de": "Der eigene Excel-Bericht von {backend} für {period} ist fertig.",
+    },
+    "report.consent_description_native": {
+        "en": "{backend} Excel report {period}",
+        "de": "{backend}-Excel-Bericht {period}",
+    },
+    "report.native_options": {
+        "en": "{backend}'s own report has no project, client or billable filter, no rounding and no column "
+        "choice.",
+        "de": "Der eigene Bericht von {backend} kennt keinen Projekt-, Kunden- oder Abrechenbar-Filter, kein "
+        "Runden und keine Spaltenwahl.",
+    },
+    "report.native_options_hint": {
+        "en": "Leave those out for its own file, or leave out `timeghost` for timebot's report, which has them.",
+        "de": "Lass sie für die eigene Datei weg, oder lass `timeghost` weg für den timebot-Bericht, der sie hat.",
+    },
+    "report.native_one_person": {
+        "en": "{backend}'s own report covers one person or everyone (`all`), not a list of people.",
+        "de": "Der eigene Bericht von {backend} umfasst eine Person oder alle (`alle`), keine Liste von Personen.",
+    },
     "report.consent_hint": {
         "en": "Allow me to save it to your OneDrive, and it opens right here in the chat.",
         "de": "Erlaube mir, ihn in deinem OneDrive zu speichern, dann öffnet er sich direkt hier im Chat.",

@@ -165,6 +165,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "abgeschaltet. Alles andere funktioniert weiter.",
     },
     # What a backend lacks (`Unsupported.capability`), in the person's language; unknown ones stay as given.
+    "capability.an Excel report of its own": {
+        "en": "an Excel report of its own",
+        "de": "einen eigenen Excel-Bericht",
+    },
     "capability.clients": {"en": "clients", "de": "Kunden"},
     "capability.feed": {"en": "the feed", "de": "den Feed"},
     "capability.groups": {"en": "groups", "de": "Gruppen"},
