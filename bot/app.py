@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
 from bot.activity import Activity, OutgoingMessage, TurnResult
 
@@ -29,6 +30,45 @@ class ProactiveSender(Protocol):
     """
 
     async def __call__(self, reference: dict[str, Any], message: OutgoingMessage) -> str | None: ...
+
+
+@runtime_checkable
+class PersonalChats(Protocol):
+    """Opens (or finds) the bot's 1:1 chat with a person, for what must not be said in a shared one."""
+
+    async def personal_reference(self, reference: dict[str, Any]) -> dict[str, Any]:
+        """A conversation reference of the personal chat with `reference`'s user. Raises `DeliveryFailed`."""
+        ...
+
+
+@dataclass
+class Outbound:
+    """What the transport lends the application for messages outside a turn's own reply (set at start-up)."""
+
+    sender: ProactiveSender | None = None
+
+    async def personal_reference(self, reference: dict[str, Any]) -> dict[str, Any] | None:
+        """The personal chat with the user of `reference`, or None if the transport cannot open one."""
+        if isinstance(self.sender, PersonalChats):
+            return await self.sender.personal_reference(reference)
+        return None
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A page the bot serves itself (the sign-in link's start and callback): HTML, or a redirect."""
+
+    status: int
+    html: str | None = None
+    location: str | None = None
+
+
+class AuthPages(Protocol):
+    """`GET /auth/start` and `GET|POST /auth/callback`, answered by the application."""
+
+    async def start(self, query: dict[str, str]) -> WebPage: ...
+
+    async def callback(self, params: dict[str, str]) -> WebPage: ...
 
 
 class TurnHandler(Protocol):

@@ -20,6 +20,13 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--out", type=Path, default=Path("timebot-teams-app.zip"), help="zip file to write")
     manifest.add_argument("--name", default="timebot", help="short app name shown in Teams")
     manifest.add_argument("--host", dest="valid_domain", default=None, help="public host of the bot, if any")
+    manifest.add_argument(
+        "--sso", action="store_true", help="add webApplicationInfo for Teams single sign-on (needs --host)"
+    )
+    manifest.add_argument("--aad-client-id", default=None, help="the Entra app for SSO (default: --app-id)")
+    manifest.add_argument(
+        "--sso-resource", default=None, help="its Application ID URI (default api://botid-<client id>)"
+    )
     return parser
 
 
@@ -37,10 +44,13 @@ def main(argv: list[str] | None = None) -> int:
             serve(load_settings(**overrides))
             return 0
         if args.command == "manifest":
-            from bot.manifest import write_package
+            from bot.manifest import sso_section, write_package
 
+            sso = None
+            if args.sso or args.aad_client_id or args.sso_resource:
+                sso = sso_section(args.app_id, args.aad_client_id, args.sso_resource)
             path = write_package(
-                app_id=args.app_id, out=args.out, name=args.name, valid_domain=args.valid_domain
+                app_id=args.app_id, out=args.out, name=args.name, valid_domain=args.valid_domain, sso=sso
             )
             print(f"wrote {path}")
             return 0

@@ -111,8 +111,34 @@ def _fill(node: Any, values: dict[str, str]) -> Any:
     return node
 
 
-def render_manifest(app_id: str, name: str = "timebot", valid_domain: str | None = None) -> dict[str, Any]:
-    """The filled-in manifest as a dict. Raises `ManifestError` for a bad app id, name or domain."""
+def _check_resource(resource: str) -> str:
+    value = resource.strip()
+    if not re.match(r"^api://[^\s/]+(?:/[^\s/]+)*$", value) or len(value) > 200:
+        raise ManifestError(
+            f"SSO resource {resource!r} is not an Application ID URI like api://botid-<app id>"
+        )
+    return value
+
+
+def sso_section(app_id: str, client_id: str | None = None, resource: str | None = None) -> dict[str, str]:
+    """`webApplicationInfo` for Teams SSO: the Entra app the Teams client gets a token for, and its
+    Application ID URI (default `api://botid-<client id>`, the bot's TIMEBOT_AAD_SSO_RESOURCE default)."""
+    client = _check_app_id(client_id or app_id)
+    return {"id": client, "resource": _check_resource(resource or f"api://botid-{client}")}
+
+
+def render_manifest(
+    app_id: str,
+    name: str = "timebot",
+    valid_domain: str | None = None,
+    *,
+    sso: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The filled-in manifest as a dict. Raises `ManifestError` for a bad app id, name or domain.
+
+    `sso` (from `sso_section`) adds `webApplicationInfo`, so Teams can sign people in silently; the bot's
+    host (`valid_domain`) is where its sign-in link starts, so it must be in `validDomains` then.
+    """
     values = {
         "APP_ID": _check_app_id(app_id),
         "NAME": _check_name(name),
@@ -124,15 +150,24 @@ def render_manifest(app_id: str, name: str = "timebot", valid_domain: str | None
     manifest["validDomains"] = [d for d in manifest.get("validDomains", []) if d != "{{VALID_DOMAIN}}"]
     if domain:
         manifest["validDomains"].append(domain)
+    if sso is not None:
+        if not domain:
+            raise ManifestError("single sign-on needs --host: the bot's sign-in link must be a valid domain")
+        manifest["webApplicationInfo"] = dict(sso)
     result: dict[str, Any] = _fill(manifest, values)
     return result
 
 
 def write_package(
-    app_id: str, out: Path | str, name: str = "timebot", valid_domain: str | None = None
+    app_id: str,
+    out: Path | str,
+    name: str = "timebot",
+    valid_domain: str | None = None,
+    *,
+    sso: dict[str, str] | None = None,
 ) -> Path:
     """Write the Teams app package zip to `out` (parent directories are created) and return its path."""
-    manifest = render_manifest(app_id, name=name, valid_domain=valid_domain)
+    manifest = render_manifest(app_id, name=name, valid_domain=valid_domain, sso=sso)
     directory = manifest_dir()
     path = Path(out)
     for icon in ICONS:

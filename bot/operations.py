@@ -306,6 +306,23 @@ class Connect(Op):
     backend: BackendKind | None = None  # None: show the connections
 
 
+SignInBackend = Literal["timeghost", "awork", "calendar"]
+
+
+class SignInTo(Op):
+    """`signin [timeghost|awork|calendar]`: sign in with a Microsoft (or awork) account instead of a key."""
+
+    kind: Literal["signin"] = "signin"
+    backend: SignInBackend | None = None  # None: the tracker in use, else the first that offers sign-in
+
+
+class SignOut(Op):
+    """`signout [backend]`: forget the sign-in (the MSAL account, or awork's tokens) and its connection."""
+
+    kind: Literal["signout"] = "signout"
+    backend: SignInBackend | None = None
+
+
 class ChooseWorkspace(Op):
     """`workspace` lists the backend's workspaces; `workspace NAME` switches to one."""
 
@@ -344,6 +361,8 @@ Operation = Annotated[
     | ShowSettings
     | ShowForm
     | Connect
+    | SignInTo
+    | SignOut
     | ChooseWorkspace,
     Field(discriminator="kind"),
 ]

@@ -27,6 +27,7 @@ from bot.service.outcomes import (
     Refusal,
     ReportReady,
     SettingsShown,
+    SignInPrompt,
     StatusShown,
     SummaryShown,
     WorkspacesShown,
@@ -169,7 +170,12 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return forms.settings_card(outcome.view, locale)
         case ConnectForm():
             error = say(outcome.error_key, locale, outcome.error_params) if outcome.error_key else None
-            return account.connect_form_card(outcome.backend, locale, error=error)
+            return account.connect_form_card(
+                outcome.backend, locale, error=error, can_sign_in=outcome.can_sign_in
+            )
+        case SignInPrompt():  # where no link can be made: say how to get one
+            params = {"backend": backend_name(outcome.backend), "command": outcome.backend}
+            return messages.notice_card(say("signin.say_signin", locale, params), locale)
         case ConnectionsShown():
             return account.connections_card(outcome.current, outcome.backends, locale)
         case WorkspacesShown():

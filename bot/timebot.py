@@ -8,10 +8,11 @@ from collections.abc import Awaitable, Callable
 from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.app import ProactiveSender
-from bot.features import card_actions, commands, lifecycle, reports, search
+from bot.features import card_actions, commands, lifecycle, reports, search, signin
 from bot.features.notifications import RENDERERS
 from bot.features.outbox import OutboxWorker
 from bot.features.respond import render
+from bot.features.signin_pages import SignInPages
 from bot.notify import DeliveryWorker, forget_conversation
 from bot.routing.router import Router
 from bot.routing.turn import Turn
@@ -25,7 +26,8 @@ Hook = Callable[[], Awaitable[None]]
 
 def build_router() -> Router:
     root = Router("timebot")
-    for feature in (lifecycle.router, reports.router, card_actions.router, search.router, commands.router):
+    features = (lifecycle, reports, signin, card_actions, search, commands)
+    for feature in (module.router for module in features):
         root.include(feature)
     return root
 
@@ -51,6 +53,7 @@ class Timebot:
         self.default_timezone = default_timezone
         self.default_backend = default_backend
         self.router = build_router()
+        self.auth_pages = SignInPages(self)  # `/auth/start`, `/auth/callback` (sign-in links)
         self._on_startup = on_startup or []
         self._sender: ProactiveSender | None = None
         self.outbox_worker: OutboxWorker | None = None
@@ -61,6 +64,7 @@ class Timebot:
     def use_sender(self, sender: ProactiveSender) -> None:
         """The transport's way to post outside a turn; enables delivering the outbox."""
         self._sender = sender
+        self.services.outbound.sender = sender
 
     async def startup(self) -> None:
         for hook in self._on_startup:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from adapters.backend import BackendFactory, Identity
 from adapters.credentials import Connection, ConnectionSource
@@ -13,6 +14,12 @@ from bot.service.context import Services
 from bot.service.refdata import RefDataCache
 from bot.settings import Settings
 from bot.timebot import Timebot
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.signin.service import SignIn
+    from bot.store.connections import ConnectionStore
 
 
 def build_handler(settings: Settings) -> Timebot:
@@ -28,6 +35,7 @@ def build_handler(settings: Settings) -> Timebot:
     engine = create_engine(settings.effective_database_url)
     roots = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)
     connections = ConnectionStore(engine, roots)
+    signin = signin_from_settings(settings, engine, roots, connections)
     services = Services(
         store=Store(engine),
         refdata=RefDataCache(),
@@ -40,14 +48,17 @@ def build_handler(settings: Settings) -> Timebot:
             lease=timedelta(seconds=settings.notify_lease_seconds),
             max_age=timedelta(hours=settings.notify_max_age_hours),
         ),
+        signin=signin,
     )
     local = LocalBackendFactory(engine)
-    registry = BackendRegistry(remote_factories(settings, connections) | {"local": local})
+    registry = BackendRegistry(remote_factories(settings, connections, signin) | {"local": local})
 
     async def migrate() -> None:
         await upgrade(engine)
 
     async def dispose() -> None:
+        if signin is not None and signin.awork is not None:
+            await signin.awork.aclose()
         await engine.dispose()
 
     return Timebot(
@@ -61,17 +72,66 @@ def build_handler(settings: Settings) -> Timebot:
     )
 
 
-def remote_factories(settings: Settings, connections: ConnectionSource) -> dict[str, BackendFactory]:
+def signin_from_settings(
+    settings: Settings, engine: AsyncEngine, roots: list[bytes], connections: ConnectionStore
+) -> SignIn | None:
+    """Sign-in as configured: Entra (timeghost, the calendar) with Teams SSO outside local mode, awork OAuth.
+
+    None when neither is configured. MSAL, the SSO validator's key fetches and awork's token calls each
+    run on their own HTTP client; all tokens are kept per person in `TokenStore`.
+    """
+    from bot.signin.awork import AworkOAuth
+    from bot.signin.entra import Entra, client_credential
+    from bot.signin.service import SignIn
+    from bot.signin.sso import SsoValidator
+    from bot.store.signins import PendingSignIns
+    from bot.store.tokens import TokenStore
+
+    entra_ready = settings.signin_configured
+    awork_ready = bool(settings.awork_client_id)
+    if not (entra_ready or awork_ready):
+        return None
+    tokens = TokenStore(engine, roots)
+    entra = sso = None
+    if entra_ready:
+        credential = client_credential(settings.entra_client_secret, settings.aad_client_certificate)
+        entra = Entra(settings.entra_client_id, credential, settings.aad_authority, tokens)
+        if not settings.local_mode:  # Teams SSO needs the bot's registration (the Playground has none)
+            sso = SsoValidator(
+                client_id=settings.entra_client_id, resource=settings.sso_resource, instance=entra.instance
+            )
+    awork = None
+    if awork_ready:
+        secret = settings.awork_client_secret.get_secret_value()
+        awork = AworkOAuth(settings.awork_url, settings.awork_client_id, secret, tokens)
+    return SignIn(
+        public_url=settings.effective_public_url,
+        pending=PendingSignIns(engine, roots),
+        connections=connections,
+        entra=entra,
+        timeghost_scope=settings.timeghost_scope,
+        awork=awork,
+        sso=sso,
+        sso_resource=settings.sso_resource,
+    )
+
+
+def remote_factories(
+    settings: Settings, stored: ConnectionSource, signin: SignIn | None = None
+) -> dict[str, BackendFactory]:
     """The remote backends people may `connect` to, each at its configured base URL.
 
-    Everyone acts with their own connection; awork alone may fall back to a documented service account
-    (`TIMEBOT_AWORK_SERVICE_TOKEN`) until OAuth sign-in exists.
+    Everyone acts with their own connection: an API key, or the token of their sign-in (`SignedInConnections`
+    turns a sign-in into a fresh access token). awork alone may fall back to a documented service account
+    (`TIMEBOT_AWORK_SERVICE_TOKEN`); with awork sign-in configured, signing in is the recommended way.
     """
     from adapters.awork.factory import AworkBackendFactory, service_account_connections
     from adapters.focus import FocusBackendFactory
     from adapters.timeghost.backend import TimeghostBackendFactory
     from adapters.toggl.factory import TogglBackendFactory
+    from bot.signin.connections import SignedInConnections
 
+    connections = SignedInConnections(stored, signin)
     return {
         "toggl": TogglBackendFactory(
             settings.toggl_url,
@@ -80,7 +140,9 @@ def remote_factories(settings: Settings, connections: ConnectionSource) -> dict[
             connections=connections,
         ),
         "focus": FocusBackendFactory(settings.focus_url, connections),
-        "awork": AworkBackendFactory(settings.awork_url, FirstOf(connections, service_account_connections())),
+        "awork": AworkBackendFactory(
+            settings.awork_url, SignedInConnections(stored, signin, fallback=service_account_connections())
+        ),
         "timeghost": TimeghostBackendFactory(settings.timeghost_url, connections),
     }
 

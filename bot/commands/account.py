@@ -1,7 +1,5 @@
-"""The user's account and settings: `connect`, `workspace`, `timezone` (`settings` takes no arguments).
-
-`signin`/`signout` are in the verb table as not yet available.
-"""
+"""The user's account and settings: `connect`, `signin`, `signout`, `workspace`, `timezone` (`settings`
+takes no arguments)."""
 
 from __future__ import annotations
 
@@ -9,7 +7,15 @@ import re
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.operations import BackendKind, ChooseWorkspace, Connect, SetTimezone
+from bot.operations import (
+    BackendKind,
+    ChooseWorkspace,
+    Connect,
+    SetTimezone,
+    SignInBackend,
+    SignInTo,
+    SignOut,
+)
 
 from .args import Cmd, fail
 
@@ -34,6 +40,32 @@ def connect(cmd: Cmd) -> Connect:
     if len(cmd.tokens) > 1 and name not in _BACKENDS:
         fail("parse.connect_no_token", backend=backend)
     return Connect(backend=backend)
+
+
+_SIGNIN: dict[str, SignInBackend] = {
+    "timeghost": "timeghost", "microsoft": "timeghost",
+    "awork": "awork",
+    "calendar": "calendar", "outlook": "calendar", "kalender": "calendar", "graph": "calendar",
+}  # fmt: skip
+
+
+def _signin_backend(cmd: Cmd) -> SignInBackend | None:
+    name = " ".join(tok.low for tok in cmd.tokens)
+    if not name:
+        return None
+    backend = _SIGNIN.get(name)
+    if backend is None:
+        fail("parse.bad_signin_backend", text=" ".join(tok.raw for tok in cmd.tokens))
+    return backend
+
+
+def signin(cmd: Cmd) -> SignInTo:
+    """`signin [timeghost|awork|calendar]`: the prompt (a card, or a private message from a shared chat)."""
+    return SignInTo(backend=_signin_backend(cmd))
+
+
+def signout(cmd: Cmd) -> SignOut:
+    return SignOut(backend=_signin_backend(cmd))
 
 
 def workspace(cmd: Cmd) -> ChooseWorkspace:

@@ -97,8 +97,8 @@ TABLE: tuple[Verb, ...] = (
     Verb("workspace", "account", account.workspace, ("workspaces",), ("arbeitsbereich",)),
     Verb("settings", "account", no_args(ShowSettings()), (), ("einstellungen",)),
     Verb("timezone", "account", account.timezone, ("tz",), ("zeitzone",)),
-    Verb("signin", "account", None, ("sign in", "login"), kind=_U),
-    Verb("signout", "account", None, ("sign out", "logout"), kind=_U),
+    Verb("signin", "account", account.signin, ("sign in", "login"), ("anmelden",)),
+    Verb("signout", "account", account.signout, ("sign out", "logout"), ("abmelden",)),
     # notifications and feeds
     Verb("feed", "feeds", None, kind=_U),
     Verb("subscribe", "feeds", None, kind=_U),

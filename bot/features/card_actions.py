@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
+from bot.features import signin
 from bot.features.account import ACCOUNT_HANDLERS
 from bot.features.forms import FORM_HANDLERS
 from bot.features.reports import deliver_report
@@ -40,7 +41,15 @@ from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.common import recent_projects
-from bot.service.outcomes import EditForm, Outcome, Problem, ProjectCreated, ProjectPick, ReportReady
+from bot.service.outcomes import (
+    EditForm,
+    Outcome,
+    Problem,
+    ProjectCreated,
+    ProjectPick,
+    ReportReady,
+    SignInPrompt,
+)
 from bot.service.picks import with_project
 from bot.views import verbs
 from bot.views.verbs import (
@@ -247,13 +256,20 @@ async def card_submit(turn: Turn) -> TurnResult:
     outcome, replaces = await _perform(turn)
     if isinstance(outcome, ReportReady):  # a report button or form: the file goes out as a file
         return await deliver_report(turn, outcome)
+    if isinstance(outcome, SignInPrompt):  # the presser signs in (privately, if this chat is shared)
+        return await signin.prompt(turn, outcome, None)
     replace_id = turn.activity.reply_to_id if replaces else None
     return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome), replace_activity_id=replace_id)])
 
 
 async def card_execute(turn: Turn) -> TurnResult:
     """`Action.Execute`: the updated card goes back in the invoke response (no extra message)."""
+    await signin.exchange_from_action(turn)  # Teams re-sends the action with an SSO token after loginRequest
     outcome, replaces = await _perform(turn)
+    if isinstance(outcome, SignInPrompt):
+        login = await signin.login_request(turn, outcome)
+        if login is not None:
+            return TurnResult(invoke=InvokeResponse(body=login))
     if isinstance(outcome, ReportReady):
         delivered = await deliver_report(turn, outcome)
         done = t("reply.action_done", turn.locale)

@@ -24,8 +24,9 @@ from bot.operations import Ambiguity, Op, ParseFailure
 from bot.replies import card_for, refused_params
 from bot.routing.turn import Turn
 from bot.service.account import Account
-from bot.service.outcomes import Outcome, Problem
+from bot.service.outcomes import Outcome, Problem, SignInPrompt
 from bot.service.registry import execute, on_account
+from bot.signin.connections import SignInNeeded
 from bot.views.backends import backend_name
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ async def run_operation(
             if outbox is None or ctx.backend.kind == "local" or not queueable(op):
                 raise
             return await queue(ctx, op, turn.activity.reference(), outbox)
+    except SignInNeeded as exc:
+        return SignInPrompt(exc.backend, exc.reason)
     except BackendError as exc:
         log.info("backend refused %s: %s", type(op).__name__, type(exc).__name__)
         return problem_for(exc, retry_command, backend)
@@ -92,10 +95,19 @@ async def run_operation(
 
 async def run_text(turn: Turn, raw: str | None) -> Outcome | Ambiguity | ParseFailure:
     """A command as typed (or carried by a `run` button): cleaned, parsed in the sender's zone, run."""
-    ctx = await turn.user()
+    text = clean_text(raw)
+    try:
+        ctx = await turn.user()
+    except BackendError as exc:  # the person's backend cannot be bound: `connect`, `signin` must still work
+        op = parse(text, turn.fallback_parse_context())
+        if isinstance(op, ParseFailure | Ambiguity) or on_account(op) is not None:
+            return await run_operation(turn, op, retry_command=text or None)
+        if isinstance(exc, SignInNeeded):
+            return SignInPrompt(exc.backend, exc.reason)
+        log.info("could not bind the backend: %s", type(exc).__name__)
+        return problem_for(exc, text or None)
     if ctx is None:
         return Problem("error.no_identity")
-    text = clean_text(raw)
     return await run_operation(turn, parse(text, ctx.parse_context), retry_command=text or None)
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.backend import Identity
 from bot.activity import Activity
+from bot.operations import ParseContext
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services, UserContext
 from bot.store.state import UserPrefs
@@ -75,6 +76,11 @@ class Turn:
 
     async def prefs(self, identity: Identity) -> UserPrefs:
         return await self.services.store.get_prefs(identity.tenant_id, identity.aad_object_id)
+
+    def fallback_parse_context(self) -> ParseContext:
+        """A parse context without the backend (it could not be bound): the client's zone or the default."""
+        tz = _zone(self.activity.client_timezone()) or ZoneInfo(self.default_timezone)
+        return ParseContext(now=self.services.clock().astimezone(tz), tz=tz, locale=self.locale)
 
     async def user(self) -> UserContext | None:
         """The sender's context; None when the activity carries no usable user id."""

@@ -13,13 +13,24 @@ from adapters.backend import Identity
 from adapters.credentials import Connection
 from adapters.errors import BackendError, Unauthorized, Unavailable
 from adapters.models import Workspace
-from bot.operations import ChooseWorkspace, Connect
+from bot.operations import ChooseWorkspace, Connect, SignInTo, SignOut
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
-from bot.service.outcomes import ConnectForm, ConnectionsShown, Notice, Outcome, Problem, WorkspacesShown
+from bot.service.outcomes import (
+    ConnectForm,
+    ConnectionsShown,
+    Notice,
+    Outcome,
+    Problem,
+    SignInPrompt,
+    WorkspacesShown,
+)
 from bot.service.resolve import match_name
+from bot.signin.awork import AworkUnavailable
+from bot.signin.entra import EntraMisconfigured, EntraUnavailable, SignInRequired
+from bot.signin.service import SIGNED_IN
 from bot.store.state import UserPrefs
-from bot.views.backends import BACKEND_NAMES
+from bot.views.backends import BACKEND_NAMES, ConnectionView, backend_name
 
 
 @runtime_checkable
@@ -51,14 +62,7 @@ class Account:
 
 async def connect(account: Account, op: Connect) -> Outcome:
     if op.backend is None:
-        connected = []
-        for kind in account.registry.kinds:
-            store = account.services.connections
-            has = kind == "local" or (
-                store is not None and await store.get(account.identity, kind) is not None
-            )
-            connected.append((kind, has))
-        return ConnectionsShown(current=account.backend, backends=connected)
+        return ConnectionsShown(current=account.backend, backends=await connections_of(account))
     if op.backend not in account.registry.kinds:
         return Problem("account.not_configured", {"backend": BACKEND_NAMES[op.backend]})
     if op.backend == "local":
@@ -66,7 +70,27 @@ async def connect(account: Account, op: Connect) -> Outcome:
         return Notice("account.switched", {"backend": BACKEND_NAMES["local"]})
     if account.scope != "personal":
         return Problem("account.personal_only", {"backend": BACKEND_NAMES[op.backend]})
-    return ConnectForm(op.backend)
+    signin = account.services.signin
+    return ConnectForm(op.backend, can_sign_in=signin is not None and signin.offers(op.backend))
+
+
+async def connections_of(account: Account) -> list[ConnectionView]:
+    """For each configured backend: signed in (as whom), connected by API key, or not connected."""
+    store, signin = account.services.connections, account.services.signin
+    views = []
+    for kind in account.registry.kinds:
+        offered = signin is not None and signin.offers(kind)
+        if kind == "local":
+            views.append(ConnectionView(kind, "builtin"))
+            continue
+        connection = await store.get(account.identity, kind) if store is not None else None
+        if connection is None:
+            views.append(ConnectionView(kind, "none", can_sign_in=offered))
+        elif connection.extra.get("auth") == SIGNED_IN:
+            views.append(ConnectionView(kind, "signin", connection.extra.get("account"), can_sign_in=offered))
+        else:
+            views.append(ConnectionView(kind, "api_key", can_sign_in=offered))
+    return views
 
 
 async def save_connection(account: Account, backend: str, secret: str, extra: dict[str, str]) -> Outcome:
@@ -120,3 +144,71 @@ async def choose_workspace(account: Account, op: ChooseWorkspace) -> Outcome:
         await account.services.connections.set_workspace(account.identity, account.backend, chosen.id)
     await account.switch(account.backend, chosen.id)
     return Notice("account.workspace_set", {"workspace": chosen.name})
+
+
+async def use_signed_in(account: Account, backend: str, signed_in_as: str | None) -> Outcome:
+    """After signing in: prove the new token works by binding, then make `backend` the person's tracker."""
+    account.registry.forget(account.identity)
+    name = backend_name(backend)
+    if backend not in account.registry.kinds:  # not a tracker (the calendar): nothing to switch to
+        return Notice(
+            "signin.done_other", {"backend": name, "account": signed_in_as or account.identity.name}
+        )
+    try:
+        bound = await account.registry.bind(account.identity, backend)
+    except Unavailable:
+        await account.switch(backend)
+        return Notice("account.saved_unverified", {"backend": name})
+    except BackendError as exc:  # signed in, but the tracker has no user for this account (or refuses it)
+        return Problem("account.connect_failed", {"detail": exc.message})
+    await account.switch(backend, bound.workspace.id)
+    return Notice("signin.done", {"backend": name, "account": signed_in_as or bound.user.name})
+
+
+def _signin_target(account: Account, asked: str | None) -> str | None:
+    """What `signin`/`signout` without a name means: the tracker in use if it offers sign-in, else the
+    first one that does."""
+    signin = account.services.signin
+    if signin is None:
+        return None
+    if asked is not None:
+        return asked
+    if signin.offers(account.backend):
+        return account.backend
+    return signin.backends[0] if signin.backends else None
+
+
+async def sign_in(account: Account, op: SignInTo) -> Outcome:
+    """The prompt to sign in — or, when the stored sign-in still works, who is signed in."""
+    signin = account.services.signin
+    backend = _signin_target(account, op.backend)
+    if signin is None or backend is None:
+        return Problem("signin.none_offered")
+    name = backend_name(backend)
+    if not signin.offers(backend):
+        return Problem("signin.not_offered", {"backend": name, "command": backend})
+    signed_in_as = await signin.account(account.identity, backend)
+    if signed_in_as is None:
+        return SignInPrompt(backend, "no_account", resume=False)
+    try:
+        await signin.token(account.identity, backend)
+    except SignInRequired as exc:
+        return SignInPrompt(backend, exc.reason, resume=False)
+    except (EntraUnavailable, AworkUnavailable):
+        return Problem("signin.unavailable")
+    except EntraMisconfigured:
+        return Problem("signin.misconfigured")
+    return Notice("signin.already", {"backend": name, "account": signed_in_as or name, "command": backend})
+
+
+async def sign_out(account: Account, op: SignOut) -> Outcome:
+    """Forget the sign-in: the account leaves the MSAL cache (or awork's tokens go), and its connection."""
+    signin = account.services.signin
+    backend = _signin_target(account, op.backend)
+    if signin is None or backend is None:
+        return Problem("signin.none_offered")
+    name = backend_name(backend)
+    if not await signin.sign_out(account.identity, backend):
+        return Problem("signin.not_signed_in", {"backend": name})
+    account.registry.forget(account.identity)
+    return Notice("signin.signed_out", {"backend": name})

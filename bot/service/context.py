@@ -8,12 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from adapters.backend import Backend, Identity
+from bot.app import Outbound
 from bot.notify.queue import NotificationQueue
 from bot.operations import ParseContext
 from bot.reports.files import FileStore, shared_temporary_store
 from bot.service.recent import Key as RecentKey
 from bot.service.recent import RecentEntries
 from bot.service.refdata import RefData, RefDataCache
+from bot.signin.service import SignIn
 from bot.store.connections import ConnectionStore
 from bot.store.outbox import Outbox
 from bot.store.state import Store, UserPrefs
@@ -38,6 +40,8 @@ class Services:
     recent: RecentEntries = field(default_factory=RecentEntries)  # people's last reads, for `log`'s advice
     notifications: NotificationQueue | None = None  # proactive messages waiting to be sent (bot.notify)
     native_reports: frozenset[str] = frozenset()  # backend kinds whose own report file `report` gives
+    signin: SignIn | None = None  # sign-in with Microsoft / awork, when configured
+    outbound: Outbound = field(default_factory=Outbound)  # the transport's proactive sender
 
 
 @dataclass

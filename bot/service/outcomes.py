@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.i18n import Message, render
+from bot.views.backends import ConnectionView
 from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView
 from bot.views.forms import FormView, SettingsView
 from bot.views.workinghours import ClockView, HoursView, Note
@@ -178,12 +179,25 @@ class ConnectForm:
     backend: str
     error_key: str | None = None
     error_params: dict[str, str] = field(default_factory=dict)
+    can_sign_in: bool = False  # offer "sign in instead" (no key needed)
+
+
+@dataclass(frozen=True)
+class SignInPrompt:
+    """The person must sign in to `backend` first (`reason`: no_account, invalid_grant, consent_required…).
+
+    The reply layer makes the prompt: a sign-in card in a personal chat, a private message from a shared one.
+    """
+
+    backend: str
+    reason: str = "no_account"
+    resume: bool = True  # run the command that needed it once signed in (not for `signin` itself)
 
 
 @dataclass(frozen=True)
 class ConnectionsShown:
     current: str
-    backends: list[tuple[str, bool]]  # (kind, connected)
+    backends: list[ConnectionView]
 
 
 @dataclass(frozen=True)
@@ -211,6 +225,7 @@ Outcome = (
     | FormShown
     | SettingsShown
     | ConnectForm
+    | SignInPrompt
     | ConnectionsShown
     | WorkspacesShown
 )

@@ -66,6 +66,8 @@ HANDLERS: dict[type[ops.Op], Handler | OnAccount] = {
     ops.Hours: workinghours.hours,
     ops.Connect: OnAccount(account.connect),
     ops.ChooseWorkspace: OnAccount(account.choose_workspace),
+    ops.SignInTo: OnAccount(account.sign_in),
+    ops.SignOut: OnAccount(account.sign_out),
 }
 
 

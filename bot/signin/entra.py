@@ -240,14 +240,24 @@ class Entra:
         return None
 
     async def begin(
-        self, identity: Identity, scopes: list[str], redirect_uri: str, login_hint: str | None = None
+        self,
+        identity: Identity,
+        scopes: list[str],
+        redirect_uri: str,
+        *,
+        state: str | None = None,
+        login_hint: str | None = None,
     ) -> dict[str, Any]:
         """Start the auth-code flow with PKCE: the flow (auth_uri, state, nonce, code_verifier) to keep."""
 
         def start() -> dict[str, Any]:
             app = self._app(identity.tenant_id, msal.SerializableTokenCache())
             flow: dict[str, Any] = app.initiate_auth_code_flow(
-                scopes, redirect_uri=redirect_uri, login_hint=login_hint, response_mode="form_post"
+                scopes,
+                redirect_uri=redirect_uri,
+                state=state,
+                login_hint=login_hint,
+                response_mode="form_post",
             )
             return flow
 

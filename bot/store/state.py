@@ -212,6 +212,15 @@ class Store:
             self._seen_calls += 1
         return not inserted
 
+    async def unsee_activity(self, activity_id: str) -> None:
+        """Forget one recorded id: its processing failed and a retry of it must run (a token exchange)."""
+        self._seen.pop(activity_id, None)
+        if self._single_process:
+            return
+        async with self._engine.begin() as conn:
+            seen = t.seen_activities
+            await conn.execute(seen.delete().where(seen.c.activity_id == activity_id))
+
     async def prune_seen_activities(self, before: datetime) -> int:
         """Forget activity ids recorded before `before`; returns how many were removed."""
         async with self._engine.begin() as conn:

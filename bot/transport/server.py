@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.activity import Activity, OutgoingMessage, TurnResult
-from bot.app import DeliveryFailed, TurnHandler
+from bot.app import AuthPages, DeliveryFailed, TurnHandler, WebPage
 from bot.reports.files import FileStore, LinkRefused, file_store_from_settings
 from bot.reports.xlsx import XLSX_CONTENT_TYPE
 from bot.settings import ConfigError, Settings
@@ -211,6 +211,49 @@ _FILE_HEADERS = {
 }
 
 
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+}
+
+
+class SignInLinks:
+    """`GET /auth/start` and `GET|POST /auth/callback` (sign-in links; Entra answers with a form POST)."""
+
+    def __init__(self, handler: Any) -> None:
+        self._handler = handler
+
+    def _pages(self) -> AuthPages | None:
+        pages: AuthPages | None = getattr(self._handler, "auth_pages", None)
+        return pages
+
+    @staticmethod
+    def _answer(page: WebPage) -> web.Response:
+        if page.location is not None:
+            return web.Response(status=page.status, headers={**_PAGE_HEADERS, "Location": page.location})
+        return web.Response(
+            status=page.status, text=page.html or "", content_type="text/html", headers=_PAGE_HEADERS
+        )
+
+    async def start(self, request: web.Request) -> web.StreamResponse:
+        pages = self._pages()
+        if pages is None:
+            return web.Response(status=404, headers=_PAGE_HEADERS)
+        return self._answer(await pages.start(dict(request.query)))
+
+    async def callback(self, request: web.Request) -> web.StreamResponse:
+        pages = self._pages()
+        if pages is None:
+            return web.Response(status=404, headers=_PAGE_HEADERS)
+        params = dict(request.query)
+        if request.method == "POST":
+            form = await request.post()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        return self._answer(await pages.callback(params))
+
+
 async def _healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
@@ -243,6 +286,10 @@ def create_web_app(
     app.router.add_get("/healthz", _healthz)
     # No HEAD: a link checker's HEAD must not use up the single download.
     app.router.add_get("/files/{token}", FileDownloads(settings, files).handle, allow_head=False)
+    links = SignInLinks(handler)
+    app.router.add_get("/auth/start", links.start, allow_head=False)
+    app.router.add_get("/auth/callback", links.callback, allow_head=False)
+    app.router.add_post("/auth/callback", links.callback)
 
     async def _startup(_app: web.Application) -> None:
         use_sender = getattr(handler, "use_sender", None)
@@ -292,6 +339,33 @@ class ProactiveConnectorSender:
         except ConnectorError as exc:
             raise DeliveryFailed(str(exc), status=exc.status, retry_after=exc.retry_after) from exc
 
+    async def personal_reference(self, reference: dict[str, Any]) -> dict[str, Any]:
+        """`bot.app.PersonalChats`: `POST /v3/conversations` with the user (Teams returns the existing 1:1
+        chat if there is one), as a reference to post into."""
+        service_url = reference.get("serviceUrl")
+        user, bot = reference.get("user") or {}, reference.get("bot") or {}
+        conversation = reference.get("conversation") or {}
+        tenant = conversation.get("tenantId")
+        if not isinstance(service_url, str) or not user.get("id") or not bot.get("id"):
+            raise DeliveryFailed("the reference has no serviceUrl, user or bot")
+        parameters: dict[str, Any] = {
+            "isGroup": False,
+            "bot": {"id": bot["id"], "name": bot.get("name")},
+            "members": [{"id": user["id"]}],
+            "tenantId": tenant,
+            "channelData": {"tenant": {"id": tenant}},
+        }
+        try:
+            conversation_id = await self._connector.create_conversation(service_url, parameters)
+        except ConnectorError as exc:
+            raise DeliveryFailed(str(exc), status=exc.status, retry_after=exc.retry_after) from exc
+        if not conversation_id:
+            raise DeliveryFailed("Teams created no conversation")
+        return {
+            **reference,
+            "conversation": {"id": conversation_id, "conversationType": "personal", "tenantId": tenant},
+        }
+
 
 class _DeferredHandler:
     """Wraps a `build_handler` that returns an awaitable: the handler is built on app startup."""
@@ -316,6 +390,10 @@ class _DeferredHandler:
     async def handle(self, activity: Activity) -> TurnResult:
         result: TurnResult = await self._handler.handle(activity)
         return result
+
+    @property
+    def auth_pages(self) -> Any:
+        return getattr(self._handler, "auth_pages", None)
 
 
 def serve(settings: Settings) -> None:

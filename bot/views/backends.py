@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, Literal
 
 BACKEND_NAMES: Final = {
     "local": "timebot (built-in)",
@@ -11,7 +12,18 @@ BACKEND_NAMES: Final = {
     "awork": "awork",
     "timeghost": "timeghost",
 }
+SIGNIN_NAMES: Final = {"calendar": "Outlook"}  # what people sign in to that is not a tracker
 
 
 def backend_name(kind: str) -> str:
-    return BACKEND_NAMES.get(kind, kind)
+    return BACKEND_NAMES.get(kind) or SIGNIN_NAMES.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class ConnectionView:
+    """How a person is connected to one backend, for `connect`: signed in (as whom), by API key, or not."""
+
+    kind: str
+    how: Literal["builtin", "signin", "api_key", "none"]
+    account: str | None = None  # the signed-in account's name (UPN), when known
+    can_sign_in: bool = False  # signing in is offered for it here

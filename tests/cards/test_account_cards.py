@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.views.backends import BACKEND_NAMES
+from bot.views.backends import BACKEND_NAMES, ConnectionView
 from cards.account import connect_form_card, connections_card, workspaces_card
 from cards.messages import notice_card
 from tests.support.cards import assert_routable, assert_valid_card
@@ -25,8 +25,14 @@ def test_connect_form_asks_for_the_token_in_a_password_field(backend: str, local
 
 
 def test_connections_and_workspaces_with_many_long_names() -> None:
-    backends = [(kind, kind == "toggl") for kind in BACKEND_NAMES]
-    assert_valid_card(connections_card("local", backends, "en-US"))
+    hows = ["builtin", "signin", "api_key", "none", "signin"]
+    backends = [
+        ConnectionView(kind, how, "ä" * 200 + "@example.com", can_sign_in=True)  # type: ignore[arg-type]
+        for kind, how in zip(BACKEND_NAMES, hows, strict=True)
+    ]
+    listed = connections_card("timeghost", backends, "en-US")
+    assert_valid_card(listed)
+    assert_routable(listed)
     spaces = [(f"ws-{i}", "Workspace " + "ä" * 180 + f" {i}") for i in range(60)]
     card = workspaces_card("toggl", "ws-3", spaces, "de-DE")
     assert_valid_card(card)

@@ -242,6 +242,7 @@ class FakeEntra:
             "ver": "2.0" if version == 2 else "1.0",
             ("preferred_username" if version == 2 else "upn"): user.upn,
             "azp" if version == 2 else "appid": "5e3ce6c0-2b1f-4285-8d4b-75ee78787346",  # Teams web
+            "uti": secrets.token_urlsafe(8),  # Entra's unique token id: no two tokens are the same
         }
         return self._sign(claims, key, kid)
 

@@ -295,6 +295,10 @@ class FakeTimeghost:
         self.workspaces: dict[str, FakeWorkspace] = {}
         self.api_keys: dict[str, str] = {}
         self.bearer_tokens: dict[str, str] = {}
+        # With an identity provider set, a bearer token must be an Entra access token it accepts (it returns
+        # the Entra object id, or None); `aad_users` maps that object id to the timeghost user.
+        self.identity_provider: Callable[[str], str | None] | None = None
+        self.aad_users: dict[str, str] = {}
         self.rate_limit = rate_limit
         self._sent: dict[str, deque[float]] = defaultdict(deque)
         self._failures: list[Failure] = []
@@ -431,7 +435,11 @@ class FakeTimeghost:
         else:
             auth = request.headers.get("Authorization", "")
             if auth.startswith("Bearer "):
-                user_id = self.bearer_tokens.get(auth[len("Bearer ") :])
+                token = auth[len("Bearer ") :]
+                if self.identity_provider is not None:
+                    user_id = self.aad_users.get(self.identity_provider(token) or "")
+                else:
+                    user_id = self.bearer_tokens.get(token)
         if user_id is None:
             raise HttpError(401, AUTH_FAILED)
         return self.users[user_id]

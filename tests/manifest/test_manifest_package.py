@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from bot import cli
-from bot.manifest import ManifestError, manifest_dir, render_manifest, write_package
+from bot.manifest import ManifestError, manifest_dir, render_manifest, sso_section, write_package
 
 REPO = Path(__file__).resolve().parents[2]
 # The schema ships in npm @microsoft/app-manifest (package.json pins it; `make test` runs `npm ci`).
@@ -185,3 +185,47 @@ def test_cli_unwritable_out_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     assert cli.main(["manifest", "--app-id", APP_ID, "--out", str(blocker / "app.zip")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("timebot: cannot write") and "\n" not in err
+
+
+@pytest.mark.parametrize(
+    ("client", "resource", "expected"),
+    [
+        (None, None, {"id": APP_ID, "resource": f"api://botid-{APP_ID}"}),
+        (
+            "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+            "api://bot.example.com/botid-1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+            {
+                "id": "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+                "resource": "api://bot.example.com/botid-1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+            },
+        ),
+    ],
+)
+def test_single_sign_on_adds_web_application_info(
+    schema: dict, client: str | None, resource: str | None, expected: dict[str, str]
+) -> None:
+    manifest = render_manifest(
+        APP_ID, valid_domain="bot.example.com", sso=sso_section(APP_ID, client, resource)
+    )
+    assert manifest["webApplicationInfo"] == expected
+    assert manifest["validDomains"] == ["bot.example.com"]  # where the sign-in link starts
+    assert _errors(schema, manifest) == []
+    assert "webApplicationInfo" not in render_manifest(APP_ID, valid_domain="bot.example.com")
+
+
+@pytest.mark.parametrize("resource", ["https://bot.example.com", "api://", "botid-x", "api://a b"])
+def test_a_bad_sso_resource_is_refused(resource: str) -> None:
+    with pytest.raises(ManifestError, match="Application ID URI"):
+        sso_section(APP_ID, None, resource)
+
+
+def test_sso_without_a_host_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["manifest", "--app-id", APP_ID, "--sso", "--out", str(tmp_path / "a.zip")]) == 2
+    assert "needs --host" in capsys.readouterr().err
+    out = tmp_path / "b.zip"
+    assert (
+        cli.main(["manifest", "--app-id", APP_ID, "--sso", "--host", "bot.example.com", "--out", str(out)])
+        == 0
+    )
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["webApplicationInfo"]["id"] == APP_ID
