@@ -100,7 +100,8 @@ def test_every_card_verb_has_a_handler_and_every_handler_a_verb() -> None:
 
 
 def test_every_operation_has_one_handler_in_the_registry() -> None:
-    """No operation is routed around the table: `connect` and `workspace` are in it too, on the account."""
+    """No operation is routed around the table: `connect`, `workspace`, `signin` and `signout` are in it
+    too, on the account."""
     import typing
 
     from bot import operations as ops
@@ -111,5 +112,7 @@ def test_every_operation_has_one_handler_in_the_registry() -> None:
     assert {op for op, handler in HANDLERS.items() if isinstance(handler, OnAccount)} == {
         ops.Connect,
         ops.ChooseWorkspace,
+        ops.SignInTo,
+        ops.SignOut,
     }
     assert on_account(ops.Connect()) is not None and on_account(ops.StopTimer()) is None
