@@ -330,6 +330,74 @@ class ChooseWorkspace(Op):
     name: str | None = None
 
 
+# ---- the feed and reminders ------------------------------------------------------------------------------
+
+
+class ShowFeed(Op):
+    """`feed [PERIOD]`: the person's feed events not booked or dismissed yet (default: today)."""
+
+    kind: Literal["feed"] = "feed"
+    period: Period
+
+
+class FeedEventRef(Op):
+    """One feed event: the source it came from and its id there."""
+
+    source: str = Field(min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=256)
+
+
+class BookFeed(Op):
+    """Book feed events of `day` as entries: the given ones, or (none given: `Book all`) every open one.
+    `projects` maps an event's `source:id` to the project (`id` or `id/task_id`, "" for none) chosen on the
+    card; without a choice the suggestion is taken. `period` is the feed shown afterwards."""
+
+    kind: Literal["feed_book"] = "feed_book"
+    events: list[FeedEventRef] = Field(default=[], max_length=50)
+    day: date
+    projects: dict[str, str] = {}
+    period: Period
+
+
+class DismissFeed(Op):
+    kind: Literal["feed_dismiss"] = "feed_dismiss"
+    event: FeedEventRef
+    period: Period
+
+
+class UnbookFeed(Op):
+    """Undo a booking from the feed card: the entry goes (via its undo token) and the event is open again."""
+
+    kind: Literal["feed_unbook"] = "feed_unbook"
+    event: FeedEventRef
+    token: str = Field(min_length=1, max_length=100)
+    period: Period
+
+
+class AddFeedKey(Op):
+    """`feed key add NAME`: a workspace admin makes an API key for `POST /api/feed` (personal chat)."""
+
+    kind: Literal["feed_key_add"] = "feed_key_add"
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ListFeedKeys(Op):
+    kind: Literal["feed_keys"] = "feed_keys"
+
+
+class RevokeFeedKey(Op):
+    kind: Literal["feed_key_revoke"] = "feed_key_revoke"
+    name: str = Field(min_length=1, max_length=100)
+
+
+class CopyDay(Op):
+    """ "Log like yesterday": the entries of `source` again on `target`, at the same local times."""
+
+    kind: Literal["copy_day"] = "copy_day"
+    source: date
+    target: date
+
+
 Operation = Annotated[
     Help
     | StartTimer
@@ -363,7 +431,15 @@ Operation = Annotated[
     | Connect
     | SignInTo
     | SignOut
-    | ChooseWorkspace,
+    | ChooseWorkspace
+    | ShowFeed
+    | BookFeed
+    | DismissFeed
+    | UnbookFeed
+    | AddFeedKey
+    | ListFeedKeys
+    | RevokeFeedKey
+    | CopyDay,
     Field(discriminator="kind"),
 ]
 

@@ -12,10 +12,15 @@ from bot.service.outcomes import (
     ClockShown,
     ConnectForm,
     ConnectionsShown,
+    DayCopied,
+    DayNudge,
     DeleteConfirm,
     EditForm,
     EntriesShown,
     EntryChanged,
+    FeedKeyCreated,
+    FeedKeysShown,
+    FeedShown,
     FormShown,
     HelpShown,
     HoursShown,
@@ -30,12 +35,13 @@ from bot.service.outcomes import (
     SignInPrompt,
     StatusShown,
     SummaryShown,
+    TimerReminder,
     WorkspacesShown,
 )
 from bot.views.backends import backend_name
 from bot.views.entries import Choice
 from bot.views.workinghours import ClockView
-from cards import account, forms, lists, messages, pickers, reports, summary, timer
+from cards import account, feed, forms, lists, messages, pickers, reminders, reports, summary, timer
 from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import workinghours as working_hours
@@ -180,6 +186,20 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return account.connections_card(outcome.current, outcome.backends, locale)
         case WorkspacesShown():
             return account.workspaces_card(outcome.backend, outcome.current, outcome.workspaces, locale)
+        case FeedShown():
+            return feed.feed_card(outcome.view, locale)
+        case FeedKeyCreated():
+            return feed.key_created_card(outcome.name, outcome.secret, outcome.workspace, locale)
+        case FeedKeysShown():
+            return feed.keys_card(outcome.workspace, outcome.keys, locale)
+        case TimerReminder():
+            return reminders.timer_reminder_card(outcome.view, locale)
+        case DayNudge():
+            return reminders.nudge_card(outcome.view, locale)
+        case DayCopied():
+            return reminders.day_copied_card(
+                outcome.entries, outcome.skipped, outcome.source, outcome.target, locale
+            )
         case Ambiguity():
             choices = [Choice(label=render(c.text, locale), command=c.command) for c in outcome.choices]
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)

@@ -9,8 +9,12 @@ from adapters.backend import BackendFactory
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.app import ProactiveSender
 from bot.features import card_actions, commands, lifecycle, reports, search, signin
+from bot.features.feed_api import FeedApi
+from bot.features.feed_push import FeedPush
 from bot.features.notifications import RENDERERS
 from bot.features.outbox import OutboxWorker
+from bot.features.people import PersonalChats
+from bot.features.reminders import ReminderWorker
 from bot.features.respond import render
 from bot.features.signin_pages import SignInPages
 from bot.notify import DeliveryWorker, forget_conversation
@@ -18,6 +22,7 @@ from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
+from bot.service.feedposts import ChannelCheck, FeedPosts
 from bot.service.outcomes import Problem
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,8 @@ class Timebot:
         on_startup: list[Hook] | None = None,
         on_shutdown: list[Hook] | None = None,
         notify_concurrency: int = 16,
+        reminder_interval: float = 30.0,
+        channels: ChannelCheck | None = None,
     ) -> None:
         self.services = services
         self.backends = (
@@ -60,6 +67,15 @@ class Timebot:
         self.delivery_worker: DeliveryWorker | None = None
         self.notify_concurrency = notify_concurrency
         self._on_shutdown = on_shutdown or []
+        # The bot speaks first: people's personal chats, the feed API and the reminders (issue 10 §3, §4).
+        self.chats = PersonalChats(services, self.backends, default_backend)
+        self.reminder_interval = reminder_interval
+        self.reminder_worker: ReminderWorker | None = None
+        self.feed_api: FeedApi | None = None
+        if services.feed is not None:
+            channels = channels or ChannelCheck()
+            posts = FeedPosts(services.feed, self.backends, channels)
+            self.feed_api = FeedApi(services, posts, after_post=FeedPush(services, self.chats, channels))
 
     def use_sender(self, sender: ProactiveSender) -> None:
         """The transport's way to post outside a turn; enables delivering the outbox."""
@@ -88,8 +104,17 @@ class Timebot:
                 on_gone=gone,
             )
             self.delivery_worker.start()
+        if (
+            self.services.reminders is not None
+            and self.services.people is not None
+            and self._sender is not None
+        ):
+            self.reminder_worker = ReminderWorker(self.services, self.chats, interval=self.reminder_interval)
+            self.reminder_worker.start()
 
     async def shutdown(self) -> None:
+        if self.reminder_worker is not None:
+            await self.reminder_worker.stop()
         if self.delivery_worker is not None:
             await self.delivery_worker.stop()
         if self.outbox_worker is not None:
@@ -114,7 +139,9 @@ class Timebot:
             log.info("ignoring redelivered activity")
             return TurnResult()
         try:
-            return await route.handler(turn)
+            result = await route.handler(turn)
+            await self._remember(turn)
+            return result
         except Exception:
             log.exception("route %s failed", route.name)
             text = (activity.text or "").strip() or None
@@ -123,3 +150,10 @@ class Timebot:
                 body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}
                 return TurnResult(invoke=InvokeResponse(body=body))
             return TurnResult(messages=[OutgoingMessage(card=card)])
+
+    async def _remember(self, turn: Turn) -> None:
+        """Where to reach the person later, and their reminders for the day ahead (never fails the turn)."""
+        try:
+            await self.chats.note(turn)
+        except Exception:
+            log.exception("could not remember the personal chat")

@@ -28,8 +28,11 @@ def build_handler(settings: Settings) -> Timebot:
     from adapters.sql import create_engine
     from bot.notify import NotificationQueue
     from bot.store.connections import ConnectionStore
+    from bot.store.feed import FeedState
     from bot.store.migrate import upgrade
     from bot.store.outbox import Outbox
+    from bot.store.people import People
+    from bot.store.reminders import Reminders
     from bot.store.state import Store
 
     engine = create_engine(settings.effective_database_url)
@@ -43,6 +46,9 @@ def build_handler(settings: Settings) -> Timebot:
         connections=connections,
         outbox=Outbox(engine),
         native_reports=frozenset({"timeghost"} if settings.timeghost_report == "timeghost" else ()),
+        feed=FeedState.on(engine),
+        people=People(engine),
+        reminders=Reminders(engine),
         notifications=NotificationQueue(
             engine,
             lease=timedelta(seconds=settings.notify_lease_seconds),

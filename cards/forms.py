@@ -20,6 +20,7 @@ from bot.views.forms import FormView, Option, SettingsView
 from cards import actions as act
 from cards.elements import action_set, card, column, columns, heading, text, user_text
 from cards.format import shorten
+from cards.reminders import REMINDER_INPUTS, reminder_settings
 
 Element = dict[str, Any]
 
@@ -32,7 +33,9 @@ NOTE_MAX = 2000
 DURATION_REGEX = r"^\s*([0-9]{1,3}([.,:][0-9]{1,2})?\s*[A-Za-zÄÖÜäöü.]*\s*){0,3}$"
 LOG_INPUTS = ("project", "task", "date", "start", "end", "duration", "tags", "billable", "note")
 START_INPUTS = ("project", "task", "tags", "billable", "note")
-SETTINGS_INPUTS = ("timezone", "timezone_other", "admin_only_master_data", "weekly_target_hours")
+SETTINGS_INPUTS = (
+    "timezone", "timezone_other", "admin_only_master_data", "weekly_target_hours", *REMINDER_INPUTS
+)  # fmt: skip
 
 
 def _title(value: str) -> str:
@@ -298,6 +301,7 @@ def settings_card(view: SettingsView, locale: str) -> dict[str, Any]:
     body.append(other)
     body.extend(_field_error(errors, "timezone_other"))
     body.append(text(t("form.settings.language", locale), subtle=True, size="Small"))
+    body.extend(reminder_settings(view, locale))
     if view.is_admin:
         body.append(text(t("form.settings.workspace", locale), weight="Bolder", separator=True))
         admin_only = values.get("admin_only_master_data") or (

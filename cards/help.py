@@ -43,6 +43,10 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("projects", "clients", "tags"),
     ),
     "timezone": (("timezone [ZONE]",), ("timezone", "timezone Europe/Berlin")),
+    "feed": (
+        ("feed [PERIOD]", "feed keys", "feed key add NAME", "feed key revoke NAME"),
+        ("feed", "feed yesterday"),
+    ),
 }
 ALIASES = {
     "resume": "continue",

@@ -18,7 +18,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.features import signin
 from bot.features.account import ACCOUNT_HANDLERS
+from bot.features.feed import FEED_HANDLERS
 from bot.features.forms import FORM_HANDLERS
+from bot.features.reminders import REMINDER_HANDLERS
 from bot.features.reports import deliver_report
 from bot.features.respond import render, run_operation, run_text
 from bot.features.workinghours import HOURS_HANDLERS
@@ -224,6 +226,8 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     **HOURS_HANDLERS,
     **FORM_HANDLERS,
     **ACCOUNT_HANDLERS,
+    **FEED_HANDLERS,
+    **REMINDER_HANDLERS,
 }
 VERBS: dict[str, Verb] = {
     name: Verb(verbs.ALL_VERBS[name], run, replaces_card=replaces)

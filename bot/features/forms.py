@@ -17,6 +17,7 @@ from rapidfuzz import process
 
 from adapters.errors import BackendError
 from bot.commands.durations import bare_number, parse_duration
+from bot.features import reminder_settings
 from bot.features.respond import problem_for, run_operation
 from bot.i18n import t
 from bot.operations import Ambiguity, LogEntry, ParseFailure, ProjectRef, ShowForm, StartTimer
@@ -226,6 +227,7 @@ async def _settings_save(turn: Turn, data: SettingsForm) -> Result:
             changes["admin_only_master_data"] = data.admin_only_master_data == "true"
     elif data.admin_only_master_data is not None or data.weekly_target_hours is not None:
         errors[GENERAL] = t("form.settings.not_admin", locale)
+    personal = reminder_settings.parse(data, errors, locale)
     if errors:
         return SettingsShown(await service.settings_view(ctx, data.values(), errors))
     facts: list[tuple[str, str]] = []
@@ -249,6 +251,7 @@ async def _settings_save(turn: Turn, data: SettingsForm) -> Result:
         problem = problem_for(exc, None, ctx.backend.kind)
         errors[GENERAL] = t(problem.key, locale, **problem.params)
         return SettingsShown(await service.settings_view(ctx, data.values(), errors))
+    facts.extend(await reminder_settings.save(ctx, personal, locale))
     return Notice("form.settings.saved", facts=facts)
 
 

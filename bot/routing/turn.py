@@ -110,5 +110,6 @@ class Turn:
             locale=self.locale,
             now=self.services.clock().astimezone(tz),
             services=self.services,
+            scope=self.activity.scope,
         )
         return self._user

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from adapters.backend import Backend, Identity
@@ -17,8 +18,14 @@ from bot.service.recent import RecentEntries
 from bot.service.refdata import RefData, RefDataCache
 from bot.signin.service import SignIn
 from bot.store.connections import ConnectionStore
+from bot.store.feed import FeedState
 from bot.store.outbox import Outbox
+from bot.store.people import People
+from bot.store.reminders import Reminders
 from bot.store.state import Store, UserPrefs
+
+if TYPE_CHECKING:
+    from bot.service.feedsources import FeedSource
 
 Clock = Callable[[], datetime]
 
@@ -42,6 +49,10 @@ class Services:
     native_reports: frozenset[str] = frozenset()  # backend kinds whose own report file `report` gives
     signin: SignIn | None = None  # sign-in with Microsoft / awork, when configured
     outbound: Outbound = field(default_factory=Outbound)  # the transport's proactive sender
+    feed: FeedState | None = None  # posted feed events, their API keys, what people booked them to
+    feed_sources: tuple[FeedSource, ...] = ()  # more feeds besides posted events (`bot.service.feedsources`)
+    people: People | None = None  # who has a personal chat with the bot (reminders, feed pushes)
+    reminders: Reminders | None = None  # scheduled reminders, one per person, kind and day
 
 
 @dataclass
@@ -53,6 +64,7 @@ class UserContext:
     locale: str
     now: datetime  # aware, in `tz`
     services: Services
+    scope: Literal["personal", "groupChat", "channel"] = "personal"  # where the person asked
 
     @property
     def parse_context(self) -> ParseContext:

@@ -12,7 +12,7 @@ from adapters.backend import Capability, WorkspaceSettingsWriter
 from adapters.errors import Unsupported
 from adapters.models import Workspace, WorkspaceSettings
 from bot.operations import ShowForm, ShowSettings
-from bot.service import preferences
+from bot.service import preferences, schedule
 from bot.service.common import recent_entries
 from bot.service.context import UserContext
 from bot.service.outcomes import FormShown, Outcome, SettingsShown
@@ -89,6 +89,11 @@ async def settings_view(
         is_admin=may_change_workspace(ctx),
         admin_only_master_data=settings.admin_only_master_data,
         weekly_target_minutes=settings.weekly_target_minutes,
+        end_of_day=schedule.end_of_day(ctx.prefs).strftime("%H:%M"),
+        long_timer_hours=int(schedule.long_timer(ctx.prefs).total_seconds() // 3600),
+        remind_timer=ctx.prefs.remind_timer,
+        remind_nudge=ctx.prefs.remind_nudge,
+        feed_push=ctx.prefs.feed_push,
         values=dict(values or {}),
         errors=dict(errors or {}),
     )
@@ -117,3 +122,10 @@ async def save_workspace(ctx: UserContext, **changes: Any) -> Workspace:
     if not isinstance(backend, WorkspaceSettingsWriter):
         raise Unsupported("workspace settings")
     return await backend.set_workspace_settings(updated)
+
+
+async def save_prefs(ctx: UserContext, **changes: Any) -> None:
+    """Change the person's own settings (reminders, the feed push); the turn sees them at once."""
+    if changes:
+        ctx.prefs = ctx.prefs.model_copy(update=changes)
+        await ctx.services.store.save_prefs(ctx.prefs)

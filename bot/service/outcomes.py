@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from bot.i18n import Message, render
 from bot.views.backends import ConnectionView
 from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView
+from bot.views.feed import FeedKeyView, FeedView
 from bot.views.forms import FormView, SettingsView
+from bot.views.reminders import DayNudgeView, TimerReminderView
 from bot.views.workinghours import ClockView, HoursView, Note
 
 EntryAction = Literal[
@@ -207,6 +210,46 @@ class WorkspacesShown:
     workspaces: list[tuple[str, str]]  # (id, name)
 
 
+@dataclass(frozen=True)
+class FeedShown:
+    view: FeedView
+
+
+@dataclass(frozen=True)
+class FeedKeyCreated:
+    """A new feed API key: `secret` is shown this once, in a personal chat, and never stored."""
+
+    name: str
+    secret: str
+    workspace: str
+
+
+@dataclass(frozen=True)
+class FeedKeysShown:
+    workspace: str
+    keys: list[FeedKeyView]
+
+
+@dataclass(frozen=True)
+class DayCopied:
+    """ "Log like yesterday": what was booked on `target` from `source`, and how many were left out."""
+
+    source: date
+    target: date
+    entries: list[EntryView]
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class TimerReminder:
+    view: TimerReminderView
+
+
+@dataclass(frozen=True)
+class DayNudge:
+    view: DayNudgeView
+
+
 Outcome = (
     EntryChanged
     | StatusShown
@@ -228,4 +271,10 @@ Outcome = (
     | SignInPrompt
     | ConnectionsShown
     | WorkspacesShown
+    | FeedShown
+    | FeedKeyCreated
+    | FeedKeysShown
+    | DayCopied
+    | TimerReminder
+    | DayNudge
 )

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import operations as ops
-from bot.service import account, entries, forms, masterdata, preferences, summaries, timer, workinghours
+from bot.service import (
+    account,
+    copyday,
+    entries,
+    feed,
+    feedkeys,
+    forms,
+    masterdata,
+    preferences,
+    summaries,
+    timer,
+    workinghours,
+)
 from bot.service.account import Account
 from bot.service.context import UserContext
 from bot.service.outcomes import HelpShown, Outcome
@@ -68,6 +80,14 @@ HANDLERS: dict[type[ops.Op], Handler | OnAccount] = {
     ops.ChooseWorkspace: OnAccount(account.choose_workspace),
     ops.SignInTo: OnAccount(account.sign_in),
     ops.SignOut: OnAccount(account.sign_out),
+    ops.ShowFeed: feed.show,
+    ops.BookFeed: feed.book,
+    ops.DismissFeed: feed.dismiss,
+    ops.UnbookFeed: feed.unbook,
+    ops.AddFeedKey: feedkeys.add_key,
+    ops.ListFeedKeys: feedkeys.list_keys,
+    ops.RevokeFeedKey: feedkeys.revoke_key,
+    ops.CopyDay: copyday.copy_day,
 }
 
 

@@ -9,6 +9,7 @@ from adapters.errors import CapabilityRefused, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft
 from adapters.timer import TimerStartsLater, start_timer, stop_timer
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
+from bot.service import schedule
 from bot.service.common import (
     entry_draft,
     entry_view,
@@ -42,6 +43,7 @@ async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str) -> Outcom
     if started.stopped is not None:
         wrote(ctx, started.stopped.id, started.stopped)
     token = await journal(ctx, "create", started.entry.id, None, started.entry, "start")
+    await schedule.timer_started(ctx, started.entry)
     data = await ctx.refdata()
     return EntryChanged(
         action="started" if action == "started" else "continued",

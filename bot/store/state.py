@@ -30,6 +30,11 @@ class UserPrefs(BaseModel):
     locale: str | None = None
     backend: str | None = None  # never chosen: the bot's configured default backend
     workspace_id: str | None = None
+    end_of_day: str | None = None  # "HH:MM" in their zone; None: 18:00
+    long_timer_hours: int | None = None  # a timer running longer gets a reminder; None: 10
+    remind_timer: bool = True
+    remind_nudge: bool = True
+    feed_push: bool = True  # new feed events are posted into their personal chat
 
 
 class UndoRecord(BaseModel):
@@ -92,14 +97,7 @@ class Store:
             ).one_or_none()
         if row is None:
             return UserPrefs(tenant_id=tenant_id, aad_object_id=aad_object_id)
-        return UserPrefs(
-            tenant_id=row.tenant_id,
-            aad_object_id=row.aad_object_id,
-            timezone=row.timezone,
-            locale=row.locale,
-            backend=row.backend,
-            workspace_id=row.workspace_id,
-        )
+        return UserPrefs(**{name: getattr(row, name) for name in UserPrefs.model_fields})
 
     async def save_prefs(self, prefs: UserPrefs) -> None:
         values = prefs.model_dump() | {"updated_at": datetime.now(UTC)}

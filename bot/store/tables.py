@@ -17,6 +17,12 @@ user_prefs = sa.Table(
     sa.Column("locale", sa.String(35), nullable=True),
     sa.Column("backend", sa.String(32), nullable=True),  # NULL: the bot's configured default
     sa.Column("workspace_id", sa.String(128), nullable=True),
+    # Reminders and the feed (NULL: the default, 18:00 and 10 hours)
+    sa.Column("end_of_day", sa.String(5), nullable=True),
+    sa.Column("long_timer_hours", sa.Integer(), nullable=True),
+    sa.Column("remind_timer", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("remind_nudge", sa.Boolean(), nullable=False, server_default=sa.true()),
+    sa.Column("feed_push", sa.Boolean(), nullable=False, server_default=sa.true()),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -154,4 +160,133 @@ signin_states = sa.Table(
     sa.Column("key_id", sa.String(16), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=False),
     sa.Index(None, "expires_at"),
+)
+
+# ---- the feed (issue 10 §3): API keys, the bot's own copy of posted events, what people did with them ---
+
+feed_keys = sa.Table(
+    "bot_feed_keys",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),  # SHA-256 of the key: the key itself is not kept
+    sa.Column("hint", sa.String(16), nullable=False),  # its last characters, so people can tell keys apart
+    sa.Column(
+        "created_by", sa.String(64), nullable=False
+    ),  # the admin's Entra object id: the key acts as them
+    sa.Column("created_by_name", sa.String(200), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_used_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("key_hash"),
+    sa.UniqueConstraint("tenant_id", "backend", "workspace_id", "name", name="uq_bot_feed_keys_name"),
+)
+
+feed_events = sa.Table(
+    "bot_feed_events",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    # Whose it is: the Entra object id and/or the tracker's user id (what the poster's `user` resolved to).
+    sa.Column("aad_object_id", sa.String(64), nullable=True),
+    sa.Column("user_id", sa.String(128), nullable=True),
+    sa.Column("name", sa.Text(), nullable=False),
+    sa.Column("description", sa.Text(), nullable=False),
+    sa.Column("start", UtcDateTime(), nullable=False),
+    sa.Column("end", UtcDateTime(), nullable=False),
+    sa.Column("icon_url", sa.Text(), nullable=True),
+    sa.Column("url", sa.Text(), nullable=True),
+    sa.Column("category", sa.String(256), nullable=True),
+    sa.Column("external_id", sa.String(256), nullable=True),
+    sa.Column("channel", sa.String(512), nullable=True),  # the conversation it was also posted into
+    sa.Column("remote_id", sa.String(128), nullable=True),  # the tracker's id, where the tracker has a feed
+    sa.Column("key_id", sa.Integer(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("modified_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint(
+        "tenant_id", "backend", "workspace_id", "external_id", name="uq_bot_feed_events_external_id"
+    ),
+    sa.Index("ix_bot_feed_events_person", "tenant_id", "backend", "workspace_id", "aad_object_id", "start"),
+    sa.Index("ix_bot_feed_events_user", "tenant_id", "backend", "workspace_id", "user_id", "start"),
+    sa.Index(None, "expires_at"),
+)
+
+feed_marks = sa.Table(
+    "bot_feed_marks",
+    metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("aad_object_id", sa.String(64), primary_key=True),
+    sa.Column("source", sa.String(64), primary_key=True),  # which feed source the event came from
+    sa.Column("event_id", sa.String(256), primary_key=True),
+    sa.Column("booked_entry_id", sa.String(128), nullable=True),
+    sa.Column("dismissed", sa.Boolean(), nullable=False),
+    sa.Column("marked_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "marked_at"),
+)
+
+feed_mappings = sa.Table(
+    "bot_feed_mappings",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("aad_object_id", sa.String(64), nullable=False),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # external | category | name
+    sa.Column("key", sa.String(256), nullable=False),
+    sa.Column("project_id", sa.String(128), nullable=False),
+    sa.Column("task_id", sa.String(128), nullable=True),
+    sa.Column("hits", sa.Integer(), nullable=False),
+    sa.Column("last_used_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint(
+        "tenant_id",
+        "aad_object_id",
+        "backend",
+        "workspace_id",
+        "kind",
+        "key",
+        "project_id",
+        name="uq_bot_feed_mappings_key",
+    ),
+)
+
+# ---- reminders (issue 10 §4): who has a personal chat with the bot, and what is scheduled for them ---------
+
+people = sa.Table(
+    "bot_people",
+    metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("aad_object_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("reference", sa.JSON(), nullable=False),  # their personal chat with the bot
+    sa.Column("locale", sa.String(35), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    # The tracker they work in, as of their last message (feed events may name them by tracker user id).
+    sa.Column("backend", sa.String(32), nullable=True),
+    sa.Column("workspace_id", sa.String(128), nullable=True),
+    sa.Column("user_id", sa.String(128), nullable=True),
+    sa.Column("last_active_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_bot_people_tracker_user", "tenant_id", "backend", "workspace_id", "user_id"),
+)
+
+reminders = sa.Table(
+    "bot_reminders",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("aad_object_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # timer | nudge
+    sa.Column("day", sa.Date(), nullable=False),  # the person's local day it is about
+    sa.Column("due_at", UtcDateTime(), nullable=True),  # next check; NULL: nothing more to do that day
+    sa.Column("leased_by", sa.String(32), nullable=True),  # the worker checking it (due_at is its lease)
+    sa.Column("sent_at", UtcDateTime(), nullable=True),  # at most one per person, kind and day
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("tenant_id", "aad_object_id", "kind", "day", name="uq_bot_reminders_day"),
+    sa.Index(None, "due_at"),
 )

@@ -29,6 +29,7 @@ from bot.reports.xlsx import XLSX_CONTENT_TYPE
 from bot.settings import ConfigError, Settings
 from bot.transport.auth import AuthError, InboundAuthenticator
 from bot.transport.connector import ConnectorClient, ConnectorError
+from bot.transport.feed_routes import add_feed_routes
 from bot.transport.redact import RedactingAccessLogger, configure_logging
 
 log = logging.getLogger(__name__)
@@ -290,6 +291,7 @@ def create_web_app(
     app.router.add_get("/auth/start", links.start, allow_head=False)
     app.router.add_get("/auth/callback", links.callback, allow_head=False)
     app.router.add_post("/auth/callback", links.callback)
+    add_feed_routes(app, lambda: getattr(handler, "feed_api", None), settings.effective_public_url)
 
     async def _startup(_app: web.Application) -> None:
         use_sender = getattr(handler, "use_sender", None)
@@ -394,6 +396,10 @@ class _DeferredHandler:
     @property
     def auth_pages(self) -> Any:
         return getattr(self._handler, "auth_pages", None)
+
+    @property
+    def feed_api(self) -> Any:
+        return getattr(self._handler, "feed_api", None)
 
 
 def serve(settings: Settings) -> None:

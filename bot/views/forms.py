@@ -40,5 +40,10 @@ class SettingsView(View):
     is_admin: bool = False
     admin_only_master_data: bool = False
     weekly_target_minutes: int = 40 * 60
+    end_of_day: str = "18:00"  # reminders and the feed (`cards.reminders.reminder_settings`)
+    long_timer_hours: int = 10
+    remind_timer: bool = True
+    remind_nudge: bool = True
+    feed_push: bool = True
     values: dict[str, str] = Field(default_factory=dict)
     errors: dict[str, str] = Field(default_factory=dict)

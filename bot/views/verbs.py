@@ -8,6 +8,7 @@ never trusted. The handlers declare what each verb does; a test keeps both table
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
@@ -39,6 +40,12 @@ START_FORM: Final = "start_form"
 START_SAVE: Final = "start_save"
 SETTINGS_SAVE: Final = "settings_save"
 CONNECT_SAVE: Final = "connect_save"  # account
+FEED_BOOK: Final = "feed_book"  # the feed
+FEED_DISMISS: Final = "feed_dismiss"
+FEED_UNBOOK: Final = "feed_unbook"
+REMINDER_STOP: Final = "reminder_stop"  # reminders
+REMINDER_KEEP: Final = "reminder_keep"
+COPY_DAY: Final = "copy_day"
 
 
 class Payload(BaseModel):
@@ -142,6 +149,71 @@ class SettingsForm(FormData):
     timezone_other: str | None = Field(default=None, max_length=64)
     admin_only_master_data: str | None = Field(default=None, max_length=10)
     weekly_target_hours: str | None = Field(default=None, max_length=20)
+    end_of_day: str | None = Field(default=None, max_length=20)  # reminders and the feed
+    long_timer_hours: str | None = Field(default=None, max_length=20)
+    remind_timer: str | None = Field(default=None, max_length=10)
+    remind_nudge: str | None = Field(default=None, max_length=10)
+    feed_push: str | None = Field(default=None, max_length=10)
+
+
+# ---- the feed and reminders ----------------------------------------------------------------------------
+
+PICK_INPUT = r"^p_\d{1,3}$"  # the id of an event's project picker on a feed card
+
+
+class PeriodData(Payload):
+    """The feed period a card shows (its dates and the catalogue message naming it), so its buttons can show
+    it again afterwards."""
+
+    start: date
+    end: date
+    key: str = Field(min_length=1, max_length=80, pattern=r"^[a-z0-9_.]+$")
+    params: dict[str, str | int] = Field(default_factory=dict, max_length=8)
+
+
+class FeedEventData(Payload):
+    source: str = Field(min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=256)
+    period: PeriodData
+
+
+class FeedBookData(Payload):
+    """**Book** (one event: `source`, `id`, its picker `input`) or **Book all** (`inputs`: picker → event
+    key `source:id`); the pickers' values come along as card inputs (`p_0`…)."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    day: date
+    period: PeriodData
+    source: str | None = Field(default=None, min_length=1, max_length=64)
+    id: str | None = Field(default=None, min_length=1, max_length=256)
+    input: str | None = Field(default=None, pattern=PICK_INPUT)
+    inputs: dict[str, str] = Field(default_factory=dict, max_length=50)
+
+    @field_validator("inputs")
+    @classmethod
+    def _pickers(cls, value: dict[str, str]) -> dict[str, str]:
+        if any(not re.fullmatch(PICK_INPUT, k) or len(v) > 330 for k, v in value.items()):
+            raise ValueError("not a picker of a feed card")
+        return value
+
+    def picked(self, input_id: str) -> str | None:
+        """What the person chose in a picker ("" for no project), None if it sent nothing."""
+        value = (self.model_extra or {}).get(input_id)
+        return value.strip()[:300] if isinstance(value, str) else None
+
+
+class FeedUnbookData(FeedEventData):
+    token: str = Field(min_length=1, max_length=100)
+
+
+class StopAtData(Payload):
+    at: AwareDatetime
+
+
+class CopyDayData(Payload):
+    source: date
+    target: date
 
 
 # ---- account ----------------------------------------------------------------------------------------------
@@ -181,6 +253,12 @@ VERBS: Final[Mapping[str, type[Payload]]] = {
     START_FORM: Empty,
     START_SAVE: EntryForm,
     SETTINGS_SAVE: SettingsForm,
+    FEED_BOOK: FeedBookData,
+    FEED_DISMISS: FeedEventData,
+    FEED_UNBOOK: FeedUnbookData,
+    REMINDER_STOP: StopAtData,
+    REMINDER_KEEP: Empty,
+    COPY_DAY: CopyDayData,
 }
 """The verbs that act for a person on their bound backend."""
 

@@ -29,6 +29,7 @@ from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.outcomes import Outcome
 from bot.service.refdata import RefDataCache
+from bot.store.feed import FeedState
 from bot.store.state import Store, UserPrefs
 from tests.conformance.harnesses import Harness
 from tests.support.db import migrated_engine
@@ -145,5 +146,5 @@ async def bot_driver(harness: Harness, tmp_path: Path, who: str = "alice") -> As
                 workspace_id=backend.workspace.id,
             )
         )
-        services = Services(store=store, refdata=RefDataCache())
+        services = Services(store=store, refdata=RefDataCache(), feed=FeedState.on(engine))
         yield BotDriver(harness, services, backend, identity, noon_zone())

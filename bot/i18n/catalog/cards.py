@@ -270,6 +270,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Legt die Zeitzone für deine Zeiten fest, z. B. `timezone Europe/Berlin`. "
         "Ohne Zone zeigt es die aktuelle.",
     },
+    "card.help.feed": {
+        "en": "Your feed: events other systems posted for you (meetings, tickets). **Book** turns one into an entry with its times and name, to the project the bot learned you book such events to; **Dismiss** hides it. Admins make the keys those systems post with, in our personal chat.",
+        "de": "Dein Feed: Termine, die andere Systeme für dich eingestellt haben (Besprechungen, Tickets). **Buchen** macht daraus einen Eintrag mit Zeiten und Namen, auf das Projekt, auf das du solche Termine laut Bot buchst; **Verwerfen** blendet ihn aus. Admins legen in unserem persönlichen Chat die Schlüssel an, mit denen diese Systeme einstellen.",
+    },
     "card.help.continue": {
         "en": "Starts a new timer like an earlier entry: same project, task, tags and note.",
         "de": "Startet einen neuen Timer wie ein früherer Eintrag: "
