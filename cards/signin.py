@@ -16,7 +16,7 @@ from cards.elements import action_set, card, text
 
 OAUTH_CARD = "application/vnd.microsoft.card.oauth"
 LOGIN_REQUEST = "application/vnd.microsoft.activity.loginRequest"
-CONNECTION_NAME = "timebot"  # no Azure Bot OAuth connection is used; Teams echoes the name back
+CONNECTION_PREFIX = "timebot:"  # + the backend: no Azure Bot OAuth connection; Teams echoes the name back
 _REASONS = ("invalid_grant", "interaction_required", "consent_required")
 
 
@@ -60,7 +60,7 @@ def _oauth_content(
         "text": " ".join(
             [t("signin.prompt.title", locale, backend=name), *_lines(backend, "entra", reason, locale)]
         ),
-        "connectionName": CONNECTION_NAME,
+        "connectionName": CONNECTION_PREFIX + backend,
         "tokenExchangeResource": {"id": exchange_id, "uri": resource},
         "buttons": [{"type": "signin", "title": t("signin.prompt.button", locale), "value": link}],
     }

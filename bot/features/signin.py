@@ -24,7 +24,7 @@ from bot.features.respond import account_of, render
 from bot.i18n import t
 from bot.notify import message_item
 from bot.operations import Ambiguity, ParseFailure
-from bot.routing.filters import invoke_named
+from bot.routing.filters import AppRemovedByPerson, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.account import use_signed_in
@@ -37,7 +37,7 @@ from cards import signin as cards
 
 log = logging.getLogger(__name__)
 router = Router("signin")
-CONNECTION_PREFIX = cards.CONNECTION_NAME + ":"
+CONNECTION_PREFIX = cards.CONNECTION_PREFIX
 
 
 def _card(turn: Turn, outcome: Outcome | Ambiguity | ParseFailure) -> OutgoingMessage:
@@ -55,24 +55,22 @@ async def prompt_message(
 ) -> OutgoingMessage:
     """The sign-in prompt for a personal chat (`reference`), with a fresh single-use link."""
     link = await signin.link(identity, prompt.backend, reference=reference, command=command, locale=locale)
-    state = link.rsplit("state=", 1)[-1]
     if signin.sso_for(prompt.backend):
         attachment = cards.oauth_card(
             prompt.backend,
-            link,
+            link.url,
             locale,
             resource=signin.sso_resource,
-            exchange_id=state,
+            exchange_id=link.state,
             reason=prompt.reason,
         )
-        attachment["content"]["connectionName"] = CONNECTION_PREFIX + prompt.backend
         return OutgoingMessage(
             attachments=[attachment],
             summary=t("signin.prompt.title", locale, backend=backend_name(prompt.backend)),
         )
     provider = signin.provider(prompt.backend)
     return OutgoingMessage(
-        card=cards.signin_card(prompt.backend, provider, link, locale, reason=prompt.reason)
+        card=cards.signin_card(prompt.backend, provider, link.url, locale, reason=prompt.reason)
     )
 
 
@@ -115,13 +113,15 @@ async def login_request(turn: Turn, outcome: SignInPrompt) -> dict[str, Any] | N
         return None
     personal = await _personal_or_here(turn)
     link = await signin.link(identity, outcome.backend, reference=personal, command=None, locale=turn.locale)
-    state = link.rsplit("state=", 1)[-1]
     resource = signin.sso_resource if signin.sso_for(outcome.backend) else None
-    body = cards.login_request(
-        outcome.backend, link, turn.locale, resource=resource, exchange_id=state, reason=outcome.reason
+    return cards.login_request(
+        outcome.backend,
+        link.url,
+        turn.locale,
+        resource=resource,
+        exchange_id=link.state,
+        reason=outcome.reason,
     )
-    body["value"]["connectionName"] = CONNECTION_PREFIX + outcome.backend
-    return body
 
 
 async def _personal_or_here(turn: Turn) -> dict[str, Any]:
@@ -255,6 +255,17 @@ async def failure(turn: Turn) -> TurnResult:
     return TurnResult(messages=[_card(turn, Problem(key, {"code": code}))], invoke=InvokeResponse(status=200))
 
 
+async def uninstalled(turn: Turn) -> TurnResult:
+    """The person removed the app: forget their sign-ins (MSAL account and cache, awork tokens)."""
+    signin, identity = turn.services.signin, turn.identity
+    if signin is not None and identity is not None:
+        for backend in ("timeghost", "awork"):  # timeghost's sign-out takes the whole Microsoft account
+            await signin.sign_out(identity, backend)
+        log.info("app removed by a person: their sign-ins are deleted")
+    return TurnResult()
+
+
+router.add(AppRemovedByPerson, uninstalled)
 router.add(invoke_named("signin/tokenExchange"), token_exchange)
 router.add(invoke_named("signin/verifyState"), verify_state)
 router.add(invoke_named("signin/failure"), failure)

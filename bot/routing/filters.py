@@ -64,3 +64,9 @@ BotWasAdded = Filter(
 AppInstalled = Filter(
     lambda a: a.type == "installationUpdate" and (a.action or "").startswith("add"), "app_installed"
 )
+AppRemovedByPerson = Filter(
+    lambda a: (
+        a.type == "installationUpdate" and (a.action or "").startswith("remove") and a.scope == "personal"
+    ),
+    "app_removed_by_person",
+)

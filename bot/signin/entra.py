@@ -195,7 +195,8 @@ class Entra:
         for account in accounts:
             if str(account.get("home_account_id", "")).lower() == home:
                 return account
-        return None
+        # A guest's home account is in their home tenant (another oid.tid); the cache is this person's alone.
+        return accounts[0] if len(accounts) == 1 else None
 
     async def on_behalf_of(self, identity: Identity, assertion: str, scopes: list[str]) -> Token:
         """Exchange a (validated) Teams SSO token for a token to `scopes`; always asks Entra ID."""
@@ -233,11 +234,8 @@ class Entra:
             return None
         cache = msal.SerializableTokenCache()
         cache.deserialize(stored.text)
-        home = f"{identity.aad_object_id}.{identity.tenant_id}".lower()
-        for account in cache.search(msal.TokenCache.CredentialType.ACCOUNT):
-            if str(account.get("home_account_id", "")).lower() == home:
-                return str(account.get("username") or "") or None
-        return None
+        accounts = list(cache.search(msal.TokenCache.CredentialType.ACCOUNT))
+        return str(accounts[0].get("username") or "") or None if len(accounts) == 1 else None
 
     async def begin(
         self,

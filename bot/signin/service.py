@@ -41,6 +41,12 @@ Provider = Literal["entra", "awork"]
 
 
 @dataclass(frozen=True)
+class SignInLink:
+    url: str  # `/auth/start?state=…`
+    state: str = field(repr=False)  # also the SSO token exchange's id: the card and the link are one sign-in
+
+
+@dataclass(frozen=True)
 class Redirect:
     url: str
 
@@ -134,13 +140,13 @@ class SignIn:
         reference: dict[str, Any],
         command: str | None,
         locale: str,
-    ) -> str:
+    ) -> SignInLink:
         """A single-use sign-in link for `identity`, valid for `ttl`; confirmed later in `reference`."""
         data = {"backend": backend, "reference": reference, "command": command, "locale": locale}
         state = await self.pending.create(
             identity, self.provider(backend), data, now=self._clock(), ttl=self._ttl
         )
-        return f"{self.public_url}/auth/start?{urlencode({'state': state})}"
+        return SignInLink(f"{self.public_url}/auth/start?{urlencode({'state': state})}", state)
 
     async def start(self, state: str) -> Redirect | Refused:
         pending = await self.pending.peek(state, now=self._clock()) if state else "unknown"

@@ -266,3 +266,17 @@ async def test_a_certificate_instead_of_a_secret(
         await forged.on_behalf_of(
             identity(ada), fake_entra.sso_token(ada, f"api://botid-{CLIENT}"), [TIMEGHOST]
         )
+
+
+async def test_a_guest_whose_home_account_is_elsewhere_finds_their_one_account(
+    engine: AsyncEngine, fake_entra: FakeEntra, ada: EntraUser
+) -> None:
+    """A B2B guest's MSAL account is `<home oid>.<home tid>`, not the ids Teams shows in the host tenant."""
+    store = TokenStore(engine, [ROOT])
+    entra = client(fake_entra, store)
+    await entra.on_behalf_of(identity(ada), fake_entra.sso_token(ada, f"api://botid-{CLIENT}"), [TIMEGHOST])
+    guest = Identity(ada.tenant_id, "guest-object-id-in-the-host-tenant", "Ada (Guest)")
+    text = (await store.load(identity(ada), "entra")).text
+    assert text is not None and await store.store(guest, "entra", text, 0)
+    assert (await entra.silent(guest, [TIMEGHOST])).access_token
+    assert await entra.username(guest) == ada.upn

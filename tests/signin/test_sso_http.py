@@ -221,3 +221,15 @@ async def test_signout_forgets_the_account_and_its_tokens(teams: World) -> None:
     )  # type: ignore[union-attr]
     assert "not signed in" in card_text((await world.say(ada, "signout timeghost"))["content"])
     await _oauth_card(world, ada)  # status asks again
+
+
+async def test_removing_the_app_deletes_the_persons_tokens(teams: World) -> None:  # noqa: F811
+    world = teams
+    ada = world.person("Ada")
+    card = await _oauth_card(world, ada)
+    await _exchange(world, ada, card, world.entra.sso_token(ada, SSO_RESOURCE))
+    assert await _caches(world) == 1
+    removed = world.activity(ada, kind="installationUpdate") | {"action": "remove"}
+    status, _ = await world.post(removed)
+    assert status == 200 and await _caches(world) == 0
+    assert await world.signin.account(world.identity(ada), "timeghost") is None
