@@ -136,6 +136,18 @@ class FeedStore:
         e = t.feed_events
         try:
             async with self._engine.begin() as conn:
+                if (
+                    values["external_id"] is not None
+                ):  # an expired event not pruned yet no longer holds its id
+                    await conn.execute(
+                        e.delete().where(
+                            e.c.tenant_id == owner.tenant_id,
+                            e.c.backend == owner.backend,
+                            e.c.workspace_id == owner.workspace_id,
+                            e.c.external_id == values["external_id"],
+                            e.c.expires_at <= now,
+                        )
+                    )
                 row = (await conn.execute(e.insert().values(**values).returning(*e.c))).one()
         except IntegrityError as exc:
             raise DuplicateExternalId(str(event.get("external_id"))) from exc

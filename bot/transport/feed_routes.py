@@ -35,9 +35,11 @@ def _bearer(request: web.Request) -> str | None:
 async def _body(request: web.Request) -> Any | web.Response:
     if request.content_type != "application/json":
         return _error(415, "Content-Type must be application/json")
-    raw = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(raw) > MAX_BODY_BYTES:  # chunked or a lying Content-Length
-        return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
+    raw = bytearray()
+    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(raw)):  # chunked or a lying length
+        raw += chunk
+        if len(raw) > MAX_BODY_BYTES:
+            return _error(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):

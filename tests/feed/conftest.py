@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -47,7 +47,8 @@ class Clock:
         self.now = now
 
     def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+        """Elapsed time (in UTC: across a DST change a day is 23 or 25 hours of wall clock)."""
+        self.now = self.now.astimezone(UTC) + timedelta(**delta)
 
 
 @dataclass

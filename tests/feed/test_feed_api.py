@@ -191,6 +191,17 @@ async def test_413_for_an_oversized_body_and_415_for_another_type(world: World) 
     )
     assert response.status == 415
 
+    async def chunks(body: bytes, size: int = 4096) -> AsyncIterator[bytes]:  # no Content-Length: chunked
+        for i in range(0, len(body), size):
+            yield body[i : i + size]
+
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    response = await world.client.post("/api/feed", data=chunks(big), headers=headers)
+    assert response.status == 413
+    fits = json.dumps(event(description="x" * 3000)).encode()
+    response = await world.client.post("/api/feed", data=chunks(fits, 512), headers=headers)
+    assert response.status == 201, await response.text()  # read whole, however it arrives
+
 
 async def test_a_person_is_found_by_upn_where_the_tracker_knows_it(world: World) -> None:
     key = await key_for(world)
@@ -216,3 +227,12 @@ async def test_the_openapi_description_is_served_and_describes_what_is_accepted(
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(event(colour="red"), schema)
     assert set(schema["required"]) == {"name", "user", "start", "end"}
+
+
+async def test_an_expired_event_gives_its_external_id_back(world: World) -> None:
+    key = await key_for(world)
+    assert (await world.api("POST", "/api/feed", event(), key=key))[0] == 201
+    world.clock.advance(days=180)  # kept 180 days; not pruned yet
+    assert (await world.api("PATCH", "/api/feed/planner-42", {"name": "x"}, key=key))[0] == 404
+    status, body = await world.api("POST", "/api/feed", event(name="Sprint review, again"), key=key)
+    assert status == 201 and body["name"] == "Sprint review, again"
