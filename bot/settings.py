@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="TIMEBOT_PORT")
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="TIMEBOT_DATA_DIR")
     database_url: str = Field(default="", validation_alias="TIMEBOT_DATABASE_URL")
+    # Shared rate-limit buckets for several bot processes (redis://host:6379/0); empty: in-process buckets.
+    redis_url: str = Field(default="", validation_alias="TIMEBOT_REDIS_URL")
     backend: Literal["local", "toggl", "focus", "awork", "timeghost"] = Field(
         default="local", validation_alias="TIMEBOT_BACKEND"
     )

@@ -3,8 +3,9 @@
 One `aiohttp.ClientSession` (one connection pool) serves every `serviceUrl` for the life of the process —
 never a client per activity, no msrest, no thread pool on the hot path. Every call
 
-* waits for the conversation's and the process's rate limit (Teams: 7/s and 60/30 s per conversation,
-  50 RPS per app; see `ratelimit.py`),
+* waits for a permit from the conversation's and the tenant's buckets (Teams: 7/1 s, 8/2 s, 60/30 s and
+  1,800/h per conversation, 50/s per app per tenant; shared by all processes through Redis when configured,
+  see `ratelimit.py`), and reports a 429 back to those buckets,
 * carries `Authorization: Bearer <token>` outside local mode (token cached, see `tokens.py`),
 * has a timeout, and
 * is retried on 429 (honouring `Retry-After`), 412, 502, 503, 504, connection errors and timeouts, with
@@ -31,7 +32,7 @@ from yarl import URL
 
 from bot.activity import Activity, OutgoingMessage
 from bot.settings import Settings
-from bot.transport.ratelimit import ConversationRateLimiter, RateLimits
+from bot.transport.ratelimit import ConversationRateLimiter, Permits, RateLimits, permits_from_settings
 from bot.transport.tokens import TokenProvider, botframework_token_provider
 
 log = logging.getLogger(__name__)
@@ -133,13 +134,14 @@ class ConnectorClient:
         *,
         token_provider: TokenProvider | None = None,
         limits: RateLimits | None = None,
+        permits: Permits | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 10.0,
         connection_limit: int = 100,
         sleep: Callable[[float], Any] = asyncio.sleep,
     ) -> None:
         self._tokens = token_provider
-        self._limiter = ConversationRateLimiter(limits)
+        self.permits: Permits = permits if permits is not None else ConversationRateLimiter(limits)
         self._retry = retry or RetryPolicy()
         self._timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 5.0))
         self._connection_limit = connection_limit
@@ -150,6 +152,8 @@ class ConnectorClient:
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> ConnectorClient:
         tokens = None if settings.local_mode else botframework_token_provider(settings)
+        if "permits" not in kwargs:
+            kwargs["permits"] = permits_from_settings(settings, kwargs.pop("limits", None))
         return cls(token_provider=tokens, **kwargs)
 
     @property
@@ -168,6 +172,7 @@ class ConnectorClient:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+        await self.permits.close()
 
     # ---- public operations -------------------------------------------------------------------------------
 
@@ -183,7 +188,14 @@ class ConnectorClient:
             method, path = "PUT", conversation_path(conversation_id, message.replace_activity_id)
         else:
             method, path = "POST", conversation_path(conversation_id, activity.id)
-        response = await self._call(method, service_url, path, payload, conversation_key=conversation_id)
+        response = await self._call(
+            method,
+            service_url,
+            path,
+            payload,
+            conversation_key=conversation_id,
+            tenant_id=activity.tenant_id or "",
+        )
         new_id = response.get("id") if isinstance(response, dict) else None
         return new_id if isinstance(new_id, str) else message.replace_activity_id
 
@@ -209,7 +221,14 @@ class ConnectorClient:
         return headers
 
     async def _call(
-        self, method: str, service_url: str, path: str, payload: dict[str, Any], *, conversation_key: str
+        self,
+        method: str,
+        service_url: str,
+        path: str,
+        payload: dict[str, Any],
+        *,
+        conversation_key: str,
+        tenant_id: str = "",
     ) -> Any:
         # Normalise the service URL, then append our already-escaped path verbatim (yarl would unquote `%3A`).
         url = str(URL(service_url)).rstrip("/") + path
@@ -222,7 +241,7 @@ class ConnectorClient:
         retry_after: float | None = None
         for attempt in range(1, policy.max_attempts + 1):
             if conversation_key:
-                await self._limiter.acquire(conversation_key)
+                await self.permits.acquire(conversation_key, tenant_id)
             headers = await self._headers(url, fresh=fresh_token)
             delay: float | None
             try:
@@ -248,6 +267,8 @@ class ConnectorClient:
                 elif status not in RETRY_STATUSES:
                     raise ConnectorError(f"{method} {path} failed: HTTP {status}", status=status)
                 elif retry_after is not None:
+                    if status == 429 and conversation_key:
+                        await self.permits.throttled(conversation_key, retry_after, tenant_id)
                     if retry_after > policy.max_retry_after:
                         raise ConnectorError(
                             f"{method} {path} throttled: Retry-After {retry_after:.0f}s",
