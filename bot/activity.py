@@ -66,6 +66,7 @@ class Activity(Wire):
     channel_data: dict[str, Any] = Field(default_factory=dict, alias="channelData")
     attachments: list[Attachment] = Field(default_factory=list)
     members_added: list[ChannelAccount] = Field(default_factory=list, alias="membersAdded")
+    members_removed: list[ChannelAccount] = Field(default_factory=list, alias="membersRemoved")
     action: str | None = None  # installationUpdate: add / remove
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -90,3 +91,16 @@ class FeedIntake(Protocol):
     async def update(self, key: str, external_id: str, body: Any) -> tuple[int, dict[str, Any]]: ...
 
     def openapi(self, server_url: str) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class WebhookReceiver(Protocol):
+    """A handler that also takes tracker webhooks (`POST /api/webhooks/{backend}/{subscription}`).
+
+    Gets the raw body (signatures are over the exact bytes) and lower-cased headers; answers (status, JSON
+    body). Must not call backends: the sender waits for the answer.
+    """
+
+    async def receive_webhook(
+        self, backend: str, subscription: str, headers: Mapping[str, str], body: bytes, url: str
+    ) -> tuple[int, dict[str, Any] | None]: ...

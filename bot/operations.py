@@ -398,6 +398,36 @@ class CopyDay(Op):
     target: date
 
 
+# ---- change notifications --------------------------------------------------------------------------------
+
+ChangeEntity = Literal["clients", "projects", "tasks", "tags", "times"]
+ChangeEvent = Literal["created", "changed", "deleted"]
+ALL_EVENTS: tuple[ChangeEvent, ...] = ("created", "changed", "deleted")
+
+
+class Subscribe(Op):
+    """`subscribe ENTITY… [EVENT…] [@project…]`: post changes into this conversation (personal: own times)."""
+
+    kind: Literal["subscribe"] = "subscribe"
+    entities: list[ChangeEntity] = Field(min_length=1, max_length=5)
+    events: list[ChangeEvent] = Field(default_factory=lambda: list(ALL_EVENTS), min_length=1, max_length=3)
+    projects: list[ProjectRef] = Field(default_factory=list, max_length=20)
+    keep_projects: bool = False  # the toggles card: an entity already subscribed keeps its project filter
+
+
+class Unsubscribe(Op):
+    """`unsubscribe [ENTITY…]`: stop them here (all without an entity)."""
+
+    kind: Literal["unsubscribe"] = "unsubscribe"
+    entities: list[ChangeEntity] | None = None
+
+
+class ListSubscriptions(Op):
+    """`subscriptions`: what this conversation gets, with toggles to change it."""
+
+    kind: Literal["subscriptions"] = "subscriptions"
+
+
 Operation = Annotated[
     Help
     | StartTimer
@@ -439,7 +469,10 @@ Operation = Annotated[
     | AddFeedKey
     | ListFeedKeys
     | RevokeFeedKey
-    | CopyDay,
+    | CopyDay
+    | Subscribe
+    | Unsubscribe
+    | ListSubscriptions,
     Field(discriminator="kind"),
 ]
 

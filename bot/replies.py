@@ -34,6 +34,7 @@ from bot.service.outcomes import (
     SettingsShown,
     SignInPrompt,
     StatusShown,
+    SubscriptionsShown,
     SummaryShown,
     TimerReminder,
     WorkspacesShown,
@@ -42,6 +43,7 @@ from bot.views.backends import backend_name
 from bot.views.entries import Choice
 from bot.views.workinghours import ClockView
 from cards import account, feed, forms, lists, messages, pickers, reminders, reports, summary, timer
+from cards import changes as change_cards
 from cards import entry as entry_cards
 from cards import help as help_cards
 from cards import workinghours as working_hours
@@ -170,6 +172,13 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             period = render(outcome.period_label, locale)
             ready = reports.ready_text(period, outcome.entries, total, locale, made_by=outcome.made_by)
             return messages.notice_card(ready, locale)
+        case SubscriptionsShown():
+            return change_cards.subscriptions_card(
+                outcome.view,
+                locale,
+                notice=_subscriptions_notice(outcome, locale),
+                hints=[render(hint, locale) for hint in outcome.hints],
+            )
         case FormShown():
             return forms.form_card(outcome.view, locale)
         case SettingsShown():
@@ -222,6 +231,21 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             }
         )
     return card
+
+
+def _subscriptions_notice(outcome: SubscriptionsShown, locale: str) -> str | None:
+    entities = ", ".join(t(f"subscribe.entity.{e}", locale) for e in outcome.entities)
+    events = ", ".join(t(f"subscribe.event.{e}", locale) for e in outcome.events)
+    match outcome.done:
+        case "subscribed":
+            return t("subscribe.done", locale, entities=entities, events=events)
+        case "subscribed_personal":
+            return t("subscribe.personal_done", locale)
+        case "removed":
+            return t("subscribe.removed", locale, entities=entities)
+        case "nothing_removed":
+            return t("subscribe.nothing_removed", locale)
+    return None
 
 
 def summary_text(outcome: Outcome | Ambiguity | ParseFailure, locale: str) -> str | None:

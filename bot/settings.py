@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     notify_lease_seconds: float = Field(
         default=30.0, ge=1, le=3600, validation_alias="TIMEBOT_NOTIFY_LEASE_SECONDS"
     )
+    # Toggl Focus has no webhooks: how often a subscriber's entries are polled (its quota is per hour).
+    focus_poll_seconds: float = Field(
+        default=300.0, ge=30, le=86400, validation_alias="TIMEBOT_FOCUS_POLL_SECONDS"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias="TIMEBOT_LOG_LEVEL"
     )

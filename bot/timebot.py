@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
+from typing import Any
 
 from adapters.backend import BackendFactory
+from adapters.local.changes import ORIGIN
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.app import ProactiveSender
 from bot.features import card_actions, commands, lifecycle, reports, search, signin
@@ -17,7 +20,8 @@ from bot.features.people import PersonalChats
 from bot.features.reminders import ReminderWorker
 from bot.features.respond import render
 from bot.features.signin_pages import SignInPages
-from bot.notify import DeliveryWorker, forget_conversation
+from bot.notify import DeliveryWorker
+from bot.notify.runtime import Notifications
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.backends import BackendRegistry
@@ -52,6 +56,7 @@ class Timebot:
         notify_concurrency: int = 16,
         reminder_interval: float = 30.0,
         channels: ChannelCheck | None = None,
+        notify_window: timedelta = timedelta(seconds=30),
     ) -> None:
         self.services = services
         self.backends = (
@@ -64,8 +69,9 @@ class Timebot:
         self._on_startup = on_startup or []
         self._sender: ProactiveSender | None = None
         self.outbox_worker: OutboxWorker | None = None
-        self.delivery_worker: DeliveryWorker | None = None
+        self.notifications: Notifications | None = None
         self.notify_concurrency = notify_concurrency
+        self.notify_window = notify_window
         self._on_shutdown = on_shutdown or []
         # The bot speaks first: people's personal chats, the feed API and the reminders (issue 10 §3, §4).
         self.chats = PersonalChats(services, self.backends, default_backend)
@@ -76,6 +82,11 @@ class Timebot:
             channels = channels or ChannelCheck()
             posts = FeedPosts(services.feed, self.backends, channels)
             self.feed_api = FeedApi(services, posts, after_post=FeedPush(services, self.chats, channels))
+
+    @property
+    def delivery_worker(self) -> DeliveryWorker | None:
+        """The notification queue's worker (tests drive it with `deliver_due()`)."""
+        return self.notifications.delivery if self.notifications is not None else None
 
     def use_sender(self, sender: ProactiveSender) -> None:
         """The transport's way to post outside a turn; enables delivering the outbox."""
@@ -89,21 +100,16 @@ class Timebot:
         if outbox is not None and self._sender is not None:
             self.outbox_worker = OutboxWorker(self.services, outbox, self.backends, self._sender)
             self.outbox_worker.start()
-        queue = self.services.notifications
-        if queue is not None and self._sender is not None:
-
-            async def gone(conversation_id: str, reason: str) -> None:
-                await forget_conversation(queue, conversation_id, reason, self.services.clock())
-
-            self.delivery_worker = DeliveryWorker(
-                queue,
+        if self.services.notifications is not None:
+            self.notifications = Notifications(
+                self.services,
+                self.backends,
                 self._sender,
                 RENDERERS,
+                window=self.notify_window,
                 concurrency=self.notify_concurrency,
-                clock=self.services.clock,
-                on_gone=gone,
             )
-            self.delivery_worker.start()
+            self.notifications.start()
         if (
             self.services.reminders is not None
             and self.services.people is not None
@@ -115,17 +121,28 @@ class Timebot:
     async def shutdown(self) -> None:
         if self.reminder_worker is not None:
             await self.reminder_worker.stop()
-        if self.delivery_worker is not None:
-            await self.delivery_worker.stop()
+        if self.notifications is not None:
+            await self.notifications.stop()
         if self.outbox_worker is not None:
             await self.outbox_worker.stop()
         await self.backends.close()
         for hook in self._on_shutdown:
             await hook()
 
+    async def receive_webhook(
+        self, backend: str, subscription: str, headers: Mapping[str, str], body: bytes, url: str
+    ) -> tuple[int, dict[str, Any] | None]:
+        """`bot.app.WebhookReceiver`: a tracker's change delivery (stored now, fanned out later)."""
+        if self.notifications is None:
+            return 404, {"error": "webhooks are not enabled"}
+        return await self.notifications.receive_webhook(backend, subscription, headers, body, url)
+
     async def handle(self, activity: Activity) -> TurnResult:
         turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
         route = self.router.find(turn)
+        if route is not None and route.name != "removed":
+            await lifecycle.remember(turn)  # every activity brings the conversation's freshest reference
+        ORIGIN.set(activity.conversation.id or None)  # local writes of this turn say where they came from
         if route is None:
             # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".
             return (

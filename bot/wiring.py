@@ -27,6 +27,8 @@ def build_handler(settings: Settings) -> Timebot:
     from adapters.local.factory import LocalBackendFactory
     from adapters.sql import create_engine
     from bot.notify import NotificationQueue
+    from bot.notify.changes import ChangeStore
+    from bot.notify.subscriptions import SubscriptionStore
     from bot.store.connections import ConnectionStore
     from bot.store.feed import FeedState
     from bot.store.migrate import upgrade
@@ -55,6 +57,10 @@ def build_handler(settings: Settings) -> Timebot:
             max_age=timedelta(hours=settings.notify_max_age_hours),
         ),
         signin=signin,
+        subscriptions=SubscriptionStore(engine, roots),
+        changes=ChangeStore(engine),
+        public_url=settings.effective_public_url,
+        poll_seconds=settings.focus_poll_seconds,
     )
     local = LocalBackendFactory(engine)
     registry = BackendRegistry(remote_factories(settings, connections, signin) | {"local": local})
@@ -75,6 +81,7 @@ def build_handler(settings: Settings) -> Timebot:
         on_startup=[migrate],
         on_shutdown=[dispose],
         notify_concurrency=settings.notify_concurrency,
+        notify_window=timedelta(seconds=settings.notify_window_seconds),
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from adapters.local import tables as t
 from adapters.local.cache import MISS, EntryReadCache
+from adapters.local.changes import record as record_change
 from adapters.models import User, Workspace
 from adapters.sql import read_connection
 
@@ -127,6 +128,29 @@ class LocalBase:
 
     def _now(self) -> datetime:
         return self._clock().astimezone(UTC)
+
+    async def _record(
+        self,
+        conn: AsyncConnection,
+        entity: str,
+        event: str,
+        after: Any,
+        entity_id: str,
+        *,
+        before: Any = None,
+    ) -> None:
+        """The change, in the write's own transaction (the transactional outbox, `adapters.local.changes`)."""
+        await record_change(
+            conn,
+            entity,
+            event,
+            after,
+            workspace_id=self.workspace.id,
+            entity_id=entity_id,
+            actor_id=self.user.id,
+            now=self._now(),
+            before=before,
+        )
 
     def _lock(self, stmt: sa.Select[Any]) -> sa.Select[Any]:
         """Row lock on PostgreSQL; SQLite write transactions are serialised by BEGIN IMMEDIATE anyway."""

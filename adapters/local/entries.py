@@ -166,6 +166,7 @@ class TimeEntries(LocalBase):
                 )
             )
             await self._set_tags(conn, entry.id, tag_ids, replace=False)
+            await self._record(conn, "times", "created", entry, entry.id)
         return entry
 
     async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
@@ -206,11 +207,15 @@ class TimeEntries(LocalBase):
             if patch.tag_ids is not None and tag_ids != entry.tag_ids:
                 await self._set_tags(conn, entry.id, tag_ids, replace=True)
             values.pop("updated_at")
-            return entry.model_copy(update={**values, "tag_ids": tag_ids})
+            updated = entry.model_copy(update={**values, "tag_ids": tag_ids})
+            await self._record(conn, "times", "changed", updated, entry.id, before=entry)
+            return updated
 
     async def delete_time_entry(self, entry_id: str) -> None:
         te = t.time_entries
         async with self._write() as conn:
+            gone = await self._entries(conn, sa.select(te).where(self._own_entries(), te.c.id == entry_id))
             result = await conn.execute(te.delete().where(self._own_entries(), te.c.id == entry_id))
-            if result.rowcount == 0:
+            if result.rowcount == 0 or not gone:
                 raise NotFound(f"no time entry {entry_id!r}")
+            await self._record(conn, "times", "deleted", gone[0], entry_id)

@@ -96,6 +96,7 @@ class MasterData(LocalBase):
                     created_at=self._now(),
                 )
             )
+            await self._record(conn, "clients", "created", client, client.id)
         return client
 
     # ---- projects ------------------------------------------------------------------------------------------
@@ -158,6 +159,7 @@ class MasterData(LocalBase):
                     created_at=self._now(),
                 )
             )
+            await self._record(conn, "projects", "created", project, project.id)
         return project
 
     # ---- tasks ---------------------------------------------------------------------------------------------
@@ -207,6 +209,7 @@ class MasterData(LocalBase):
                     created_at=self._now(),
                 )
             )
+            await self._record(conn, "tasks", "created", task, task.id)
         return task
 
     # ---- tags ----------------------------------------------------------------------------------------------
@@ -240,4 +243,5 @@ class MasterData(LocalBase):
                     created_at=self._now(),
                 )
             )
+            await self._record(conn, "tags", "created", tag, tag.id)
         return tag

@@ -207,3 +207,21 @@ feed_events = sa.Table(
     sa.Index(None, "workspace_id", "user_id", "start"),
     sa.UniqueConstraint("user_id", "source", "external_id"),
 )
+
+# The transactional outbox of changes: written in the same transaction as the write it describes, read and
+# deleted by the bot's change relay (`bot.notify.sources.local`), so no committed change goes unnoticed.
+changes = sa.Table(
+    "local_changes",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("workspace_id", ID, nullable=False),
+    sa.Column("entity", sa.String(16), nullable=False),  # clients | projects | tasks | tags | times
+    sa.Column("event", sa.String(16), nullable=False),  # created | changed | deleted
+    sa.Column("entity_id", ID, nullable=False),
+    sa.Column("actor_id", ID, nullable=True),
+    sa.Column("before", sa.JSON(), nullable=True),
+    sa.Column("after", sa.JSON(), nullable=True),
+    sa.Column("origin", sa.String(512), nullable=True),  # the conversation the write came from, if any
+    sa.Column("occurred_at", UtcDateTime(), nullable=False),
+    sqlite_autoincrement=True,  # ids are never reused after the relay deleted rows: they key the changes
+)

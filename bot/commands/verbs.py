@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.operations import CancelTimer, Help, ListClients, ListGroups, ListTags, ShowSettings, Status, Undo
 
-from . import account, entries, feed, masterdata, reports, timer, workinghours
+from . import account, entries, feed, masterdata, notify, reports, timer, workinghours
 from .args import Cmd, Handler, no_args, words
 from .edit import edit
 
@@ -101,9 +101,9 @@ TABLE: tuple[Verb, ...] = (
     Verb("signout", "account", account.signout, ("sign out", "logout"), ("abmelden",)),
     # notifications and feeds
     Verb("feed", "feeds", feed.feed),
-    Verb("subscribe", "feeds", None, kind=_U),
-    Verb("unsubscribe", "feeds", None, kind=_U),
-    Verb("subscriptions", "feeds", None, kind=_U),
+    Verb("subscribe", "feeds", notify.subscribe, ("notify",), ("abonnieren",)),
+    Verb("unsubscribe", "feeds", notify.unsubscribe, (), ("abbestellen", "kündigen")),
+    Verb("subscriptions", "feeds", notify.subscriptions, (), ("abos", "abonnements")),
 )
 
 

@@ -20,6 +20,7 @@ from bot.features import signin
 from bot.features.account import ACCOUNT_HANDLERS
 from bot.features.feed import FEED_HANDLERS
 from bot.features.forms import FORM_HANDLERS
+from bot.features.notify_actions import NOTIFY_HANDLERS
 from bot.features.reminders import REMINDER_HANDLERS
 from bot.features.reports import deliver_report
 from bot.features.respond import render, run_operation, run_text
@@ -228,6 +229,7 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     **ACCOUNT_HANDLERS,
     **FEED_HANDLERS,
     **REMINDER_HANDLERS,
+    **NOTIFY_HANDLERS,
 }
 VERBS: dict[str, Verb] = {
     name: Verb(verbs.ALL_VERBS[name], run, replaces_card=replaces)

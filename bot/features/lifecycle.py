@@ -1,31 +1,64 @@
-"""Install and welcome: greet with the help card and remember the conversation for proactive messages."""
+"""Install, welcome and removal: greet with the help card, remember the conversation for proactive
+messages, and forget it (subscriptions, queued sends) when the bot is removed from it."""
 
 from __future__ import annotations
 
+import logging
+
 from bot.activity import OutgoingMessage, TurnResult
+from bot.features import signin
 from bot.features.respond import render
-from bot.routing.filters import AppInstalled, BotWasAdded
+from bot.notify import forget_conversation
+from bot.routing.filters import AppInstalled, AppRemovedByPerson, AppUninstalled, BotWasAdded, BotWasRemoved
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.outcomes import HelpShown
 
+log = logging.getLogger(__name__)
 router = Router("lifecycle")
 
 
-async def remember(turn: Turn) -> TurnResult:
-    """Keep the conversation reference: proactive notifications need it later."""
-    if turn.activity.service_url and turn.activity.conversation.id:
+async def remember(turn: Turn, *, force: bool = False) -> None:
+    """Keep the conversation reference (every activity brings the freshest): notifications need it later."""
+    activity = turn.activity
+    if activity.service_url and activity.conversation.id:
         await turn.services.store.save_conversation_ref(
-            turn.activity.conversation.id, turn.state_key.tenant_id, turn.activity.reference()
+            activity.conversation.id,
+            turn.state_key.tenant_id,
+            activity.reference(),
+            scope=activity.scope,
+            aad_object_id=activity.from_.aad_object_id,
+            force=force,
         )
+
+
+async def installed(turn: Turn) -> TurnResult:
+    await remember(turn, force=True)
     return TurnResult()
 
 
 async def welcome(turn: Turn) -> TurnResult:
     """Teams sends both `installationUpdate` and `conversationUpdate` on install: greet on the latter only."""
-    await remember(turn)
+    await remember(turn, force=True)
     return TurnResult(messages=[OutgoingMessage(card=render(turn, HelpShown()))])
 
 
+async def removed(turn: Turn) -> TurnResult:
+    """The app was uninstalled or the bot removed: nothing may be posted there any more."""
+    conversation_id = turn.activity.conversation.id
+    queue = turn.services.notifications
+    if conversation_id and queue is not None:
+        reason = "the bot was removed from the conversation"
+        await forget_conversation(
+            queue, conversation_id, reason, turn.services.clock(), turn.services.subscriptions
+        )
+    if conversation_id:
+        await turn.services.store.delete_conversation_ref(conversation_id)
+    if AppRemovedByPerson(turn.activity):
+        return await signin.uninstalled(turn)  # their sign-ins go too
+    return TurnResult()
+
+
 router.add(BotWasAdded, welcome)
-router.add(AppInstalled, remember)
+router.add(AppInstalled, installed)
+router.add(BotWasRemoved | AppUninstalled, removed)

@@ -17,9 +17,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sql import dialect_insert
 from bot.store import tables as t
 
 PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
@@ -71,10 +71,6 @@ def _tenant_of(reference: dict[str, Any]) -> str:
     conversation = reference.get("conversation") or {}
     tenant = conversation.get("tenantId") if isinstance(conversation, dict) else None
     return tenant if isinstance(tenant, str) and tenant else "local"
-
-
-def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
-    return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
 
 
 def _key(value: str) -> str:
@@ -151,7 +147,7 @@ class NotificationQueue:
     ) -> int | None:
         if key is not None:
             stmt = (
-                _insert(conn, t.notification_keys)
+                dialect_insert(conn, t.notification_keys)
                 .values(key=_key(key), created_at=now)
                 .on_conflict_do_nothing(index_elements=["key"])
             )

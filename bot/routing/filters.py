@@ -70,3 +70,10 @@ AppRemovedByPerson = Filter(
     ),
     "app_removed_by_person",
 )
+BotWasRemoved = Filter(
+    lambda a: a.type == "conversationUpdate" and any(m.id == a.recipient.id for m in a.members_removed),
+    "bot_was_removed",
+)
+AppUninstalled = Filter(
+    lambda a: a.type == "installationUpdate" and (a.action or "").startswith("remove"), "app_uninstalled"
+)

@@ -10,7 +10,7 @@ from adapters.backend import Identity
 from bot.activity import Activity
 from bot.operations import ParseContext
 from bot.service.backends import BackendRegistry
-from bot.service.context import Services, UserContext
+from bot.service.context import Conversation, Services, UserContext
 from bot.store.state import UserPrefs
 
 LOCAL_TENANT = "local"
@@ -111,5 +111,11 @@ class Turn:
             now=self.services.clock().astimezone(tz),
             services=self.services,
             scope=self.activity.scope,
+            conversation=Conversation(
+                id=self.activity.conversation.id,
+                scope=self.activity.scope,
+                tenant_id=identity.tenant_id,
+                reference=self.activity.reference(),
+            ),
         )
         return self._user

@@ -83,6 +83,7 @@ async def journal(
             after=after.model_dump(mode="json") if after else None,
             created_at=ctx.now,
             description=description,
+            conversation_id=ctx.conversation.id if ctx.conversation else None,
         ),
     )
     return token

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from adapters.backend import Backend, Identity
 from bot.app import Outbound
+from bot.notify.changes import ChangeStore
 from bot.notify.queue import NotificationQueue
+from bot.notify.subscriptions import SubscriptionStore
 from bot.operations import ParseContext
 from bot.reports.files import FileStore, shared_temporary_store
 from bot.service.recent import Key as RecentKey
@@ -53,6 +55,20 @@ class Services:
     feed_sources: tuple[FeedSource, ...] = ()  # more feeds besides posted events (`bot.service.feedsources`)
     people: People | None = None  # who has a personal chat with the bot (reminders, feed pushes)
     reminders: Reminders | None = None  # scheduled reminders, one per person, kind and day
+    subscriptions: SubscriptionStore | None = None  # who is notified about which changes (bot.notify)
+    changes: ChangeStore | None = None  # changes received from trackers, kept a while for Undo
+    public_url: str = ""  # where trackers reach the bot (webhook callback URLs)
+    poll_seconds: float = 300.0  # how often trackers without webhooks are polled for changes
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where the operation was asked: the conversation id, its scope, and its reference to post into."""
+
+    id: str
+    scope: str  # personal | groupChat | channel
+    tenant_id: str
+    reference: dict[str, Any]
 
 
 @dataclass
@@ -65,6 +81,7 @@ class UserContext:
     now: datetime  # aware, in `tz`
     services: Services
     scope: Literal["personal", "groupChat", "channel"] = "personal"  # where the person asked
+    conversation: Conversation | None = None
 
     @property
     def parse_context(self) -> ParseContext:

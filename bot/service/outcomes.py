@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from bot.i18n import Message, render
 from bot.views.backends import ConnectionView
+from bot.views.changes import SubscriptionsView
 from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView
 from bot.views.feed import FeedKeyView, FeedView
 from bot.views.forms import FormView, SettingsView
@@ -250,9 +251,24 @@ class DayNudge:
     view: DayNudgeView
 
 
+@dataclass(frozen=True)
+class SubscriptionsShown:
+    """`subscribe`/`unsubscribe`/`subscriptions`: what this conversation now gets, with what just changed.
+
+    `done` is "subscribed", "subscribed_personal", "removed", "nothing_removed" or None (just listing);
+    `entities`/`events` name what it was about; `hints` are catalogue keys with their fields."""
+
+    view: SubscriptionsView
+    done: str | None = None
+    entities: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    hints: list[Message] = field(default_factory=list)
+
+
 Outcome = (
     EntryChanged
     | StatusShown
+    | SubscriptionsShown
     | SummaryShown
     | EntriesShown
     | ListShown

@@ -21,6 +21,7 @@ from bot.service import (
     forms,
     masterdata,
     preferences,
+    subscriptions,
     summaries,
     timer,
     workinghours,
@@ -88,6 +89,9 @@ HANDLERS: dict[type[ops.Op], Handler | OnAccount] = {
     ops.ListFeedKeys: feedkeys.list_keys,
     ops.RevokeFeedKey: feedkeys.revoke_key,
     ops.CopyDay: copyday.copy_day,
+    ops.Subscribe: subscriptions.subscribe,
+    ops.Unsubscribe: subscriptions.unsubscribe,
+    ops.ListSubscriptions: subscriptions.list_subscriptions,
 }
 
 

@@ -6,6 +6,7 @@ is a single `DELETE … RETURNING` so two concurrent pops can never return the s
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -46,6 +47,7 @@ class UndoRecord(BaseModel):
     after: dict[str, Any] | None
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     description: str = ""
+    conversation_id: str | None = None  # where the write was asked (a webhook echo is not news there)
 
 
 def _aware(value: datetime) -> datetime:
@@ -74,6 +76,7 @@ class Store:
         self._single_process = engine.dialect.name == "sqlite"
         self._prefs: dict[tuple[str, str], UserPrefs] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._refs: dict[str, tuple[str, str, str | None, str | None]] = {}
 
     # ---- preferences ---------------------------------------------------------------------------------------
 
@@ -129,6 +132,7 @@ class Store:
                     after=record.after,
                     description=record.description,
                     created_at=_aware(record.created_at),
+                    conversation_id=record.conversation_id,
                 )
             )
             keep = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(self._undo_depth)
@@ -166,15 +170,58 @@ class Store:
 
     # ---- conversation references ---------------------------------------------------------------------------
 
-    async def save_conversation_ref(self, key: str, tenant_id: str, reference: dict[str, Any]) -> None:
-        values = {"key": key, "tenant_id": tenant_id, "reference": reference, "updated_at": datetime.now(UTC)}
+    async def save_conversation_ref(
+        self,
+        key: str,
+        tenant_id: str,
+        reference: dict[str, Any],
+        *,
+        scope: str | None = None,
+        aad_object_id: str | None = None,
+        force: bool = False,
+    ) -> None:
+        """Upsert; `aad_object_id` marks a personal chat as that person's (for `personal_conversation`).
+        A reference this process saved unchanged is not written again (it arrives with every message)."""
+        memo = (tenant_id, json.dumps(reference, sort_keys=True, default=str), scope, aad_object_id)
+        if not force and self._refs.get(key) == memo:
+            return
+        values = {
+            "key": key,
+            "tenant_id": tenant_id,
+            "reference": reference,
+            "updated_at": datetime.now(UTC),
+            "scope": scope,
+            "aad_object_id": aad_object_id if scope == "personal" else None,
+        }
         async with self._engine.begin() as conn:
             stmt = dialect_insert(conn, t.conversation_refs).values(**values)
+            updated = ["tenant_id", "reference", "updated_at"] + (["scope", "aad_object_id"] if scope else [])
             stmt = stmt.on_conflict_do_update(
-                index_elements=["key"],
-                set_={k: stmt.excluded[k] for k in ("tenant_id", "reference", "updated_at")},
+                index_elements=["key"], set_={k: stmt.excluded[k] for k in updated}
             )
             await conn.execute(stmt)
+        if len(self._refs) >= _MEMO_LIMIT:
+            self._refs.clear()
+        self._refs[key] = memo
+
+    async def personal_conversation(self, tenant_id: str, aad_object_id: str) -> dict[str, Any] | None:
+        """The reference of the person's 1:1 chat with the bot (the latest seen), if they ever had one."""
+        c = t.conversation_refs
+        async with read_connection(self._engine) as conn:
+            value = (
+                await conn.execute(
+                    sa.select(c.c.reference)
+                    .where(c.c.tenant_id == tenant_id, c.c.aad_object_id == aad_object_id)
+                    .order_by(c.c.updated_at.desc())
+                    .limit(1)
+                )
+            ).scalar_one_or_none()
+        return dict(value) if value is not None else None
+
+    async def delete_conversation_ref(self, key: str) -> None:
+        self._refs.pop(key, None)
+        async with self._engine.begin() as conn:
+            await conn.execute(t.conversation_refs.delete().where(t.conversation_refs.c.key == key))
 
     async def get_conversation_ref(self, key: str) -> dict[str, Any] | None:
         c = t.conversation_refs

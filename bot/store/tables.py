@@ -40,6 +40,7 @@ undo_records = sa.Table(
     sa.Column("after", sa.JSON(), nullable=True),
     sa.Column("description", sa.Text(), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("conversation_id", sa.String(512), nullable=True),  # where it was asked (bot.notify)
     sa.UniqueConstraint("token"),
     sa.Index(None, "tenant_id", "aad_object_id", "id"),
 )
@@ -51,7 +52,10 @@ conversation_refs = sa.Table(
     sa.Column("tenant_id", sa.String(64), nullable=False),
     sa.Column("reference", sa.JSON(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("scope", sa.String(16), nullable=True),  # personal | groupChat | channel
+    sa.Column("aad_object_id", sa.String(64), nullable=True),  # personal chats: whose chat it is
     sa.Index(None, "tenant_id"),
+    sa.Index(None, "tenant_id", "aad_object_id"),
 )
 
 seen_activities = sa.Table(
@@ -289,4 +293,79 @@ reminders = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("tenant_id", "aad_object_id", "kind", "day", name="uq_bot_reminders_day"),
     sa.Index(None, "due_at"),
+)
+
+# ---- change notifications (bot.notify) --------------------------------------------------------------------
+
+changes = sa.Table(
+    "bot_changes",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(255), nullable=False),  # the same change from its source has the same key
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("change", sa.JSON(), nullable=False),  # bot.notify.changes.Change
+    sa.Column("status", sa.String(16), nullable=False),  # pending | done
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False),
+    sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("key"),
+    sa.Index("ix_bot_changes_due", "status", "next_attempt_at"),
+    sa.Index(None, "received_at"),
+    sqlite_autoincrement=True,  # never reused after pruning: notification keys name the change id
+)
+
+entity_snapshots = sa.Table(
+    "bot_entity_snapshots",
+    metadata,
+    # The last state seen of an entity, so a webhook that carries only the new state still shows old → new.
+    sa.Column("backend", sa.String(32), primary_key=True),
+    sa.Column("workspace_id", sa.String(128), primary_key=True),
+    sa.Column("entity", sa.String(16), primary_key=True),
+    sa.Column("entity_id", sa.String(128), primary_key=True),
+    sa.Column("fields", sa.JSON(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+subscriptions = sa.Table(
+    "bot_subscriptions",
+    metadata,
+    sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+    sa.Column("conversation_id", sa.String(512), nullable=False),
+    sa.Column("tenant_id", sa.String(64), nullable=False),
+    sa.Column("scope", sa.String(16), nullable=False),  # personal | groupChat | channel
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("entity", sa.String(16), nullable=False),
+    sa.Column("events", sa.JSON(), nullable=False),
+    sa.Column("projects", sa.JSON(), nullable=False),  # [{"id", "name"}]; empty: every project
+    # Who subscribed: their credentials register the backend's webhooks (or poll), their zone shows times.
+    sa.Column("owner_tenant_id", sa.String(64), nullable=False),
+    sa.Column("owner_aad_object_id", sa.String(64), nullable=False),
+    sa.Column("owner_user_id", sa.String(128), nullable=False),  # the owner's id in the tracker
+    sa.Column("owner_name", sa.String(200), nullable=False),
+    sa.Column("locale", sa.String(35), nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("conversation_id", "backend", "workspace_id", "entity"),
+    sa.Index(None, "backend", "workspace_id", "entity"),
+)
+
+webhook_endpoints = sa.Table(
+    "bot_webhook_endpoints",
+    metadata,
+    # `token` is `{subscription}` in POST /api/webhooks/{backend}/{subscription}: one per tracker workspace.
+    sa.Column("token", sa.String(64), primary_key=True),
+    sa.Column("backend", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("owner_tenant_id", sa.String(64), nullable=False),
+    sa.Column("owner_aad_object_id", sa.String(64), nullable=False),
+    sa.Column("secret", sa.LargeBinary(), nullable=False),  # AES-GCM, bound to the token
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("remote", sa.JSON(), nullable=False),  # what the backend knows it by (Toggl subscription id …)
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("validated_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("backend", "workspace_id"),
 )

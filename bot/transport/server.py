@@ -1,4 +1,5 @@
-"""The aiohttp app: `POST /api/messages` (Bot Framework activities), `GET /healthz`, `GET /files/{token}`.
+"""The aiohttp app: `POST /api/messages` (Bot Framework activities), `GET /healthz`, `GET /files/{token}`,
+`POST /api/webhooks/{backend}/{subscription}` (tracker webhooks).
 
 Our own request handler, not `CloudAdapter.process` (which answers 500 to every invoke with a body in
 botbuilder 4.17.1): check the content type, authenticate the Bot Framework JWT (outside local mode), parse
@@ -18,12 +19,13 @@ import ipaddress
 import json
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
 from bot.activity import Activity, OutgoingMessage, TurnResult
-from bot.app import AuthPages, DeliveryFailed, TurnHandler, WebPage
+from bot.app import AuthPages, DeliveryFailed, TurnHandler, WebhookReceiver, WebPage
 from bot.reports.files import FileStore, LinkRefused, file_store_from_settings
 from bot.reports.xlsx import XLSX_CONTENT_TYPE
 from bot.settings import ConfigError, Settings
@@ -157,6 +159,42 @@ class MessagesEndpoint:
         return web.Response(status=200, headers=NO_CONTENT)
 
 
+WEBHOOK_MAX_BYTES = 256 * 1024  # real deliveries are a few KB; a larger body is refused with 413
+
+
+class WebhookEndpoint:
+    """`POST /api/webhooks/{backend}/{subscription}`: the raw body (at most `WEBHOOK_MAX_BYTES`) to the
+    handler's `receive_webhook`. No Bot Framework JWT here: each backend authenticates its own way."""
+
+    def __init__(self, handler: object, max_bytes: int = WEBHOOK_MAX_BYTES) -> None:
+        self._handler = handler
+        self._max = max_bytes
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        receiver = self._handler
+        if not isinstance(receiver, WebhookReceiver):
+            return _json_error(404, "webhooks are not enabled")
+        if request.content_length is not None and request.content_length > self._max:
+            log.info("413: webhook body of %d bytes", request.content_length)
+            return _json_error(413, "body too large")
+        body = bytearray()
+        while chunk := await request.content.read(64 * 1024):
+            body.extend(chunk)
+            if len(body) > self._max:
+                log.info("413: webhook body over %d bytes", self._max)
+                return _json_error(413, "body too large")
+        status, answer = await receiver.receive_webhook(
+            request.match_info["backend"],
+            request.match_info["subscription"],
+            {k.lower(): v for k, v in request.headers.items()},
+            bytes(body),
+            str(request.rel_url),
+        )
+        if answer is None:
+            return web.Response(status=status, headers=NO_CONTENT)
+        return web.json_response(answer, status=status)
+
+
 class FileDownloads:
     """`GET /files/{token}?u=…&e=…&sig=…`: a report's signed single-use download (see `bot.reports.files`).
 
@@ -285,6 +323,7 @@ def create_web_app(
     endpoint = MessagesEndpoint(handler, connector, authenticator, send_before_answer=send_before_answer)
     app.router.add_post("/api/messages", endpoint.handle)
     app.router.add_get("/healthz", _healthz)
+    app.router.add_post("/api/webhooks/{backend}/{subscription}", WebhookEndpoint(handler).handle)
     # No HEAD: a link checker's HEAD must not use up the single download.
     app.router.add_get("/files/{token}", FileDownloads(settings, files).handle, allow_head=False)
     links = SignInLinks(handler)
@@ -400,6 +439,13 @@ class _DeferredHandler:
     @property
     def feed_api(self) -> Any:
         return getattr(self._handler, "feed_api", None)
+
+    async def receive_webhook(
+        self, backend: str, subscription: str, headers: Mapping[str, str], body: bytes, url: str
+    ) -> tuple[int, dict[str, Any] | None]:
+        if not isinstance(self._handler, WebhookReceiver):
+            return 404, {"error": "webhooks are not enabled"}
+        return await self._handler.receive_webhook(backend, subscription, headers, body, url)
 
 
 def serve(settings: Settings) -> None:

@@ -46,6 +46,8 @@ FEED_UNBOOK: Final = "feed_unbook"
 REMINDER_STOP: Final = "reminder_stop"  # reminders
 REMINDER_KEEP: Final = "reminder_keep"
 COPY_DAY: Final = "copy_day"
+CHANGE_UNDO: Final = "change_undo"  # change notifications
+SUBSCRIPTIONS_SAVE: Final = "subscriptions_save"
 
 
 class Payload(BaseModel):
@@ -228,6 +230,24 @@ class ConnectSaveData(ConnectData):
     organization_id: str = Field(default="", max_length=40)
 
 
+# ---- change notifications ---------------------------------------------------------------------------------
+
+
+class ChangeData(Payload):
+    change_id: int = Field(ge=1)
+
+
+class SubscriptionsForm(FormData):
+    """The subscriptions card: one toggle per entity (`sub_times` …) and the events as a comma list."""
+
+    sub_times: str | None = Field(default=None, max_length=10)
+    sub_projects: str | None = Field(default=None, max_length=10)
+    sub_tasks: str | None = Field(default=None, max_length=10)
+    sub_clients: str | None = Field(default=None, max_length=10)
+    sub_tags: str | None = Field(default=None, max_length=10)
+    events: str | None = Field(default=None, max_length=100)
+
+
 VERBS: Final[Mapping[str, type[Payload]]] = {
     UNDO: TokenData,
     STOP: Empty,
@@ -259,6 +279,8 @@ VERBS: Final[Mapping[str, type[Payload]]] = {
     REMINDER_STOP: StopAtData,
     REMINDER_KEEP: Empty,
     COPY_DAY: CopyDayData,
+    CHANGE_UNDO: ChangeData,
+    SUBSCRIPTIONS_SAVE: SubscriptionsForm,
 }
 """The verbs that act for a person on their bound backend."""
 

@@ -53,6 +53,7 @@ def test_verbs_table_is_the_contract() -> None:
         "come", "go", "break_start", "break_end", "add_break", "book_gap", "hours",
         "log_form", "log_save", "start_form", "start_save", "settings_save",
         "feed_book", "feed_dismiss", "feed_unbook", "reminder_stop", "reminder_keep", "copy_day",
+        "change_undo", "subscriptions_save",
     }  # fmt: skip
     assert act.VERBS["pick_project"] == ("project_id", "op")
     assert act.EDIT_INPUTS == ("date", "start", "end", "note")

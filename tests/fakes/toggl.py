@@ -148,6 +148,8 @@ class FakeToggl:
         self.entries: dict[int, dict[str, Any]] = {}
         self.subscriptions: dict[int, dict[str, Any]] = {}
         self.validation_codes: dict[int, str] = {}
+        # tests/fakes/deliveries.py sets this: like Toggl, ping the callback while creating a subscription
+        self.on_subscription_created: Callable[[dict[str, Any]], Awaitable[None]] | None = None
         self.seen: list[Seen] = []
         self.violations: list[str] = []
         self._script: list[Scripted] = []
@@ -1012,6 +1014,8 @@ class FakeToggl:
         self.subscriptions[sub["subscription_id"]] = sub
         # What the PING to the callback would carry (tests read it here instead of running a callback).
         self.validation_codes[sub["subscription_id"]] = secrets.token_hex(8)
+        if self.on_subscription_created is not None:
+            await self.on_subscription_created(sub)
         return 200, sub, {}
 
     async def _enable_subscription(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:

@@ -490,7 +490,7 @@ def test_times(text: str, start: date, end: date, project: ProjectRef | None, ta
         ("task add design", "parse.task_needs_project", {"text": "design"}, "task"),
         ("task add web/design estimate soon", "parse.bad_duration", {"text": "soon"}, "task"),
         ("client add", "parse.missing_name", {"usage": "client add NAME"}, "client"),
-        ("subscribe", "parse.unsupported_command", {"verb": "subscribe"}, "subscribe"),  # feed: own file
+        ("subscribe", "parse.subscribe_what", {}, "subscribe"),
         ("project done web", "parse.unsupported_command", {"verb": "project done"}, "project"),
     ],
 )

@@ -10,6 +10,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Did you mean **{suggestion}**?",
         "de": "Meintest du **{suggestion}**?",
     },
+    "parse.subscribe_what": {
+        "en": "Subscribe to what? `subscribe times`, `subscribe projects tasks`, `subscribe all` — optionally with `created`/`changed`/`deleted` and `@project`.",
+        "de": "Was abonnieren? `subscribe times`, `subscribe projects tasks`, `subscribe all` — wahlweise mit `created`/`changed`/`deleted` und `@projekt`.",
+    },
+    "parse.unsubscribe_whole": {
+        "en": "`unsubscribe` takes entities only (`unsubscribe times`); to change events or projects use `subscribe` again or the `subscriptions` card.",
+        "de": "`unsubscribe` nimmt nur Entitäten (`unsubscribe times`); Ereignisse oder Projekte änderst du mit `subscribe` oder der Karte `subscriptions`.",
+    },
     "parse.unsupported_command": {
         "en": "**{verb}** is not available yet.",
         "de": "**{verb}** gibt es noch nicht.",

@@ -1,0 +1,217 @@
+"""Changes in a tracker, as every source reports them, and where they wait to be fanned out.
+
+A `Change` is one created/changed/deleted client, project, task, tag or time entry in one tracker
+workspace, with the fields the cards show. Sources (the local backend's outbox, the webhook intake, the
+Toggl Focus poller) store them with `ChangeStore.add`; the same change from the same source has the same
+`key`, so a webhook retry or a second poll adds nothing. The fan-out (`bot.notify.fanout`) claims them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sql import dialect_insert
+from bot.store import tables as t
+
+Entity = Literal["clients", "projects", "tasks", "tags", "times"]
+Event = Literal["created", "changed", "deleted"]
+ENTITIES: tuple[Entity, ...] = ("clients", "projects", "tasks", "tags", "times")
+EVENTS: tuple[Event, ...] = ("created", "changed", "deleted")
+PENDING, DONE = "pending", "done"
+LEASE = timedelta(minutes=2)
+RETENTION = timedelta(days=7)  # done changes stay this long (the Undo button of a card needs them)
+
+# The fields a card may show, per entity, in display order. Values are JSON: str, bool, int, list[str],
+# ISO 8601 datetimes for `start`/`end`; ids end in `_id` and are resolved to names before display.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "times": ("name", "project", "task", "start", "end", "billable", "tags"),
+    "projects": ("name", "client", "billable", "active", "color"),
+    "tasks": ("name", "project", "active"),
+    "clients": ("name", "active"),
+    "tags": ("name",),
+}
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    backend: str
+    workspace_id: str
+    entity: Entity
+    event: Event
+    entity_id: str
+    key: str = Field(max_length=255)
+    occurred_at: datetime
+    actor_id: str | None = None  # who made the change, in the tracker's ids
+    actor_name: str | None = None
+    owner_id: str | None = None  # times: whose entry it is
+    fields: dict[str, Any] = Field(default_factory=dict)  # the state after (for deleted: the last state)
+    before: dict[str, Any] | None = None  # the state before, when the source knows it
+    url: str | None = None  # the entity in the tracker's web app
+    origin: str | None = None  # the conversation the change was made from through the bot (local)
+
+    @property
+    def project_id(self) -> str | None:
+        if self.entity == "projects":
+            return self.entity_id
+        value = self.fields.get("project_id") or (self.before or {}).get("project_id")
+        return str(value) if value else None
+
+
+class ChangeStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def add(self, change: Change, now: datetime, *, conn: AsyncConnection | None = None) -> bool:
+        """Store `change` once; False if its key was stored before (a duplicate)."""
+        values = {
+            "key": change.key,
+            "backend": change.backend,
+            "workspace_id": change.workspace_id,
+            "entity": change.entity,
+            "change": change.model_dump(mode="json"),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "received_at": now,
+        }
+        if conn is None:
+            async with self._engine.begin() as own:
+                return await self._add(own, values)
+        return await self._add(conn, values)
+
+    @staticmethod
+    async def _add(conn: AsyncConnection, values: dict[str, Any]) -> bool:
+        stmt = dialect_insert(conn, t.changes).values(**values).on_conflict_do_nothing(index_elements=["key"])
+        return (await conn.execute(stmt)).rowcount == 1
+
+    async def claim(self, now: datetime, limit: int = 50) -> list[tuple[int, Change, int]]:
+        """(row id, change, attempts) of due pending changes, leased for `LEASE` (SKIP LOCKED on Postgres)."""
+        c = t.changes
+        due = (
+            sa.select(c.c.id)
+            .where(c.c.status == PENDING, c.c.next_attempt_at <= now)
+            .order_by(c.c.id)
+            .limit(limit)
+        )
+        async with self._engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            ids = list((await conn.execute(due)).scalars())
+            if not ids:
+                return []
+            await conn.execute(c.update().where(c.c.id.in_(ids)).values(next_attempt_at=now + LEASE))
+            rows = (await conn.execute(sa.select(c).where(c.c.id.in_(ids)).order_by(c.c.id))).all()
+        return [(row.id, Change.model_validate(row.change), row.attempts) for row in rows]
+
+    @staticmethod
+    async def done(conn: AsyncConnection, change_id: int) -> None:
+        await conn.execute(t.changes.update().where(t.changes.c.id == change_id).values(status=DONE))
+
+    async def retry_later(self, change_id: int, attempts: int, at: datetime, error: str) -> None:
+        c = t.changes
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                c.update()
+                .where(c.c.id == change_id)
+                .values(attempts=attempts, next_attempt_at=at, last_error=error[:500])
+            )
+
+    async def get(self, change_id: int) -> Change | None:
+        c = t.changes
+        async with self._engine.connect() as conn:
+            value = (
+                await conn.execute(sa.select(c.c.change).where(c.c.id == change_id))
+            ).scalar_one_or_none()
+        return Change.model_validate(value) if value is not None else None
+
+    async def prune(self, now: datetime) -> int:
+        c = t.changes
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                c.delete().where(c.c.status == DONE, c.c.received_at < now - RETENTION)
+            )
+        return int(result.rowcount or 0)
+
+    async def pending(self) -> int:
+        c = t.changes
+        async with self._engine.connect() as conn:
+            count = await conn.execute(sa.select(sa.func.count()).select_from(c).where(c.c.status == PENDING))
+            return int(count.scalar_one())
+
+
+# ---- last-seen states -------------------------------------------------------------------------------------
+
+
+async def swap_snapshot(conn: AsyncConnection, change: Change, now: datetime) -> dict[str, Any] | None:
+    """The entity's previous state as last seen (None if never), replaced by this change's state."""
+    s = t.entity_snapshots
+    where = (
+        s.c.backend == change.backend,
+        s.c.workspace_id == change.workspace_id,
+        s.c.entity == change.entity,
+        s.c.entity_id == change.entity_id,
+    )
+    previous = (await conn.execute(sa.select(s.c.fields).where(*where))).scalar_one_or_none()
+    if change.event == "deleted":
+        await conn.execute(s.delete().where(*where))
+    elif previous is None:
+        await conn.execute(
+            s.insert().values(
+                backend=change.backend,
+                workspace_id=change.workspace_id,
+                entity=change.entity,
+                entity_id=change.entity_id,
+                fields=change.fields,
+                updated_at=now,
+            )
+        )
+    else:
+        await conn.execute(s.update().where(*where).values(fields=change.fields, updated_at=now))
+    return dict(previous) if previous is not None else None
+
+
+async def snapshots(
+    engine: AsyncEngine, backend: str, workspace_id: str, entity: str
+) -> dict[str, dict[str, Any]]:
+    """Every last-seen state of one entity kind in one workspace (the poller diffs against these)."""
+    s = t.entity_snapshots
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(s.c.entity_id, s.c.fields).where(
+                s.c.backend == backend, s.c.workspace_id == workspace_id, s.c.entity == entity
+            )
+        )
+        return {row.entity_id: dict(row.fields) for row in rows}
+
+
+async def seed_snapshots(
+    engine: AsyncEngine,
+    backend: str,
+    workspace_id: str,
+    entity: str,
+    states: dict[str, dict[str, Any]],
+    now: datetime,
+) -> None:
+    """Record states as seen without notifying (a poller's first look: nothing "changed" yet)."""
+    s = t.entity_snapshots
+    async with engine.begin() as conn:
+        for entity_id, fields in states.items():
+            stmt = (
+                dialect_insert(conn, s)
+                .values(
+                    backend=backend,
+                    workspace_id=workspace_id,
+                    entity=entity,
+                    entity_id=entity_id,
+                    fields=fields,
+                    updated_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=["backend", "workspace_id", "entity", "entity_id"])
+            )
+            await conn.execute(stmt)
