@@ -340,6 +340,14 @@ class ShowFeed(Op):
     period: Period
 
 
+class FeedCalendar(Op):
+    """`feed calendar [on|off]`: the person's Outlook meetings in `feed` (read through Graph), or not."""
+
+    kind: Literal["feed_calendar"] = "feed_calendar"
+    enabled: bool = True
+    period: Period
+
+
 class FeedEventRef(Op):
     """One feed event: the source it came from and its id there."""
 
@@ -463,6 +471,7 @@ Operation = Annotated[
     | SignOut
     | ChooseWorkspace
     | ShowFeed
+    | FeedCalendar
     | BookFeed
     | DismissFeed
     | UnbookFeed

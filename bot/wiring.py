@@ -18,6 +18,7 @@ from bot.timebot import Timebot
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
+    from bot.service.calendarfeed import CalendarFeed
     from bot.signin.service import SignIn
     from bot.store.connections import ConnectionStore
 
@@ -41,6 +42,7 @@ def build_handler(settings: Settings) -> Timebot:
     roots = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)
     connections = ConnectionStore(engine, roots)
     signin = signin_from_settings(settings, engine, roots, connections)
+    calendar = calendar_feed(settings, engine) if signin is not None and signin.entra is not None else None
     services = Services(
         store=Store(engine),
         refdata=RefDataCache(),
@@ -61,6 +63,7 @@ def build_handler(settings: Settings) -> Timebot:
         changes=ChangeStore(engine),
         public_url=settings.effective_public_url,
         poll_seconds=settings.focus_poll_seconds,
+        feed_sources=(calendar,) if calendar is not None else (),
     )
     local = LocalBackendFactory(engine)
     registry = BackendRegistry(remote_factories(settings, connections, signin) | {"local": local})
@@ -71,6 +74,8 @@ def build_handler(settings: Settings) -> Timebot:
     async def dispose() -> None:
         if signin is not None and signin.awork is not None:
             await signin.awork.aclose()
+        if calendar is not None:
+            await calendar.graph.aclose()
         await engine.dispose()
 
     return Timebot(
@@ -83,6 +88,15 @@ def build_handler(settings: Settings) -> Timebot:
         notify_concurrency=settings.notify_concurrency,
         notify_window=timedelta(seconds=settings.notify_window_seconds),
     )
+
+
+def calendar_feed(settings: Settings, engine: AsyncEngine) -> CalendarFeed:
+    """People's Outlook meetings in `feed`, read from Microsoft Graph once they opt in (`feed calendar`)."""
+    from adapters.graph import GraphCalendar
+    from bot.service.calendarfeed import CalendarFeed
+    from bot.store.calendar import CalendarWindows
+
+    return CalendarFeed(GraphCalendar(settings.graph_url), CalendarWindows(engine))
 
 
 def signin_from_settings(

@@ -27,7 +27,7 @@ from bot.operations import Ambiguity, ParseFailure
 from bot.routing.filters import AppRemovedByPerson, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
-from bot.service.account import use_signed_in
+from bot.service.account import forget_synced, use_signed_in
 from bot.service.outcomes import Notice, Outcome, Problem, SignInPrompt
 from bot.signin.entra import EntraMisconfigured, EntraUnavailable, SignInRequired
 from bot.signin.service import SignIn
@@ -261,6 +261,7 @@ async def uninstalled(turn: Turn) -> TurnResult:
     if signin is not None and identity is not None:
         for backend in ("timeghost", "awork"):  # timeghost's sign-out takes the whole Microsoft account
             await signin.sign_out(identity, backend)
+        await forget_synced(turn.services, identity)
         log.info("app removed by a person: their sign-ins are deleted")
     return TurnResult()
 

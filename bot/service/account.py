@@ -210,5 +210,14 @@ async def sign_out(account: Account, op: SignOut) -> Outcome:
     name = backend_name(backend)
     if not await signin.sign_out(account.identity, backend):
         return Problem("signin.not_signed_in", {"backend": name})
+    await forget_synced(account.services, account.identity)
     account.registry.forget(account.identity)
     return Notice("signin.signed_out", {"backend": name})
+
+
+async def forget_synced(services: Services, identity: Identity) -> None:
+    """Drop what feed sources synced for the person (their calendar meetings) once they signed out."""
+    for source in services.feed_sources:
+        forget = getattr(source, "forget", None)
+        if forget is not None:
+            await forget(identity)

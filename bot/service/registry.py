@@ -14,6 +14,7 @@ from typing import Any
 from bot import operations as ops
 from bot.service import (
     account,
+    calendarfeed,
     copyday,
     entries,
     feed,
@@ -82,6 +83,7 @@ HANDLERS: dict[type[ops.Op], Handler | OnAccount] = {
     ops.SignInTo: OnAccount(account.sign_in),
     ops.SignOut: OnAccount(account.sign_out),
     ops.ShowFeed: feed.show,
+    ops.FeedCalendar: calendarfeed.feed_calendar,
     ops.BookFeed: feed.book,
     ops.DismissFeed: feed.dismiss,
     ops.UnbookFeed: feed.unbook,

@@ -225,7 +225,11 @@ class SignIn:
         return None  # awork's token says nothing about the account; binding it shows the user's name
 
     async def _remember(self, identity: Identity, backend: str, account: str | None) -> None:
-        extra = {"auth": SIGNED_IN, **({"account": account} if account else {})}
+        """Record the sign-in as the person's connection; a choice made on it before (the calendar feed
+        being on) survives signing in again."""
+        before = await self.connections.get(identity, backend)
+        kept = {"feed": before.extra["feed"]} if before is not None and "feed" in before.extra else {}
+        extra = {"auth": SIGNED_IN, **kept, **({"account": account} if account else {})}
         await self.connections.save(identity, Connection(backend, "", extra=extra))
 
     # ---- Teams SSO ----------------------------------------------------------------------------------------

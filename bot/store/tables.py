@@ -369,3 +369,16 @@ webhook_endpoints = sa.Table(
     sa.Column("validated_at", UtcDateTime(), nullable=True),
     sa.UniqueConstraint("backend", "workspace_id"),
 )
+
+calendar_windows = sa.Table(
+    "bot_calendar_windows",
+    metadata,
+    sa.Column("tenant_id", sa.String(64), primary_key=True),
+    sa.Column("aad_object_id", sa.String(64), primary_key=True),
+    sa.Column("window_start", UtcDateTime(), primary_key=True),  # the person's local day(s), as UTC
+    sa.Column("window_end", UtcDateTime(), primary_key=True),
+    sa.Column("delta_link", sa.Text(), nullable=True),  # Graph's calendarView delta state for the window
+    sa.Column("events", sa.JSON(), nullable=False),  # id → the few fields of a meeting `feed` shows
+    sa.Column("synced_at", UtcDateTime(), nullable=False),
+    sa.Index(None, "synced_at"),
+)

@@ -23,11 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.awork.factory import AworkBackendFactory
 from adapters.backend import Identity
+from adapters.graph import GraphCalendar
 from adapters.http import RetryPolicy
 from adapters.local.factory import LocalBackendFactory
 from adapters.timeghost.backend import TimeghostBackendFactory
 from bot.notify import NotificationQueue
 from bot.service.backends import BackendRegistry
+from bot.service.calendarfeed import CalendarFeed
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
 from bot.settings import Settings
@@ -36,7 +38,9 @@ from bot.signin.connections import SignedInConnections
 from bot.signin.entra import Entra
 from bot.signin.service import SignIn
 from bot.signin.sso import SsoValidator
+from bot.store.calendar import CalendarWindows
 from bot.store.connections import ConnectionStore
+from bot.store.feed import FeedState
 from bot.store.signins import PendingSignIns
 from bot.store.state import Store
 from bot.store.tokens import TokenStore
@@ -46,6 +50,7 @@ from bot.transport.server import create_web_app
 from tests.fakes.awork import FakeAwork
 from tests.fakes.awork_oauth import AworkOAuth
 from tests.fakes.entra import EntraUser, FakeEntra
+from tests.fakes.graph import FakeGraph
 from tests.fakes.timeghost import FakeTimeghost
 from tests.http.test_teams_http import card_text
 from tests.support.fake_connector import FakeConnector, RecordedRequest
@@ -134,6 +139,7 @@ class World:
     timeghost: FakeTimeghost
     awork: FakeAwork
     awork_oauth: AworkOAuth
+    graph: FakeGraph
     bot: Timebot
     signin: SignIn
     workspace: str
@@ -226,8 +232,8 @@ def link_of(attachment: dict[str, Any]) -> str:
 
 async def make_world(engine: AsyncEngine, *, sso: bool) -> AsyncIterator[World]:
     entra = FakeEntra().start()
-    timeghost, awork = FakeTimeghost(), FakeAwork()
-    tg_url = await timeghost.start()
+    timeghost, awork, graph = FakeTimeghost(), FakeAwork(), FakeGraph(entra)
+    tg_url, graph_url = await timeghost.start(), await graph.start()
     timeghost.identity_provider = lambda token: (entra.verify(token, TIMEGHOST_RESOURCE) or {}).get("oid")
     oauth = AworkOAuth(awork, AWORK_CLIENT, AWORK_SECRET, redirect_uris=[])
     runner = web.AppRunner(oauth.install(awork.app()))
@@ -253,6 +259,7 @@ async def make_world(engine: AsyncEngine, *, sso: bool) -> AsyncIterator[World]:
                 sso_resource=SSO_RESOURCE,
                 clock=lambda: now[0],
             )
+            calendar = CalendarFeed(GraphCalendar(graph_url, retry=FAST), CalendarWindows(engine))
             services = Services(
                 store=Store(engine),
                 refdata=RefDataCache(),
@@ -260,6 +267,8 @@ async def make_world(engine: AsyncEngine, *, sso: bool) -> AsyncIterator[World]:
                 notifications=NotificationQueue(engine),
                 signin=signin,
                 clock=lambda: now[0],
+                feed=FeedState.on(engine),
+                feed_sources=(calendar,),
             )
             registry = BackendRegistry(
                 {
@@ -282,12 +291,14 @@ async def make_world(engine: AsyncEngine, *, sso: bool) -> AsyncIterator[World]:
                 )
                 oauth.redirect_uris.append(signin.redirect_uri)
                 world = World(
-                    client, connector, entra, timeghost, awork, oauth, bot, signin,
+                    client, connector, entra, timeghost, awork, oauth, graph, bot, signin,
                     timeghost.add_workspace("Contoso"), now,
                 )  # fmt: skip
                 yield world
             await signin.awork.aclose()  # type: ignore[union-attr]
+            await calendar.graph.aclose()
     finally:
+        await graph.close()
         await runner.cleanup()
         await timeghost.close()
         entra.stop()

@@ -137,6 +137,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sign-in isn't set up correctly on this bot. Please tell whoever runs it.",
         "de": "Die Anmeldung ist für diesen Bot nicht richtig eingerichtet. Bitte sag der Person Bescheid, die ihn betreibt.",
     },
+    "feed.calendar_on": {
+        "en": "Your Outlook meetings now show in your feed (declined, free and all-day ones are left out).",
+        "de": "Deine Outlook-Termine stehen jetzt in deinem Feed (abgesagte, freie und ganztägige nicht).",
+    },
+    "feed.calendar_off": {
+        "en": "Your calendar is no longer read for the feed; what was synced is deleted.",
+        "de": "Dein Kalender wird für den Feed nicht mehr gelesen; was synchronisiert war, ist gelöscht.",
+    },
+    "feed.calendar_unavailable": {
+        "en": "The calendar feed is not set up on this bot (it needs sign-in with Microsoft).",
+        "de": "Der Kalender-Feed ist für diesen Bot nicht eingerichtet (er braucht die Anmeldung mit Microsoft).",
+    },
     "account.form.sign_in_instead": {
         "en": "No key needed: sign in to {backend} with your account instead.",
         "de": "Kein Schlüssel nötig: Melde dich stattdessen mit deinem Konto bei {backend} an.",
