@@ -132,7 +132,7 @@ async def subscribe(ctx: UserContext, op: Subscribe) -> Outcome:
         )
     if kind == "focus":
         minutes = max(1, round(ctx.services.poll_seconds / 60))
-        hints.append(Message("subscribe.polled", {"backend": backend_name(kind), "minutes": minutes}))
+        hints.append(Message("subscribe.polled", {"backend": backend_name(kind), "count": minutes}))
     done = "subscribed_personal" if conversation.scope == "personal" else "subscribed"
     return SubscriptionsShown(
         await _view(ctx, conversation, store),

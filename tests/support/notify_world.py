@@ -173,6 +173,7 @@ async def notify_world(
     teams: TeamsConnector | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     window: timedelta = timedelta(seconds=30),
+    poll_seconds: float = 300.0,
 ) -> AsyncIterator[NotifyWorld]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -186,6 +187,7 @@ async def notify_world(
         subscriptions=SubscriptionStore(engine, ROOTS),
         changes=ChangeStore(engine),
         public_url=url,
+        poll_seconds=poll_seconds,
     )
     factories: dict[str, BackendFactory] = {"local": LocalBackendFactory(engine, clock=clock)}
     if remote is not None:

@@ -117,7 +117,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "subscribe.setup.header": {"en": "Header", "de": "Header"},
     "subscribe.setup.value": {"en": "Value", "de": "Wert"},
     "subscribe.polled": {
-        "en": "{backend} has no webhooks: I look for changes every {minutes} minutes.",
-        "de": "{backend} hat keine Webhooks: Ich schaue alle {minutes} Minuten nach Änderungen.",
+        "en": "{backend} has no webhooks: I look for changes every {count} minutes.",
+        "de": "{backend} hat keine Webhooks: Ich schaue alle {count} Minuten nach Änderungen.",
+    },
+    "subscribe.polled.one": {
+        "en": "{backend} has no webhooks: I look for changes every minute.",
+        "de": "{backend} hat keine Webhooks: Ich schaue jede Minute nach Änderungen.",
     },
 }
