@@ -408,7 +408,7 @@ class CopyDay(Op):
 
 # ---- change notifications --------------------------------------------------------------------------------
 
-ChangeEntity = Literal["clients", "projects", "tasks", "tags", "times"]
+ChangeEntity = Literal["clients", "projects", "tasks", "tags", "times", "feed"]  # feed: posted feed events
 ChangeEvent = Literal["created", "changed", "deleted"]
 ALL_EVENTS: tuple[ChangeEvent, ...] = ("created", "changed", "deleted")
 
@@ -417,7 +417,7 @@ class Subscribe(Op):
     """`subscribe ENTITY… [EVENT…] [@project…]`: post changes into this conversation (personal: own times)."""
 
     kind: Literal["subscribe"] = "subscribe"
-    entities: list[ChangeEntity] = Field(min_length=1, max_length=5)
+    entities: list[ChangeEntity] = Field(min_length=1, max_length=6)
     events: list[ChangeEvent] = Field(default_factory=lambda: list(ALL_EVENTS), min_length=1, max_length=3)
     projects: list[ProjectRef] = Field(default_factory=list, max_length=20)
     keep_projects: bool = False  # the toggles card: an entity already subscribed keeps its project filter

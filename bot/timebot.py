@@ -26,7 +26,7 @@ from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
-from bot.service.feedposts import ChannelCheck, FeedPosts
+from bot.service.feedposts import ChannelCheck, FeedPosts, SubscribedChannels
 from bot.service.outcomes import Problem
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,11 @@ class Timebot:
         self.reminder_worker: ReminderWorker | None = None
         self.feed_api: FeedApi | None = None
         if services.feed is not None:
-            channels = channels or ChannelCheck()
+            if channels is None:
+                subscriptions = services.subscriptions
+                channels = (
+                    SubscribedChannels(subscriptions, services.store) if subscriptions else ChannelCheck()
+                )
             posts = FeedPosts(services.feed, self.backends, channels)
             self.feed_api = FeedApi(services, posts, after_post=FeedPush(services, self.chats, channels))
 

@@ -17,6 +17,7 @@ _ENTITIES: dict[str, ChangeEntity] = {
     "tasks": "tasks", "task": "tasks", "aufgaben": "tasks", "aufgabe": "tasks",
     "clients": "clients", "client": "clients", "kunden": "clients", "kunde": "clients",
     "tags": "tags", "tag": "tags",
+    "feed": "feed",  # events posted to `POST /api/feed` with this conversation as `channel`
 }  # fmt: skip
 _EVENTS: dict[str, ChangeEvent] = {
     "created": "created", "create": "created", "added": "created", "new": "created", "angelegt": "created",

@@ -88,7 +88,7 @@ class FeedPush:
 
     async def _to_channel(self, key: FeedKey, event: StoredEvent) -> None:
         queue = self.services.notifications
-        reference = await self.channels.reference(key.tenant_id, event.channel or "")
+        reference = await self.channels.reference(key, event.channel or "")
         if queue is None or reference is None:
             return
         locale = str(reference.get("locale") or "en-US")

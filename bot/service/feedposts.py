@@ -28,9 +28,11 @@ from pydantic import (
 from adapters.backend import Backend, Capability, ReportSource
 from adapters.errors import BackendError, PermissionDenied, Unauthorized
 from adapters.models import FeedEventDraft, FeedEventPatch, FeedLabel, FeedUrl, Name, User
+from bot.notify.subscriptions import SubscriptionStore
 from bot.service.backends import BackendRegistry
 from bot.store.feed import EVENT_FIELDS, DuplicateExternalId, FeedState, Owner, StoredEvent
 from bot.store.feedkeys import FeedKey
+from bot.store.state import Store
 
 log = logging.getLogger(__name__)
 
@@ -165,10 +167,27 @@ class Posted:
 
 
 class ChannelCheck:
-    """Whether a conversation subscribed to `feed` (the subscriptions feature answers; none by default)."""
+    """Where a `channel` named in a post is: a conversation that subscribed to `feed` in the key's tracker
+    workspace (`subscribe feed`), else None. This base knows no subscriptions."""
 
-    async def reference(self, tenant_id: str, conversation_id: str) -> dict[str, Any] | None:
+    async def reference(self, key: FeedKey, conversation_id: str) -> dict[str, Any] | None:
         return None
+
+
+class SubscribedChannels(ChannelCheck):
+    """The subscriptions of `bot.notify` (entity `feed`) and the conversation references the bot keeps."""
+
+    def __init__(self, subscriptions: SubscriptionStore, store: Store) -> None:
+        self.subscriptions = subscriptions
+        self.store = store
+
+    async def reference(self, key: FeedKey, conversation_id: str) -> dict[str, Any] | None:
+        subscribed = any(
+            s.entity == "feed"
+            and (s.tenant_id, s.backend, s.workspace_id) == (key.tenant_id, key.backend, key.workspace_id)
+            for s in await self.subscriptions.of_conversation(conversation_id)
+        )
+        return await self.store.get_conversation_ref(conversation_id) if subscribed else None
 
 
 class FeedPosts:
@@ -290,7 +309,7 @@ class FeedPosts:
         raise FieldError("user", "user: must be an Entra object id (a GUID) or a UPN (name@example.com)")
 
     async def _check_channel(self, key: FeedKey, channel: str | None) -> None:
-        if channel is not None and await self.channels.reference(key.tenant_id, channel) is None:
+        if channel is not None and await self.channels.reference(key, channel) is None:
             raise FieldError("channel", "channel: that conversation has not subscribed to feed")
 
     async def _mirror_add(self, tracker: Backend | None, stored: StoredEvent) -> str | None:

@@ -24,6 +24,7 @@ from bot.views.backends import backend_name
 from bot.views.changes import ENTITY_ORDER, EVENT_ORDER, SubscriptionRow, SubscriptionsView
 
 log = logging.getLogger(__name__)
+FEED = "feed"  # a channel hears of events posted to `POST /api/feed` for it; every backend has that
 
 
 def _where(ctx: UserContext) -> tuple[Conversation, SubscriptionStore] | Problem:
@@ -88,13 +89,16 @@ async def subscribe(ctx: UserContext, op: Subscribe) -> Outcome:
     if conversation.scope != "personal" and not await can_create_master_data(ctx):
         return Problem("subscribe.admins_only")
     for entity in op.entities:
-        if entity not in SUPPORTED.get(kind, ()):
+        if entity != FEED and entity not in SUPPORTED.get(kind, ()):
             return Problem("subscribe.unsupported", {"backend": backend_name(kind), "entity": entity})
     projects = await _projects(ctx, op.projects)
     if isinstance(projects, Problem):
         return projects
     try:
-        await register(ctx.backend, store, ctx.identity, set(op.entities), ctx.services.public_url, ctx.now)
+        # Feed events come through our own API: there is nothing to register for them.
+        changes = {str(entity) for entity in op.entities} - {FEED}
+        if changes:
+            await register(ctx.backend, store, ctx.identity, changes, ctx.services.public_url, ctx.now)
     except BackendError as exc:
         log.info("webhook registration with %s failed: %s", kind, type(exc).__name__)
         return Problem(
@@ -165,7 +169,7 @@ async def release_unused(
 ) -> None:
     """Remove the webhooks of workspaces nobody subscribes to any more (with the caller's credentials)."""
     for backend_kind, workspace_id in workspaces:
-        if await store.workspace_in_use(backend_kind, workspace_id):
+        if await store.workspace_in_use(backend_kind, workspace_id) - {FEED}:
             continue
         endpoint = await store.endpoint_for(backend_kind, workspace_id)
         if endpoint is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-ENTITY_ORDER = ("clients", "projects", "tasks", "tags", "times")
+ENTITY_ORDER = ("clients", "projects", "tasks", "tags", "times", "feed")  # feed: posted feed events
 EVENT_ORDER = ("created", "changed", "deleted")
 
 

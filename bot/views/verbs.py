@@ -245,6 +245,7 @@ class SubscriptionsForm(FormData):
     sub_tasks: str | None = Field(default=None, max_length=10)
     sub_clients: str | None = Field(default=None, max_length=10)
     sub_tags: str | None = Field(default=None, max_length=10)
+    sub_feed: str | None = Field(default=None, max_length=10)
     events: str | None = Field(default=None, max_length=100)
 
 

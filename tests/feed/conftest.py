@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.backend import BackendFactory, Identity
 from adapters.local.factory import LocalBackendFactory
 from bot.notify import NotificationQueue
+from bot.notify.subscriptions import SubscriptionStore
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
@@ -162,6 +163,7 @@ async def make_world(
         people=People(engine),
         reminders=Reminders(engine),
         notifications=NotificationQueue(engine),
+        subscriptions=SubscriptionStore(engine, [b"test-root-secret-for-the-feed-" * 2]),
         feed_sources=sources,
     )
     registry = BackendRegistry({"local": LocalBackendFactory(engine, clock=clock), **(factories or {})})

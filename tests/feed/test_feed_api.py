@@ -236,3 +236,27 @@ async def test_an_expired_event_gives_its_external_id_back(world: World) -> None
     assert (await world.api("PATCH", "/api/feed/planner-42", {"name": "x"}, key=key))[0] == 404
     status, body = await world.api("POST", "/api/feed", event(name="Sprint review, again"), key=key)
     assert status == 201 and body["name"] == "Sprint review, again"
+
+
+CHANNEL = "19:planning@thread.tacv2"
+
+
+async def test_a_channel_that_subscribed_to_feed_gets_the_posted_event(world: World) -> None:
+    key = await key_for(world)
+    in_channel = {"conversation_type": "channel", "conversation_id": CHANNEL}
+    status, answer = await world.api("POST", "/api/feed", event(channel=CHANNEL), key=key)
+    assert status == 400 and answer["field"] == "channel"  # not subscribed yet
+    assert "feed events" in card_text(await world.say("subscribe feed", **in_channel))
+    status, stored = await world.api("POST", "/api/feed", event(channel=CHANNEL), key=key)
+    assert status == 201 and stored["channel"] == CHANNEL
+    [posted] = await world.delivered(CHANNEL)
+    text = card_text(posted)
+    assert "Posted to the feed" in text and "Sprint review" in text and "Open" in text
+    assert "Book" not in text  # it is Alice's event: the channel only sees it
+    [pushed] = await world.delivered(world.chat(ALICE))  # and Alice gets her bookable copy
+    assert "Book" in card_text(pushed)
+    assert "No more notifications here for feed events" in card_text(
+        await world.say("unsubscribe feed", **in_channel)
+    )
+    status, answer = await world.api("POST", "/api/feed", event(channel=CHANNEL, externalId="x2"), key=key)
+    assert status == 400 and answer["field"] == "channel"

@@ -61,3 +61,11 @@ def test_what_feed_refuses(text: str, key: str) -> None:
     result = parse_strict(text, CTX)
     assert isinstance(result, ParseFailure) and result.message_key == key, result
     assert result.verb == "feed"
+
+
+def test_a_channel_subscribes_to_feed_events_apart_from_all_tracker_changes() -> None:
+    from bot.operations import Subscribe
+
+    assert parse_strict("subscribe feed", CTX) == Subscribe(entities=["feed"])
+    everything = parse_strict("subscribe all", CTX)
+    assert isinstance(everything, Subscribe) and "feed" not in everything.entities

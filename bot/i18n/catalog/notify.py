@@ -53,6 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "subscribe.entity.tasks": {"en": "tasks", "de": "Aufgaben"},
     "subscribe.entity.clients": {"en": "clients", "de": "Kunden"},
     "subscribe.entity.tags": {"en": "tags", "de": "Tags"},
+    "subscribe.entity.feed": {"en": "feed events", "de": "Feed-Einträge"},
     "subscribe.event.created": {"en": "created", "de": "angelegt"},
     "subscribe.event.changed": {"en": "changed", "de": "geändert"},
     "subscribe.event.deleted": {"en": "deleted", "de": "gelöscht"},
