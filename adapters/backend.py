@@ -16,16 +16,20 @@ from typing import Protocol, runtime_checkable
 from adapters.models import (
     Client,
     ClientDraft,
+    ClientPatch,
     FeedEvent,
     FeedEventDraft,
     FeedEventPatch,
     Group,
     Project,
     ProjectDraft,
+    ProjectPatch,
     Tag,
     TagDraft,
+    TagPatch,
     Task,
     TaskDraft,
+    TaskPatch,
     TimeEntry,
     TimeEntryDraft,
     TimeEntryPatch,
@@ -122,6 +126,20 @@ class WorkspaceSettingsWriter(Protocol):
     """Optional: a backend with `Capability.WORKSPACE_SETTINGS` lets admins change the workspace policy."""
 
     async def set_workspace_settings(self, settings: WorkspaceSettings) -> Workspace: ...
+
+
+@runtime_checkable
+class MasterDataEditor(Protocol):
+    """Optional: renaming and archiving clients, projects and tasks, renaming and deleting tags. A backend
+    offers the methods its API has; a change its API cannot make raises `Unsupported` with what it lacks
+    ("archiving clients", "finishing tasks", …). Names stay unique as on creation (`Conflict`). They take the
+    item as last read (APIs address a task through its project, a tag through its kind)."""
+
+    async def update_client(self, client: Client, patch: ClientPatch) -> Client: ...
+    async def update_project(self, project: Project, patch: ProjectPatch) -> Project: ...
+    async def update_task(self, task: Task, patch: TaskPatch) -> Task: ...
+    async def update_tag(self, tag: Tag, patch: TagPatch) -> Tag: ...
+    async def delete_tag(self, tag: Tag) -> None: ...
 
 
 @runtime_checkable

@@ -215,6 +215,29 @@ class TagDraft(Model):
     kind: TagKind = "time"
 
 
+class ClientPatch(Model):
+    """A change to a client: a new name, or archived (it then leaves the lists; its projects stay)."""
+
+    name: Name | None = None
+    archived: bool | None = None
+
+
+class ProjectPatch(Model):
+    """A change to a project: a new name, or archived (`done`: it leaves the lists, its entries stay)."""
+
+    name: Name | None = None
+    done: bool | None = None
+
+
+class TaskPatch(Model):
+    name: Name | None = None
+    done: bool | None = None
+
+
+class TagPatch(Model):
+    name: Name
+
+
 class TimeEntryDraft(Model):
     start: UtcDatetime
     end: UtcDatetime | None = None
@@ -283,7 +306,7 @@ class FeedEventPatch(Model):
     dismissed: bool | None = None
 
 
-# ---- organisation structure (Toggl Focus organization groups, teams and roles) --------------------------
+# ---- organisation structure (groups, and Toggl Focus teams) --------------------------
 
 
 class Group(Model):
@@ -300,13 +323,3 @@ class Team(Group):
     """A group as a workspace sees it, with its placeholder members (`ghosts`: id → name) if any."""
 
     ghosts: dict[str, str] = Field(default_factory=dict)
-
-
-class Role(Model):
-    """A role users hold in an organisation (what they may do is the backend's business)."""
-
-    id: str
-    name: str
-    code: str | None = None
-    description: str = ""
-    privilege_level: int | None = None

@@ -207,6 +207,18 @@ class AddTag(Op):
     tag_kind: Literal["time", "project"] = "time"
 
 
+class ChangeItem(Op):
+    """`project rename OLD to NEW`, `project archive NAME`, `client rename|archive …`, `task rename|done
+    PROJECT/TASK …`, `tag rename|delete …`: changing master data where the backend can."""
+
+    kind: Literal["item_change"] = "item_change"
+    entity: Literal["client", "project", "task", "tag"]
+    action: Literal["rename", "archive", "delete"]
+    project: ProjectRef | None = None  # the project, or project/task, changed (a pick card fills in its id)
+    name: str | None = None  # the client or tag changed
+    new_name: str | None = None
+
+
 class SetTimezone(Op):
     kind: Literal["timezone"] = "timezone"
     zone: str | None = None  # None: show the current one
@@ -458,6 +470,7 @@ Operation = Annotated[
     | ListTags
     | ListGroups
     | AddTag
+    | ChangeItem
     | SetTimezone
     | ClockIn
     | ClockOut

@@ -39,7 +39,12 @@ TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("today", "week", "summary month by client"),
     ),
     "projects": (
-        ("projects [client:NAME]", "project add NAME [client:NAME] [billable]", "project done NAME"),
+        (
+            "projects [client:NAME]",
+            "project add NAME [client:NAME] [billable]",
+            "project rename NAME to NEW",
+            "project archive NAME",
+        ),
         ("projects", "clients", "tags"),
     ),
     "timezone": (("timezone [ZONE]",), ("timezone", "timezone Europe/Berlin")),

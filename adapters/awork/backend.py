@@ -45,12 +45,16 @@ from adapters.http import odata_string, segment
 from adapters.models import (
     Client,
     ClientDraft,
+    ClientPatch,
     Project,
     ProjectDraft,
+    ProjectPatch,
     Tag,
     TagDraft,
+    TagPatch,
     Task,
     TaskDraft,
+    TaskPatch,
     TimeEntry,
     TimeEntryDraft,
     TimeEntryPatch,
@@ -204,6 +208,71 @@ class AworkBackend(NoWorkingHours, NoFeed):
         created = await self._json("POST", "tasks", json=body)
         self._changed()
         return task_from_awork(created, self.workspace.id)
+
+    # ---- changing master data (`MasterDataEditor`: names; statuses are awork's own workflow) --------------
+
+    async def _unique(self, key: Any, path: str, item_id: str, name: str, scope: Any = None) -> None:
+        existing = await self._cached(key, path, fresh=True)
+        if any(
+            str(x.get("id")) != item_id and _same(x.get("name"), name) and (scope is None or scope(x))
+            for x in existing
+        ):
+            raise Conflict(f"{name!r} exists already")
+
+    async def update_client(self, client: Client, patch: ClientPatch) -> Client:
+        """`PUT /companies/{id}` with the new name (awork keeps archiving companies to its own UI)."""
+        if patch.archived is not None:
+            raise Unsupported("archiving clients")
+        if patch.name is None:
+            return client
+        await self._unique("companies", "companies", client.id, patch.name)
+        body = await self._json("PUT", f"companies/{segment(client.id)}", json={"name": patch.name})
+        self._changed()
+        return client_from_awork(body, self.workspace.id)
+
+    async def update_project(self, project: Project, patch: ProjectPatch) -> Project:
+        """`PUT /projects/{id}` with the project's fields and the new name. Closing a project is a project
+        status of the workspace's own workflow, not a flag: archiving projects is not offered here."""
+        if patch.done is not None:
+            raise Unsupported("archiving projects")
+        if patch.name is None:
+            return project
+
+        def same_client(other: dict[str, Any]) -> bool:
+            return (other.get("companyId") or None) == project.client_id
+
+        await self._unique("projects", "projects", project.id, patch.name, same_client)
+        body: dict[str, Any] = {
+            "name": patch.name,
+            "description": project.description,
+            "isBillableByDefault": project.billable,
+        }
+        if project.client_id is not None:
+            body["companyId"] = project.client_id
+        updated = await self._json("PUT", f"projects/{segment(project.id)}", json=body)
+        self._changed()
+        return project_from_awork(updated, self.workspace.id)
+
+    async def update_task(self, task: Task, patch: TaskPatch) -> Task:
+        """`PUT /tasks/{id}` with the new name (a task's status is the project's workflow, as above)."""
+        if patch.done is not None:
+            raise Unsupported("finishing tasks")
+        if patch.name is None:
+            return task
+        path = f"projects/{segment(task.project_id)}/projecttasks"
+        await self._unique(("tasks", task.project_id), path, task.id, patch.name)
+        body: dict[str, Any] = {"name": patch.name, "typeOfWorkId": await self._type_of_work_id()}
+        if task.estimate_seconds is not None:
+            body["plannedDuration"] = task.estimate_seconds
+        updated = await self._json("PUT", f"tasks/{segment(task.id)}", json=body)
+        self._changed()
+        return task_from_awork(updated, self.workspace.id)
+
+    async def update_tag(self, tag: Tag, patch: TagPatch) -> Tag:
+        raise Unsupported("tags")
+
+    async def delete_tag(self, tag: Tag) -> None:
+        raise Unsupported("tags")
 
     async def list_tags(self) -> list[Tag]:
         raise Unsupported("tags")

@@ -1,8 +1,9 @@
 """`FocusBackend`: one person's view of one Toggl Focus workspace, over `https://focus.toggl.com/api`.
 
 What Focus offers (its API reference pages and third-party clients) and what this adapter does with it:
-- organization groups (create, update, delete, the current user's), teams, users and roles → `Group`,
-  `Team`, `User`, `Role` through extra methods; `page`/`per_page` paging is followed here, never by callers;
+- the workspace's groups (teams, with members) → `GroupSource`, and the organization's users for reports;
+  `page`/`per_page` paging is followed here, never by callers (no command writes groups, so neither does
+  this adapter);
 - the timer (`tracking/current|start|stop`), time entries (list by RFC 3339 range, create, patch, delete),
   projects and tasks → the `Backend` protocol;
 - reports: timebot's own spreadsheet from the person's own entries (paged reads);
@@ -38,7 +39,6 @@ from adapters.models import (
     Group,
     Project,
     ProjectDraft,
-    Role,
     Tag,
     TagDraft,
     Task,
@@ -149,87 +149,6 @@ class FocusBackend(NoWorkingHours, NoFeed):
     async def list_groups(self) -> list[Group]:
         return [Group(**team.model_dump(exclude={"ghosts"})) for team in await self.list_teams()]
 
-    async def my_groups(self) -> list[Group]:
-        """The groups the acting user belongs to (members are not part of this answer)."""
-        body = await self._call("GET", self._org_path("groups", "me"))
-        return [m.group_from(row) for row in _rows(body, "items")]
-
-    async def create_group(
-        self,
-        name: str,
-        *,
-        emoji: str | None = None,
-        user_ids: list[str] | None = None,
-        workspace_ids: list[str] | None = None,
-    ) -> Group:
-        """Create a group (for this workspace unless `workspace_ids` says otherwise)."""
-        name = name.strip()
-        if not name:
-            raise ValidationFailed("a group needs a name")
-        workspaces = workspace_ids if workspace_ids is not None else [self.workspace.id]
-        body = m.group_body(name, emoji, user_ids or [], workspaces)
-        created = await self._call("POST", self._org_path("groups"), json=body)
-        if isinstance(created, dict) and created.get("id") is not None:
-            return m.group_from(created)
-        # The documented 201 has no body: find the group just made (the newest of that name).
-        found = [
-            m.group_from(row)
-            async for row in self._pages(
-                self._org_path("teams"), "data", {"workspace_id": self.workspace.id, "filter": name}
-            )
-            if row.get("name") == name
-        ]
-        if not found or self.workspace.id not in workspaces:
-            return Group(id="", name=name, emoji=emoji, user_ids=user_ids or [], workspace_ids=workspaces)
-        return max(found, key=lambda g: int(g.id) if g.id.isdigit() else -1)
-
-    async def _team(self, group_id: str) -> dict[str, Any] | None:
-        params = {"workspace_id": self.workspace.id, "group_ids": group_id}
-        async for row in self._pages(self._org_path("teams"), "data", params):
-            if str(row.get("id")) == group_id:
-                return row
-        return None
-
-    async def update_group(
-        self,
-        group_id: str,
-        *,
-        name: str | None = None,
-        emoji: str | None = None,
-        user_ids: list[str] | None = None,
-        workspace_ids: list[str] | None = None,
-    ) -> Group:
-        """Change the given fields; the others keep their values (sent again, whatever PUT does with gaps)."""
-        body: dict[str, Any] = {}
-        if None in (name, emoji, user_ids, workspace_ids) and group_id.isdigit():
-            current = await self._team(group_id)
-            if current is not None:
-                body = m.group_body(
-                    current.get("name") or "",
-                    current.get("emoji"),
-                    [str(u.get("organization_user_id")) for u in current.get("users") or []],
-                    [str(w.get("workspace_id")) for w in current.get("workspaces") or []],
-                )
-        if name is not None:
-            if not name.strip():
-                raise ValidationFailed("a group needs a name")
-            body["name"] = name.strip()
-        if emoji is not None:
-            body["emoji"] = emoji
-        if user_ids is not None:
-            body["organization_users"] = [m.int_id(u) for u in user_ids]
-        if workspace_ids is not None:
-            body["workspaces"] = [m.int_id(w) for w in workspace_ids]
-        updated = await self._call("PUT", self._org_path("groups", group_id), json=body)
-        if not isinstance(updated, dict):
-            raise Unavailable("Toggl Focus did not return the group")
-        return m.group_from(updated)
-
-    async def delete_group(self, group_id: str) -> None:
-        await self._call(
-            "DELETE", self._org_path("groups", group_id), params={"workspace_id": self.workspace.id}
-        )
-
     async def list_users(self) -> list[User]:
         """The organization's users in this workspace (guests see only those sharing projects with them)."""
         path = self._org_path("users")
@@ -240,10 +159,6 @@ class FocusBackend(NoWorkingHours, NoFeed):
 
     async def list_workspace_users(self) -> list[User]:
         return await self.list_users()
-
-    async def list_roles(self) -> list[Role]:
-        body = await self._call("GET", self._org_path("roles"))
-        return [m.role_from(row) for row in _rows(body, "items")]
 
     # ---- master data -------------------------------------------------------------------------------------
 

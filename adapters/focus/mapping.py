@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from adapters.errors import NotFound, Unavailable
-from adapters.models import Group, Project, Role, Task, Team, TimeEntry, User
+from adapters.models import Group, Project, Task, Team, TimeEntry, User
 
 
 def rfc3339(value: datetime) -> str:
@@ -58,16 +58,6 @@ def team_from(item: dict[str, Any]) -> Team:
     group = group_from(item)
     ghosts = {_id(g.get("id")): g.get("name") or "" for g in item.get("ghosts") or []}
     return Team(**group.model_dump(), ghosts=ghosts)
-
-
-def role_from(item: dict[str, Any]) -> Role:
-    return Role(
-        id=_id(item.get("role_id")),
-        name=item.get("name") or item.get("code") or "",
-        code=item.get("code") or None,
-        description=item.get("description") or "",
-        privilege_level=item.get("privilege_level"),
-    )
 
 
 def user_from(item: dict[str, Any], workspace_id: str, timezone: str | None = None) -> User:
@@ -132,15 +122,6 @@ def entry_from(item: dict[str, Any], workspace_id: str, user_id: str, timezone: 
 def is_tracked(item: dict[str, Any]) -> bool:
     """Planned entries (calendar blocks without a `start`) are not time worked."""
     return bool(item.get("start")) and not item.get("deleted_at")
-
-
-def group_body(name: str, emoji: str | None, user_ids: list[str], workspace_ids: list[str]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "emoji": emoji or "",
-        "organization_users": [int_id(u) for u in user_ids],
-        "workspaces": [int_id(w) for w in workspace_ids],
-    }
 
 
 def int_id(value: str) -> int:

@@ -39,16 +39,20 @@ from adapters.http import ApiClient, RetryPolicy, segment
 from adapters.models import (
     Client,
     ClientDraft,
+    ClientPatch,
     FeedEvent,
     FeedEventDraft,
     FeedEventPatch,
     Group,
     Project,
     ProjectDraft,
+    ProjectPatch,
     Tag,
     TagDraft,
+    TagPatch,
     Task,
     TaskDraft,
+    TaskPatch,
     TimeEntry,
     TimeEntryDraft,
     TimeEntryPatch,
@@ -73,6 +77,8 @@ from adapters.timeghost.client import (
 from adapters.timer import Started, TimerStartsLater
 
 KIND = "timeghost"
+ARCHIVING_CLIENTS = "archiving clients"
+FINISHING_TASKS = "finishing tasks"
 NO_CLIENT_TASKS = "tasks on projects without a client"
 WORKING_HOURS = "working hours"
 ALL_TIME = "all_time"  # `$filter-date-range` is required; the real window is in `$filter`
@@ -190,20 +196,20 @@ class TimeghostBackend:
         self._changed()
         return m.client_from(created, self._ws)
 
-    async def update_client(self, client_id: str, name: str) -> Client:
-        updated = await self._s.post(f"update/clients/{segment(client_id)}", {"name": m.clean_name(name)})
+    async def update_client(self, client: Client, patch: ClientPatch) -> Client:
+        """A new name (`ClientUpdate` has no archived flag: archiving clients is not in timeghost's API)."""
+        if patch.archived is not None:
+            raise Unsupported(ARCHIVING_CLIENTS)
+        client_id = client.id
+        if patch.name is None:
+            return client
+        name = m.clean_name(patch.name)
+        found = await self._s.get("get/clients", params={"$filter": m.f_name(name)})
+        if any(str(r.get("id")) != client_id for r in found or [] if not r.get("deleted")):
+            raise Conflict(f"a client named {name!r} already exists")
+        updated = await self._s.post(f"update/clients/{segment(client_id)}", {"name": name})
         self._changed()
         return m.client_from(updated, self._ws)
-
-    async def list_client_projects(self, client_id: str) -> list[Project]:
-        rows = await self._s.get(f"get/clients/{segment(client_id)}/projects")
-        return [m.project_from(r, self._ws) for r in rows or [] if not r.get("deleted")]
-
-    async def list_client_times(self, client_id: str, start: datetime, end: datetime) -> list[TimeEntry]:
-        """The caller's own times of one client overlapping [start, end) (`get/clients/{id}/times`)."""
-        path = f"get/clients/{segment(client_id)}/times"
-        rows = await self._s.get(path, params=self._times_query(start, end))
-        return self._entries(rows)
 
     # ---- projects ------------------------------------------------------------------------------------------
 
@@ -233,13 +239,7 @@ class TimeghostBackend:
     async def list_projects(self, *, include_done: bool = False) -> list[Project]:
         return [p for p in await self._all_projects() if include_done or not p.done]
 
-    async def create_project(
-        self,
-        draft: ProjectDraft,
-        *,
-        tag_ids: Sequence[str] = (),
-        user_roles: dict[str, int] | None = None,
-    ) -> Project:
+    async def create_project(self, draft: ProjectDraft) -> Project:
         name = m.clean_name(draft.name)
         if draft.client_id is not None and all(c.id != draft.client_id for c in await self.list_clients()):
             raise NotFound(f"no client {draft.client_id!r}")
@@ -247,8 +247,6 @@ class TimeghostBackend:
         if await self._s.get("get/projects", params={"$filter": duplicate}):
             suffix = " for this client" if draft.client_id else ""
             raise Conflict(f"a project named {name!r} already exists{suffix}")
-        roles = dict(user_roles or {})
-        roles.setdefault(self.user.id, 1)  # the creator manages the project (and sees it when private)
         body: dict[str, Any] = {
             "name": name,
             "client": m.ref(draft.client_id),
@@ -256,55 +254,34 @@ class TimeghostBackend:
             "completed": False,
             "taskBasedEstimation": False,
             "private": draft.private,
-            "users": [{"id": uid, "role": role} for uid, role in roles.items()],
+            "users": [{"id": self.user.id, "role": 1}],  # the creator manages it (and sees it when private)
         }
         if draft.color:
             body["color"] = draft.color
         if draft.description:
             body["description"] = draft.description
         created = await self._s.post("add/projects", body)
-        project = m.project_from(created, self._ws)
-        if tag_ids:
-            await self.set_project_tags(project.id, tag_ids)
         self._changed()
-        return project
+        return m.project_from(created, self._ws)
 
-    async def update_project(self, project_id: str, **fields: Any) -> Project:
-        """`POST update/projects/{id}` with any of `ProjectUpdate`'s fields (name, billable, completed, …)."""
-        updated = await self._s.post(f"update/projects/{segment(project_id)}", fields)
-        self._changed()
-        return m.project_from(updated, self._ws)
-
-    async def set_project_tags(self, project_id: str, tag_ids: Sequence[str]) -> Project:
-        body = {"tags": [{"id": t} for t in tag_ids]}
-        updated = await self._s.post(f"update/projects/{segment(project_id)}/tags", body)
-        self._changed()
-        return m.project_from(updated, self._ws)
-
-    async def set_project_users(self, project_id: str, roles: dict[str, int]) -> Project:
-        """Members and their roles (0 member, 1 manager)."""
-        body = {"users": [{"id": uid, "role": role} for uid, role in roles.items()]}
-        updated = await self._s.post(f"update/projects/{segment(project_id)}/users", body)
+    async def update_project(self, project: Project, patch: ProjectPatch) -> Project:
+        """`POST update/projects/{id}` with a new `name` and/or `completed` (archived: out of the lists)."""
+        project_id = project.id
+        body: dict[str, Any] = {}
+        if patch.name is not None:
+            name = m.clean_name(patch.name)
+            duplicate = m.f_and(m.f_name(name), m.f_eq("client/id", project.client_id or ""))
+            found = await self._s.get("get/projects", params={"$filter": duplicate})
+            if any(str(r.get("id")) != project_id for r in found or [] if not r.get("deleted")):
+                raise Conflict(f"a project named {name!r} already exists")
+            body["name"] = name
+        if patch.done is not None:
+            body["completed"] = patch.done
+        if not body:
+            return project
+        updated = await self._s.post(f"update/projects/{segment(project_id)}", body)
         self._changed()
         return m.project_from(updated, self._ws)
-
-    async def set_project_groups(self, project_id: str, roles: dict[str, int]) -> Project:
-        body = {"groups": [{"id": gid, "role": role} for gid, role in roles.items()]}
-        updated = await self._s.post(f"update/projects/{segment(project_id)}/groups", body)
-        self._changed()
-        return m.project_from(updated, self._ws)
-
-    async def list_project_times(self, project_id: str, start: datetime, end: datetime) -> list[TimeEntry]:
-        """The caller's own times of one project overlapping [start, end) (`get/projects/{id}/times`)."""
-        project = await self._project(project_id)
-        if project.client_id is None:  # `clientid` is a required header: filter the caller's times instead
-            return [e for e in await self.list_time_entries(start, end) if e.project_id == project_id]
-        rows = await self._s.get(
-            f"get/projects/{segment(project_id)}/times",
-            params=self._times_query(start, end),
-            headers={"clientid": project.client_id},
-        )
-        return self._entries(rows)
 
     # ---- tasks ---------------------------------------------------------------------------------------------
 
@@ -370,14 +347,26 @@ class TimeghostBackend:
         self._changed()
         return m.task_from(created, self._ws, project.id)
 
-    async def update_task(self, task_id: str, *, name: str) -> Task:
-        """Rename a task (`TaskUpdate` has no `completed`: timeghost's API cannot mark a task done)."""
-        task = await self._task(task_id)
+    async def update_task(self, task: Task, patch: TaskPatch) -> Task:
+        """Rename a task (`TaskUpdate` has no `completed`: finishing tasks is not in timeghost's API)."""
+        if patch.done is not None:
+            raise Unsupported(FINISHING_TASKS)
+        task_id = task.id
+        if patch.name is None:
+            return task
         project = await self._project(task.project_id)
+        name = m.clean_name(patch.name)
+        found = await self._s.get(
+            f"get/projects/{segment(project.id)}/tasks",
+            params={"$filter": m.f_name(name)},
+            headers={"clientid": project.client_id or ""},  # a task's project has a client (`_project_tasks`)
+        )
+        if any(str(r.get("id")) != task_id for r in found or [] if not r.get("deleted")):
+            raise Conflict(f"a task named {name!r} already exists in this project")
         body: dict[str, Any] = {
             "client": m.ref(project.client_id),
             "project": {"id": project.id},
-            "name": m.clean_name(name),
+            "name": name,
         }
         updated = await self._s.post(f"update/tasks/{segment(task_id)}", body)
         self._changed()
@@ -408,31 +397,27 @@ class TimeghostBackend:
         self._changed()
         return m.tag_from(m.single(created), self._ws, draft.kind)
 
-    async def update_tag(self, tag_id: str, name: str, *, kind: str = "time") -> Tag:
-        path, tag_type = ("tags", m.TIME_TAG) if kind == "time" else ("projecttags", m.PROJECT_TAG)
-        body = {"name": m.clean_name(name), "tagType": tag_type}
-        updated = await self._s.post(f"update/{path}/{segment(tag_id)}", body)
+    async def update_tag(self, tag: Tag, patch: TagPatch) -> Tag:
+        self._refresh()  # a fresh list: the duplicate check must see tags made elsewhere
+        tags = await self.list_tags()
+        tag_id = tag.id
+        name = m.clean_name(patch.name)
+        if any(t.id != tag_id and t.kind == tag.kind and m.same_name(t.name, name) for t in tags):
+            raise Conflict(f"a {tag.kind} tag named {name!r} already exists")
+        path, tag_type = ("tags", m.TIME_TAG) if tag.kind == "time" else ("projecttags", m.PROJECT_TAG)
+        updated = await self._s.post(f"update/{path}/{segment(tag_id)}", {"name": name, "tagType": tag_type})
         self._changed()
-        return m.tag_from(m.single(updated), self._ws, "time" if kind == "time" else "project")
+        return m.tag_from(m.single(updated), self._ws, tag.kind)
+
+    async def delete_tag(self, tag: Tag) -> None:
+        """`DELETE delete/tags/{id}` (Delete_Item, for time and project tags alike)."""
+        await self._s.delete_item("tags", tag.id)
+        self._changed()
 
     # ---- groups --------------------------------------------------------------------------------------------
 
     async def list_groups(self) -> list[Group]:
         return [m.group_from(r, self._ws) for r in await self._s.get("get/groups") or []]
-
-    async def create_group(self, name: str, user_ids: Sequence[str]) -> Group:
-        body = {"name": m.clean_name(name), "users": [{"id": u} for u in user_ids]}
-        return m.group_from(await self._s.post("add/groups", body), self._ws)
-
-    async def update_group(
-        self, group_id: str, *, name: str | None = None, user_ids: Sequence[str] | None = None
-    ) -> Group:
-        body: dict[str, Any] = {}
-        if name is not None:
-            body["name"] = m.clean_name(name)
-        if user_ids is not None:
-            body["users"] = [{"id": u} for u in user_ids]
-        return m.group_from(await self._s.post(f"update/groups/{segment(group_id)}", body), self._ws)
 
     # ---- times ---------------------------------------------------------------------------------------------
 
@@ -576,30 +561,9 @@ class TimeghostBackend:
         updated = await self._s.post(f"update/times/{segment(entry.id)}", body)
         return m.time_entry_from(updated, self._ws, self.user.id)
 
-    async def set_time_tags(self, entry_id: str, tag_ids: Sequence[str]) -> TimeEntry:
-        """`POST update/times/{id}/tags` (replaces the time's tags)."""
-        entry = await self.get_time_entry(entry_id)
-        *_, unique = await self._references(entry.project_id, entry.task_id, tag_ids)
-        body = {"tags": [{"id": t} for t in unique]}
-        updated = await self._s.post(f"update/times/{segment(entry.id)}/tags", body)
-        return m.time_entry_from(updated, self._ws, self.user.id)
-
     async def delete_time_entry(self, entry_id: str) -> None:
         entry = await self.get_time_entry(entry_id)
         await self._s.delete_item("times", entry.id)
-
-    # ---- delete item (Delete_Item) -------------------------------------------------------------------------
-
-    async def delete_item(self, item_type: str, item_id: str) -> None:
-        """`DELETE /delete/{ItemType}/{ItemId}` for projects, tasks, times, clients, tags, customfeedevent."""
-        if item_type not in m.ITEM_TYPES:
-            raise ValidationFailed(f"timeghost cannot delete {item_type!r}")
-        if item_type == "times":
-            await self.delete_time_entry(item_id)
-            return
-        await self._s.delete_item(item_type, item_id)
-        if item_type != "customfeedevent":
-            self._changed()
 
     # ---- working hours (comego) ----------------------------------------------------------------------------
 

@@ -29,13 +29,17 @@ from adapters.http import segment
 from adapters.models import (
     Client,
     ClientDraft,
+    ClientPatch,
     Group,
     Project,
     ProjectDraft,
+    ProjectPatch,
     Tag,
     TagDraft,
+    TagPatch,
     Task,
     TaskDraft,
+    TaskPatch,
     TimeEntry,
     TimeEntryDraft,
     TimeEntryPatch,
@@ -221,12 +225,50 @@ class TogglBackend(NoWorkingHours, NoFeed):
     async def create_tag(self, draft: TagDraft) -> Tag:
         if draft.kind != "time":
             raise Unsupported("project tags")
-        wire = await self._s.track("POST", f"{self._ws}/tags", json={"name": _clean(draft.name)})
-        if isinstance(wire, list):  # the swagger declares an array; the service answers one tag
-            wire = wire[0] if wire else None
-        if not isinstance(wire, dict):
-            raise NotFound("Toggl did not return the new tag")
-        return m.tag_from(wire)
+        return _one_tag(await self._s.track("POST", f"{self._ws}/tags", json={"name": _clean(draft.name)}))
+
+    # ---- changing master data (`MasterDataEditor`; the same rights as creating) ----------------------------
+
+    async def update_client(self, client: Client, patch: ClientPatch) -> Client:
+        """`PUT …/clients/{id}` for a name; archiving is `POST …/archive` (its active projects go with it) and
+        `…/restore` brings the client back."""
+        path = f"{self._ws}/clients/{m.wire_id(client.id, 'client')}"
+        if patch.name is not None:
+            client = m.client_from(await self._s.track("PUT", path, json={"name": _clean(patch.name)}))
+        if patch.archived is not None:
+            await self._s.track("POST", f"{path}/{'archive' if patch.archived else 'restore'}")
+            client = client.model_copy(update={"archived": patch.archived})
+        return client
+
+    async def update_project(self, project: Project, patch: ProjectPatch) -> Project:
+        """`PUT …/projects/{id}` with what changes: a name, or `active` (archived = not active)."""
+        body: dict[str, Any] = {}
+        if patch.name is not None:
+            body["name"] = _clean(patch.name)
+        if patch.done is not None:
+            body["active"] = not patch.done
+        if not body:
+            return project
+        path = f"{self._ws}/projects/{m.wire_id(project.id, 'project')}"
+        return m.project_from(await self._s.track("PUT", path, json=body))
+
+    async def update_task(self, task: Task, patch: TaskPatch) -> Task:
+        body: dict[str, Any] = {}
+        if patch.name is not None:
+            body["name"] = _clean(patch.name)
+        if patch.done is not None:
+            body["active"] = not patch.done
+        if not body:
+            return task
+        pid, tid = m.wire_id(task.project_id, "project"), m.wire_id(task.id, "task")
+        return m.task_from(await self._tasks_call("PUT", f"{self._ws}/projects/{pid}/tasks/{tid}", json=body))
+
+    async def update_tag(self, tag: Tag, patch: TagPatch) -> Tag:
+        path = f"{self._ws}/tags/{m.wire_id(tag.id, 'tag')}"
+        return _one_tag(await self._s.track("PUT", path, json={"name": _clean(patch.name)}))
+
+    async def delete_tag(self, tag: Tag) -> None:
+        await self._s.track("DELETE", f"{self._ws}/tags/{m.wire_id(tag.id, 'tag')}")
 
     # ---- time entries --------------------------------------------------------------------------------------
 
@@ -485,17 +527,6 @@ class TogglBackend(NoWorkingHours, NoFeed):
                 return [m.org_group_from(row) for row in rows or []]
         return [m.group_from(row) for row in await self._s.track("GET", f"{self._ws}/groups") or []]
 
-    async def create_group(self, name: str) -> Group:
-        """Admins only (403: `PermissionDenied`); a taken name is a 400 "Name has already been taken"."""
-        return m.group_from(await self._s.track("POST", f"{self._ws}/groups", json={"name": _clean(name)}))
-
-    async def rename_group(self, group_id: str, name: str) -> Group:
-        path = f"{self._ws}/groups/{segment(m.wire_id(group_id, 'group'))}"
-        return m.group_from(await self._s.track("PUT", path, json={"name": _clean(name)}))
-
-    async def delete_group(self, group_id: str) -> None:
-        await self._s.track("DELETE", f"{self._ws}/groups/{segment(m.wire_id(group_id, 'group'))}")
-
     # ---- not in Toggl Track --------------------------------------------------------------------------------
 
     # ---- webhook subscriptions (Webhooks API v1; beyond the protocol) --------------------------------------
@@ -535,6 +566,14 @@ class TogglBackend(NoWorkingHours, NoFeed):
     async def delete_subscription(self, subscription_id: str) -> None:
         sid = m.wire_id(subscription_id, "subscription")
         await self._s.webhooks("DELETE", f"subscriptions/{segment(self._wid)}/{segment(sid)}")
+
+
+def _one_tag(wire: Any) -> Tag:
+    if isinstance(wire, list):  # the swagger declares an array for tag writes; the service answers one tag
+        wire = wire[0] if wire else None
+    if not isinstance(wire, dict):
+        raise NotFound("Toggl did not return the tag")
+    return m.tag_from(wire)
 
 
 def _clean(name: str) -> str:

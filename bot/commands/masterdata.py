@@ -2,20 +2,25 @@
 
 The plural verb lists (`projects client:Acme`, `tasks @website`); the singular verb takes a sub-verb
 (`project add NAME …`); a bare singular lists like the plural where that reads naturally (`project`,
-`task @website`). `add project X` is `project add X` (the dispatcher rewrites it). Sub-verbs that are
-planned but not built (`done`, `rename`, `archive`…) answer `parse.unsupported_command`.
+`task @website`). `add project X` is `project add X` (the dispatcher rewrites it). Changing one:
+`client|project rename OLD to NEW`, `client|project archive NAME`, `task rename PROJECT/TASK to NEW`, `task
+done PROJECT/TASK`, `tag rename OLD to NEW`, `tag delete NAME` (`to` may be `in`, `zu`, `->`; a leading
+`@ref` or quoted name needs none). Sub-verbs that are planned but not built (deleting clients, projects and
+tasks, `edit`) answer `parse.unsupported_command`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Literal
 
 from bot.operations import (
     AddClient,
     AddProject,
     AddTag,
     AddTask,
+    ChangeItem,
     ListClients,
     ListProjects,
     ListTags,
@@ -29,7 +34,20 @@ from .tokens import Token
 
 _HEX_COLOR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _SUBVERB_ADD = frozenset({"add", "new", "create", "neu", "anlegen", "erstellen"})
-_SUBVERB_LATER = frozenset({"done", "rename", "archive", "delete", "remove", "edit", "close", "erledigt"})
+_CHANGES: dict[str, Literal["rename", "archive", "delete"]] = {
+    "rename": "rename", "umbenennen": "rename",
+    "archive": "archive", "archivieren": "archive", "close": "archive", "done": "archive",
+    "erledigt": "archive", "abschließen": "archive",
+    "delete": "delete", "remove": "delete", "löschen": "delete", "entfernen": "delete",
+}  # fmt: skip
+_CAN_CHANGE: dict[str, frozenset[str]] = {
+    "client": frozenset({"rename", "archive"}),
+    "project": frozenset({"rename", "archive"}),
+    "task": frozenset({"rename", "archive"}),
+    "tag": frozenset({"rename", "delete"}),
+}
+_TO = frozenset({"to", "in", "zu", "->", "→", "=>"})
+_SUBVERB_LATER = frozenset({*_CHANGES, "edit"})  # what `change` does not build for an entity says so
 _ESTIMATE_WORDS = frozenset({"estimate", "est", "estimated", "schätzung", "geschätzt"})
 
 
@@ -49,10 +67,53 @@ def _color(value: str) -> str:
     return "#" + (hexa if len(hexa) == 6 else "".join(c * 2 for c in hexa))
 
 
-def project(cmd: Cmd) -> ListProjects | AddProject:
-    """`project add NAME [client:NAME] [billable] [color #HEX] [private]`; otherwise as `projects`."""
+def _text(tokens: list[Token]) -> str:
+    return " ".join("/".join(tok.parts) if tok.kind == "ref" else tok.value for tok in tokens).strip()
+
+
+def change(entity: str, cmd: Cmd) -> ChangeItem | None:
+    """`ENTITY rename OLD to NEW` / `ENTITY archive|done|delete NAME`, or None when the sub-verb is not one
+    of those (or that change is not built for the entity)."""
+    sub = cmd.tokens[0]
+    action = _CHANGES.get(sub.low)
+    if action is None or action not in _CAN_CHANGE[entity]:
+        return None
+    usage = f"{entity} {sub.low} " + ("OLD to NEW" if action == "rename" else "NAME")
+    tokens, new_name = cmd.tokens[1:], None
+    if action == "rename":
+        cut = next((k for k, tok in enumerate(tokens) if tok.kind == "word" and tok.low in _TO and k), None)
+        if cut is None and len(tokens) > 1 and tokens[0].kind in ("ref", "quoted", "tag"):
+            cut = 0  # `@website New name`, `"Old name" New name`, `#review #code-review`
+            tokens, rest = tokens[:1], tokens[1:]
+        elif cut is not None:
+            tokens, rest = tokens[:cut], tokens[cut + 1 :]
+        else:
+            fail("parse.rename_needs_new_name", usage=usage)
+        new_name = _text(rest)
+        if not new_name:
+            fail("parse.rename_needs_new_name", usage=usage)
+    old = _text(tokens)
+    if not old:
+        fail("parse.missing_name", usage=usage)
+    if entity in ("client", "tag"):
+        return ChangeItem(entity=entity, action=action, name=old.lstrip("#"), new_name=new_name)
+    parts = [p.strip() for p in old.split("/")]
+    if entity == "task" and not 2 <= len(parts) <= 3:
+        fail("parse.task_path", text=old, verb=sub.low)
+    if entity == "project" and len(parts) != 1:
+        fail("parse.bad_project", text=old)
+    if not all(parts):
+        fail("parse.bad_project", text=old)
+    return ChangeItem(entity=entity, action=action, project=ProjectRef(path=parts), new_name=new_name)
+
+
+def project(cmd: Cmd) -> ListProjects | AddProject | ChangeItem:
+    """`project add NAME [client:NAME] [billable] [color #HEX] [private]`, `project rename|archive …`;
+    otherwise as `projects`."""
     if not cmd.tokens:
         return ListProjects()
+    if (changed := change("project", cmd)) is not None:
+        return changed
     sub = cmd.tokens[0]
     if sub.low in _SUBVERB_LATER:
         fail("parse.unsupported_command", verb=f"project {sub.low}")
@@ -103,9 +164,11 @@ def projects(cmd: Cmd) -> ListProjects:
     return ListProjects(client=clients[0] if clients else None)
 
 
-def client(cmd: Cmd) -> ListClients | AddClient:
+def client(cmd: Cmd) -> ListClients | AddClient | ChangeItem:
     if not cmd.tokens:
         return ListClients()
+    if (changed := change("client", cmd)) is not None:
+        return changed
     sub = cmd.tokens[0]
     if sub.low in _SUBVERB_ADD:
         return AddClient(name=_name(cmd.tokens[1:], "client add NAME"))
@@ -144,10 +207,13 @@ def _estimate(cmd: Cmd, tokens: list[Token]) -> tuple[timedelta | None, list[Tok
     return None, tokens
 
 
-def task(cmd: Cmd) -> ListTasks | AddTask:
-    """`task add PROJECT/NAME [estimate DURATION]`; otherwise as `tasks`."""
+def task(cmd: Cmd) -> ListTasks | AddTask | ChangeItem:
+    """`task add PROJECT/NAME [estimate DURATION]`, `task rename|done PROJECT/TASK …`; otherwise as
+    `tasks`."""
     if not cmd.tokens:
         return ListTasks()
+    if (changed := change("task", cmd)) is not None:
+        return changed
     sub = cmd.tokens[0]
     if sub.low in _SUBVERB_LATER:
         fail("parse.unsupported_command", verb=f"task {sub.low}")
@@ -173,10 +239,13 @@ def task(cmd: Cmd) -> ListTasks | AddTask:
     return AddTask(project=ProjectRef(path=parts[:-1]), name=parts[-1], estimate=estimate)
 
 
-def tag(cmd: Cmd) -> ListTags | AddTag:
-    """`tag add NAME [time|project]` (a project tag where the backend has both kinds)."""
+def tag(cmd: Cmd) -> ListTags | AddTag | ChangeItem:
+    """`tag add NAME [time|project]` (a project tag where the backend has both kinds), `tag rename|delete
+    …`."""
     if not cmd.tokens:
         return ListTags()
+    if (changed := change("tag", cmd)) is not None:
+        return changed
     sub = cmd.tokens[0]
     if sub.low in _SUBVERB_LATER:
         fail("parse.unsupported_command", verb=f"tag {sub.low}")

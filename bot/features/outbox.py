@@ -38,7 +38,7 @@ _operation: TypeAdapter[Any] = TypeAdapter(ops.Operation)
 WRITES: tuple[type[ops.Op], ...] = (
     ops.StartTimer, ops.StopTimer, ops.CancelTimer, ops.ContinueEntry, ops.LogEntry, ops.EditEntry,
     ops.DeleteEntry, ops.ClockIn, ops.ClockOut, ops.TakeBreak, ops.AddProject, ops.AddClient, ops.AddTask,
-    ops.AddTag,
+    ops.AddTag, ops.ChangeItem,
 )  # fmt: skip
 MAX_DELAY = timedelta(minutes=30)
 TELL_AFTER_ATTEMPTS = 3  # say "still trying" once, so nobody wonders whether it got lost

@@ -29,6 +29,7 @@ from bot.service import (
 )
 from bot.service.account import Account
 from bot.service.context import UserContext
+from bot.service.masterdata_changes import change_item
 from bot.service.outcomes import HelpShown, Outcome
 from bot.service.reports import report
 
@@ -70,6 +71,7 @@ HANDLERS: dict[type[ops.Op], Handler | OnAccount] = {
     ops.ListTags: masterdata.list_tags,
     ops.ListGroups: masterdata.list_groups,
     ops.AddTag: masterdata.add_tag,
+    ops.ChangeItem: change_item,
     ops.SetTimezone: preferences.set_timezone,
     ops.ShowSettings: forms.show_settings,
     ops.ShowForm: forms.show_form,

@@ -22,7 +22,15 @@ from adapters.errors import (
 )
 from adapters.focus import FocusBackend, FocusBackendFactory
 from adapters.http import RetryPolicy
-from adapters.models import ClientDraft, TagDraft, TimeEntryDraft, TimeEntryPatch, WorkingHoursDraft
+from adapters.models import (
+    ClientDraft,
+    ProjectDraft,
+    TagDraft,
+    TaskDraft,
+    TimeEntryDraft,
+    TimeEntryPatch,
+    WorkingHoursDraft,
+)
 from adapters.timer import start_timer, stop_timer
 from tests.fakes.focus import FakeFocus, Member, Organization
 
@@ -101,7 +109,7 @@ async def test_a_track_token_or_revoked_key_is_unauthorized(world: World) -> Non
     backend = await world.backend()
     world.alice.token = "toggl_sk_rotated"  # a new key revokes the old one
     with pytest.raises(Unauthorized):
-        await backend.list_roles()
+        await backend.list_projects()
 
 
 async def test_someone_outside_the_organization_is_refused(world: World) -> None:
@@ -112,41 +120,16 @@ async def test_someone_outside_the_organization_is_refused(world: World) -> None
         await world.factory.bind(identity("eve"))
 
 
-async def test_groups_crud_and_my_groups(world: World) -> None:
+async def test_groups_made_in_focus_are_listed_with_their_members(world: World) -> None:
     alice = await world.backend()
     bob = await world.backend("bob")
-    design = await alice.create_group("Design", emoji="🎨", user_ids=[alice.user.id, bob.user.id])
-    assert design.id and design.user_ids == [alice.user.id, bob.user.id]
-    assert design.workspace_ids == [alice.workspace.id]
-    ops = await alice.create_group("Ops", user_ids=[alice.user.id])
-    assert {g.name for g in await bob.my_groups()} == {"Design"}
-
-    renamed = await alice.update_group(design.id, name="Product design")
-    assert (renamed.name, renamed.emoji, renamed.user_ids) == ("Product design", "🎨", design.user_ids)
-    trimmed = await alice.update_group(design.id, user_ids=[alice.user.id])
-    assert trimmed.name == "Product design" and trimmed.user_ids == [alice.user.id]
-    assert await bob.my_groups() == []
-
-    with pytest.raises(PermissionDenied):
-        await bob.update_group(ops.id, name="Mine now")
-    with pytest.raises(PermissionDenied):
-        await bob.create_group("Bob's")
-    await alice.delete_group(ops.id)
-    assert [g.name for g in await alice.list_groups()] == ["Product design"]
-    with pytest.raises(NotFound):
-        await alice.delete_group(ops.id)
-    with pytest.raises(NotFound):
-        await alice.update_group(ops.id, name="gone", emoji="x", user_ids=[], workspace_ids=[])
-    deletes = [p for method, p, _ in world.fake.requests if method == "DELETE"]
-    assert deletes[0].endswith(f"/groups/{ops.id}?workspace_id={alice.workspace.id}")
-
-
-async def test_group_validation(world: World) -> None:
-    alice = await world.backend()
-    with pytest.raises(ValidationFailed):
-        await alice.create_group("  ")
-    with pytest.raises(ValidationFailed):
-        await alice.create_group("Ghosts", user_ids=["424242"])
+    members = {m.name: m for m in world.org.members.values()}
+    world.fake.add_group(world.org, "Design", (members["Alice"], members["Bob"]))
+    world.fake.add_group(world.org, "Ops", (members["Alice"],))
+    groups = {g.name: g for g in await bob.list_groups()}
+    assert set(groups) == {"Design", "Ops"}
+    assert sorted(groups["Design"].user_ids) == sorted([alice.user.id, bob.user.id])
+    assert groups["Ops"].user_ids == [alice.user.id]
 
 
 async def test_paging_follows_pages_past_the_first(world: World) -> None:
@@ -155,7 +138,7 @@ async def test_paging_follows_pages_past_the_first(world: World) -> None:
         world.fake.add_member(world.org, f"User {n}", f"user{n}@example.com")
     names = [f"G{n}" for n in range(5)]
     for name in names:
-        await alice.create_group(name)
+        world.fake.add_group(world.org, name)
     world.fake.requests.clear()
     assert sorted(g.name for g in await alice.list_groups()) == names
     assert sorted(t.name for t in await alice.list_teams()) == names
@@ -163,52 +146,40 @@ async def test_paging_follows_pages_past_the_first(world: World) -> None:
     assert len(pages) == 6 and all("per_page=2" in p for p in pages)  # 3 pages each: 2 + 2 + 1
     users = await alice.list_users()
     assert len(users) == 7 and len({u.id for u in users}) == 7
-    assert [r.code for r in await alice.list_roles()] == ["admin", "member"]
 
 
 async def test_quota_402_then_success_and_resets_in_is_reported(world: World) -> None:
     alice = await world.backend()
-    world.fake.quota_exceeded(r"/roles$", resets_in=0)
-    assert len(await alice.list_roles()) == 2
-    world.fake.quota_exceeded(r"/roles$", resets_in=1800)
+    world.fake.quota_exceeded(r"/projects$", resets_in=0)
+    assert await alice.list_projects() == []
+    world.fake.quota_exceeded(r"/projects$", resets_in=1800)
     with pytest.raises(RateLimited) as caught:
-        await alice.list_roles()
+        await alice.list_projects()
     assert caught.value.retry_after == 1800
     # A quota refusal means nothing was done: even a POST is repeated.
-    world.fake.quota_exceeded(r"/groups$", method="POST")
-    assert (await alice.create_group("After quota")).name == "After quota"
-    assert len(world.org.groups) == 1
+    world.fake.quota_exceeded(r"/projects$", method="POST")
+    assert (await alice.create_project(ProjectDraft(name="After quota"))).name == "After quota"
+    assert [p["name"] for p in world.fake.projects.values()] == ["After quota"]
 
 
 async def test_5xx_on_reads_is_retried_but_a_post_is_not(world: World) -> None:
     alice = await world.backend()
     world.fake.fail("GET", r"/teams$", 503, times=2)
     assert await alice.list_groups() == []
-    world.fake.fail("POST", r"/groups$", 500)
+    world.fake.fail("POST", r"/projects$", 500)
     before = len(world.fake.requests)
     with pytest.raises(Unavailable):
-        await alice.create_group("Maybe")
+        await alice.create_project(ProjectDraft(name="Maybe"))
     assert len(world.fake.requests) == before + 1
-    world.fake.fail("GET", r"/roles$", 502, times=10)
+    world.fake.fail("GET", r"/projects$", 502, times=10)
     with pytest.raises(Unavailable):
-        await alice.list_roles()
+        await alice.list_projects()
 
 
 async def test_error_description_becomes_the_message(world: World) -> None:
     alice = await world.backend()
-    with pytest.raises(ValidationFailed, match="unknown workspace"):
-        await alice.create_group("X", workspace_ids=["77"])
-
-
-async def test_path_segments_are_escaped(world: World) -> None:
-    alice = await world.backend()
-    with pytest.raises(ValidationFailed):
-        await alice.delete_group("1/../../users")
-    method, path, _ = world.fake.requests[-1]
-    assert method == "DELETE" and "/groups/1%2F..%2F..%2Fusers?" in path
-    with pytest.raises(ValidationFailed):
-        await alice.update_group("7?x=1", name="n", emoji="", user_ids=[], workspace_ids=[])
-    assert "/groups/7%3Fx%3D1" in world.fake.requests[-1][1]
+    with pytest.raises(NotFound, match="project not found"):
+        await alice.create_task(TaskDraft(project_id="77", name="X"))
 
 
 async def test_capabilities_are_truthful(world: World) -> None:

@@ -34,11 +34,9 @@ def test_group_from_groups_me_has_no_members_and_empty_emoji_is_none() -> None:
     assert (group.emoji, group.user_ids, group.workspace_ids) == (None, [], [])
 
 
-def test_team_keeps_ghosts_and_role_uses_role_id() -> None:
+def test_team_keeps_ghosts() -> None:
     team = m.team_from({"id": 1, "name": "T", "ghosts": [{"id": 4, "name": "New hire"}], "users": []})
     assert team.ghosts == {"4": "New hire"}
-    role = m.role_from({"role_id": 2, "code": "member", "name": "Member", "privilege_level": 10})
-    assert (role.id, role.code, role.privilege_level, role.description) == ("2", "member", 10, "")
 
 
 def test_user_admin_or_owner_is_admin() -> None:
@@ -71,11 +69,5 @@ def test_project_inactive_is_done_and_project_less_tasks_are_left_out() -> None:
 
 def test_rfc3339_and_integer_ids() -> None:
     assert m.rfc3339(datetime(2026, 7, 28, tzinfo=UTC)) == "2026-07-28T00:00:00Z"
-    assert m.group_body("G", None, ["1"], ["2"]) == {
-        "name": "G",
-        "emoji": "",
-        "organization_users": [1],
-        "workspaces": [2],
-    }
     with pytest.raises(NotFound):
         m.int_id("nope")

@@ -420,15 +420,15 @@ async def test_switching_from_a_remembered_timer_reports_it(world: World) -> Non
     assert world.fake.calls() - calls == 2  # PATCH …/stop (checked by Toggl), POST
 
 
-async def test_groups_with_members_for_admins_names_for_others_and_admin_only_changes(world: World) -> None:
+async def test_groups_with_members_for_admins_names_for_others(world: World) -> None:
     bob_account = world.fake.add_account("Bob", "bob@example.com", workspace=world.workspace, admin=False)
     bob_identity = Identity(tenant_id="t", aad_object_id="aad-bob", name="Bob", email="bob@example.com")
     world.connections.add(bob_identity, Connection("toggl", bob_account.api_token))
     world.fake.add_group(world.workspace, "Design", [world.alice, bob_account])
+    world.fake.add_group(world.workspace, "Ops & Support", [])
     alice, bob = await world.backend(), await world.factory.bind(bob_identity)
     assert Capability.GROUPS in alice.capabilities
 
-    created = await alice.create_group("Ops & Support")
     listed = await alice.list_groups()
     assert [(g.name, sorted(g.user_ids)) for g in listed] == [
         ("Design", sorted([str(world.alice.id), str(bob_account.id)])),
@@ -437,16 +437,6 @@ async def test_groups_with_members_for_admins_names_for_others_and_admin_only_ch
     assert world.fake.calls("GET", "/organizations/") == 1
     # Bob is no organization admin: the organization's view is refused, the workspace's names remain.
     assert [g.name for g in await bob.list_groups()] == ["Design", "Ops & Support"]
-    with pytest.raises(PermissionDenied):
-        await bob.create_group("Mine")
-    with pytest.raises(Conflict):
-        await alice.create_group("design")  # 400 "Name has already been taken"
-    renamed = await alice.rename_group(created.id, "Ops")
-    assert renamed.id == created.id and renamed.name == "Ops"
-    await alice.delete_group(created.id)
-    assert [g.name for g in await alice.list_groups()] == ["Design"]
-    with pytest.raises(NotFound):
-        await alice.delete_group(created.id)
 
 
 # ---- reports (the Reports API v3 detailed search) ---------------------------------------------------------

@@ -356,3 +356,22 @@ async def test_a_zero_length_entry_at_the_window_start_is_listed_and_one_ending_
     before = await backend.create_time_entry(TimeEntryDraft(start=at - H, end=at))
     listed = [e.id for e in await backend.list_time_entries(at, at + H)]
     assert zero.id in listed and before.id not in listed
+
+
+async def test_a_deleted_tag_leaves_its_entries_with_their_time(backend: Backend) -> None:
+    from adapters.backend import MasterDataEditor
+
+    _requires(backend, Capability.TAGS)
+    assert isinstance(backend, MasterDataEditor)
+    review = await backend.create_tag(TagDraft(name="review"))
+    keep = await backend.create_tag(TagDraft(name="keep"))
+    start = _monday() + timedelta(hours=9)
+    entry = await backend.create_time_entry(
+        TimeEntryDraft(start=start, end=start + H, tag_ids=[review.id, keep.id])
+    )
+    await backend.delete_tag(review)
+    assert [t.name for t in await backend.list_tags()] == ["keep"]
+    after = await backend.get_time_entry(entry.id)
+    assert keep.id in after.tag_ids and after.duration() == H
+    if backend.kind != "timeghost":  # its definition says nothing of the times: the reference may stay
+        assert after.tag_ids == [keep.id]

@@ -428,6 +428,7 @@ class FakeAwork:
         r.add_get(f"{BASE}/projects/{{id}}/projecttasks", self._project_tasks)
         r.add_post(f"{BASE}/tasks", self._create_task)
         r.add_get(f"{BASE}/tasks/{{id}}", self._get(lambda: self.tasks))
+        r.add_put(f"{BASE}/tasks/{{id}}", self._update_task)
         r.add_get(f"{BASE}/typeofwork", self._list(lambda: self.types_of_work.values()))
         r.add_post(f"{BASE}/typeofwork", self._create_type_of_work)
         r.add_get(
@@ -635,6 +636,20 @@ class FakeAwork:
         }
         self._stamp(request, task, created=True)
         self.tasks[str(task["id"])] = task
+        return web.json_response(task)
+
+    async def _update_task(self, request: web.Request) -> web.Response:
+        task = self.tasks.get(request.match_info["id"])
+        if task is None:
+            raise AworkError(404, "not-found", "The requested resource could not be located.")
+        body = await self._body(request)
+        planned = body.get("plannedDuration")
+        task.update(
+            name=self._name(body),
+            typeOfWorkId=self._ref(body, "typeOfWorkId", self.types_of_work, "TypeOfWorkId"),
+            plannedDuration=int(planned) if isinstance(planned, int | float) else 0,
+        )
+        self._stamp(request, task, created=False)
         return web.json_response(task)
 
     async def _create_type_of_work(self, request: web.Request) -> web.Response:

@@ -160,6 +160,12 @@ class FakeFocus:
         self.organizations[org.id] = org
         return org
 
+    def add_group(self, org: Organization, name: str, members: tuple[Member, ...] = ()) -> GroupRow:
+        """A group made in Focus's own app, in the organization's first workspace."""
+        group = GroupRow(next(self._ids), name, "", [m.id for m in members], [next(iter(org.workspaces))])
+        org.groups[group.id] = group
+        return group
+
     def add_member(
         self, org: Organization, name: str, email: str, *, admin: bool = False, token: str | None = None
     ) -> Member:

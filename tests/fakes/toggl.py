@@ -382,6 +382,13 @@ class FakeToggl:
             ("GET", "/me/workspaces"): self._me_workspaces,
             ("GET", "/workspaces/{workspace_id}/clients"): self._list_clients,
             ("POST", "/workspaces/{workspace_id}/clients"): self._create_client,
+            ("PUT", "/workspaces/{workspace_id}/clients/{client_id}"): self._update_client,
+            ("POST", "/workspaces/{workspace_id}/clients/{client_id}/archive"): self._archive_client,
+            ("POST", "/workspaces/{workspace_id}/clients/{client_id}/restore"): self._restore_client,
+            ("PUT", "/workspaces/{workspace_id}/projects/{project_id}"): self._update_project,
+            ("PUT", "/workspaces/{workspace_id}/projects/{project_id}/tasks/{task_id}"): self._update_task,
+            ("PUT", "/workspaces/{workspace_id}/tags/{tag_id}"): self._update_tag,
+            ("DELETE", "/workspaces/{workspace_id}/tags/{tag_id}"): self._delete_tag,
             ("GET", "/workspaces/{workspace_id}/projects"): self._list_projects,
             ("POST", "/workspaces/{workspace_id}/projects"): self._create_project,
             ("GET", "/workspaces/{workspace_id}/tasks"): self._list_workspace_tasks,
@@ -498,6 +505,121 @@ class FakeToggl:
         }
         self.clients[client["id"]] = client
         return 200, client, {}
+
+    # Changing master data needs the same rights as creating it (the admin-only switches), like Toggl.
+
+    def _editable(self, user: Account, ws: FakeWorkspace, flag: bool) -> None:
+        if flag and not self._is_admin(user, ws):
+            raise Fail(403, "User does not have access to this resource.")
+
+    def _client(self, ws: FakeWorkspace, raw: str) -> dict[str, Any]:
+        client = self.clients.get(_int(raw, "client_id", 404))
+        if client is None or client["wid"] != ws.id:
+            raise Fail(404, f"No client with ID {raw} was found")
+        return client
+
+    async def _update_client(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        self._editable(user, ws, ws.only_admins_may_create_projects)
+        client = self._client(ws, p["client_id"])
+        name = _name(b, "Client")
+        if any(
+            c["wid"] == ws.id and c["id"] != client["id"] and c["name"].casefold() == name.casefold()
+            for c in self.clients.values()
+        ):
+            raise Fail(400, f"client with name '{name}' already exists")
+        client.update(name=name, at=iso(datetime.now(UTC)))
+        return 200, client, {}
+
+    async def _archive_client(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        self._editable(user, ws, ws.only_admins_may_create_projects)
+        client = self._client(ws, p["client_id"])
+        client["archived"] = True
+        archived = [
+            pr["id"] for pr in self.projects.values() if pr["client_id"] == client["id"] and pr["active"]
+        ]
+        for project_id in archived:  # "Projects that were archived with the client"
+            self.projects[project_id]["active"] = False
+        return 200, archived, {}
+
+    async def _restore_client(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        self._editable(user, ws, ws.only_admins_may_create_projects)
+        client = self._client(ws, p["client_id"])
+        client["archived"] = False
+        return 200, client, {}
+
+    async def _update_project(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        self._editable(user, ws, ws.only_admins_may_create_projects)
+        project = self._visible_project(user, ws, p["project_id"])
+        if "name" in b:
+            name = _name(b, "Project")
+            for pr in self.projects.values():
+                same = pr["workspace_id"] == ws.id and pr["client_id"] == project["client_id"]
+                if same and pr["id"] != project["id"] and pr["name"].casefold() == name.casefold():
+                    raise Fail(400, f"Project with name '{name}' already exists")
+            project["name"] = name
+        if "active" in b:
+            project["active"] = bool(b["active"])
+        project["at"] = iso(datetime.now(UTC))
+        return 200, _public_project(project), {}
+
+    async def _update_task(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws = self._workspace(user, p["workspace_id"])
+        project = self._visible_project(user, ws, p["project_id"])
+        self._tasks_of(ws, "both")  # the plan check
+        self._editable(user, ws, ws.only_admins_may_create_projects)
+        task = self.tasks.get(_int(p["task_id"], "task_id", 400))
+        if task is None or task["project_id"] != project["id"]:
+            raise Fail(400, "Invalid task_id")
+        if "name" in b:
+            name = _name(b, "Task")
+            if any(
+                t["project_id"] == project["id"]
+                and t["id"] != task["id"]
+                and t["name"].casefold() == name.casefold()
+                for t in self.tasks.values()
+            ):
+                raise Fail(400, f"a task with the name '{name}' already exists")
+            task["name"] = name
+        if "active" in b:
+            task["active"] = bool(b["active"])
+        task["at"] = iso(datetime.now(UTC))
+        return 200, task, {}
+
+    def _tag(self, user: Account, p: dict[str, str]) -> tuple[FakeWorkspace, dict[str, Any]]:
+        ws = self._workspace(user, p["workspace_id"])
+        if ws.only_admins_may_create_tags and not self._is_admin(user, ws):
+            raise Fail(
+                403, "Only organization or workspace administrators may manage tags in this workspace."
+            )
+        tag = self.tags.get(_int(p["tag_id"], "tag_id", 400))
+        if tag is None or tag["workspace_id"] != ws.id:
+            raise Fail(404, "Tag not found")
+        return ws, tag
+
+    async def _update_tag(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        ws, tag = self._tag(user, p)
+        name = (b or {}).get("name", "").strip() if isinstance(b, dict) else ""
+        if not name:
+            raise Fail(400, "tag name can't be blank")
+        if any(
+            t["workspace_id"] == ws.id and t["id"] != tag["id"] and t["name"].casefold() == name.casefold()
+            for t in self.tags.values()
+        ):
+            raise Fail(400, f"a tag with the name '{name}' already exists")
+        tag.update(name=name, at=iso(datetime.now(UTC)))
+        return 200, [tag], {}  # an array here too, as the swagger declares
+
+    async def _delete_tag(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
+        _, tag = self._tag(user, p)
+        del self.tags[tag["id"]]
+        for entry in self.entries.values():  # the tag leaves every entry that had it
+            if tag["id"] in entry["tag_ids"]:
+                entry["tag_ids"] = [i for i in entry["tag_ids"] if i != tag["id"]]
+        return 200, None, {}
 
     async def _list_projects(self, user: Account, p: dict[str, str], q: dict[str, str], b: Any) -> Any:
         ws = self._workspace(user, p["workspace_id"])

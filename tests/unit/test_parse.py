@@ -491,7 +491,7 @@ def test_times(text: str, start: date, end: date, project: ProjectRef | None, ta
         ("task add web/design estimate soon", "parse.bad_duration", {"text": "soon"}, "task"),
         ("client add", "parse.missing_name", {"usage": "client add NAME"}, "client"),
         ("subscribe", "parse.subscribe_what", {}, "subscribe"),
-        ("project done web", "parse.unsupported_command", {"verb": "project done"}, "project"),
+        ("project delete web", "parse.unsupported_command", {"verb": "project delete"}, "project"),
     ],
 )
 def test_failures(text: str, key: str, params: dict[str, str], verb: str | None) -> None:

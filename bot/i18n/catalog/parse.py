@@ -118,6 +118,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Which project is “{text}” for? Write `task add project/{text}`.",
         "de": "Zu welchem Projekt gehört „{text}“? Schreib `task add projekt/{text}`.",
     },
+    "parse.task_path": {
+        "en": "Name the task with its project: `task {verb} project/{text}`.",
+        "de": "Nenne die Aufgabe mit ihrem Projekt: `task {verb} projekt/{text}`.",
+    },
+    "parse.rename_needs_new_name": {
+        "en": "What should the new name be? Write `{usage}`.",
+        "de": "Wie soll der neue Name lauten? Schreib `{usage}`.",
+    },
     "parse.bad_color": {
         "en": "“{text}” is not a color. Use a hex color like `#1A73E8`.",
         "de": "„{text}“ ist keine Farbe. Nutze eine Hex-Farbe wie `#1A73E8`.",

@@ -86,6 +86,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Aufgabe **{name}** in *{project}* angelegt.",
     },
     "service.tag_created": {"en": "Created tag **#{name}**.", "de": "Tag **#{name}** angelegt."},
+    "service.renamed": {"en": "Renamed {old} to **{new}**.", "de": "{old} heißt jetzt **{new}**."},
+    "service.client_archived": {
+        "en": "Archived client **{name}**: it's no longer listed.",
+        "de": "Kunde **{name}** archiviert: Er wird nicht mehr aufgeführt.",
+    },
+    "service.project_archived": {
+        "en": "Archived project **{name}**: it's no longer offered; its entries stay.",
+        "de": "Projekt **{name}** archiviert: Es wird nicht mehr angeboten; seine Einträge bleiben.",
+    },
+    "service.task_done": {
+        "en": "Marked task **{name}** in *{project}* done: it's no longer offered.",
+        "de": "Aufgabe **{name}** in *{project}* erledigt: Sie wird nicht mehr angeboten.",
+    },
+    "service.tag_deleted": {
+        "en": "Deleted tag **#{name}**; the entries that had it keep their time.",
+        "de": "Tag **#{name}** gelöscht; die Einträge damit behalten ihre Zeit.",
+    },
+    "service.unknown_task": {
+        "en": "I don't know a task “{name}”. See `tasks`.",
+        "de": "Ich kenne keine Aufgabe „{name}“. Sieh dir `tasks` an.",
+    },
+    "service.unknown_tag": {
+        "en": "I don't know a tag “{name}”. See `tags`.",
+        "de": "Ich kenne keinen Tag „{name}“. Sieh dir `tags` an.",
+    },
     "service.timezone_is": {
         "en": "Your time zone is **{zone}**. Change it with `timezone Europe/Berlin`.",
         "de": "Deine Zeitzone ist **{zone}**. Ändern mit `timezone Europe/Berlin`.",
@@ -170,6 +195,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "einen eigenen Excel-Bericht",
     },
     "capability.clients": {"en": "clients", "de": "Kunden"},
+    "capability.renaming clients": {"en": "renaming clients", "de": "das Umbenennen von Kunden"},
+    "capability.archiving clients": {"en": "archiving clients", "de": "das Archivieren von Kunden"},
+    "capability.renaming projects": {"en": "renaming projects", "de": "das Umbenennen von Projekten"},
+    "capability.archiving projects": {"en": "archiving projects", "de": "das Archivieren von Projekten"},
+    "capability.renaming tasks": {"en": "renaming tasks", "de": "das Umbenennen von Aufgaben"},
+    "capability.finishing tasks": {"en": "finishing tasks", "de": "das Erledigen von Aufgaben"},
+    "capability.renaming tags": {"en": "renaming tags", "de": "das Umbenennen von Tags"},
+    "capability.deleting tags": {"en": "deleting tags", "de": "das Löschen von Tags"},
     "capability.feed": {"en": "the feed", "de": "den Feed"},
     "capability.groups": {"en": "groups", "de": "Gruppen"},
     "capability.project tags": {"en": "project tags", "de": "Projekt-Tags"},
