@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     )
     # Where people reach the bot from their browser (download links for reports); default http://host:port.
     public_url: str = Field(default="", validation_alias="TIMEBOT_PUBLIC_URL")
+    # The one reference-data cache (clients, projects, tasks, tags): entry lifetime, and how many at most.
+    refdata_ttl_seconds: float = Field(
+        default=120.0, ge=0, le=3600, validation_alias="TIMEBOT_REFDATA_TTL_SECONDS"
+    )
+    refdata_cache_size: int = Field(
+        default=10_000, ge=1, le=1_000_000, validation_alias="TIMEBOT_REFDATA_CACHE_SIZE"
+    )
     # Whose file `report` gives on timeghost when not asked (`report … timeghost` / `report … timebot`).
     timeghost_report: Literal["timebot", "timeghost"] = Field(
         default="timebot", validation_alias="TIMEBOT_TIMEGHOST_REPORT"

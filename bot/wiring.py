@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from adapters.backend import BackendFactory, Identity
 from adapters.credentials import Connection, ConnectionSource
+from adapters.refcache import ReferenceCache
 from bot.reports.files import file_store_from_settings
 from bot.secrets import root_secrets
 from bot.service.backends import BackendRegistry
@@ -43,9 +44,10 @@ def build_handler(settings: Settings) -> Timebot:
     connections = ConnectionStore(engine, roots)
     signin = signin_from_settings(settings, engine, roots, connections)
     calendar = calendar_feed(settings, engine) if signin is not None and signin.entra is not None else None
+    references = ReferenceCache(ttl=settings.refdata_ttl_seconds, size=settings.refdata_cache_size)
     services = Services(
         store=Store(engine),
-        refdata=RefDataCache(),
+        refdata=RefDataCache(references),
         files=file_store_from_settings(settings),
         connections=connections,
         outbox=Outbox(engine),
@@ -66,7 +68,8 @@ def build_handler(settings: Settings) -> Timebot:
         feed_sources=(calendar,) if calendar is not None else (),
     )
     local = LocalBackendFactory(engine)
-    registry = BackendRegistry(remote_factories(settings, connections, signin) | {"local": local})
+    remotes = remote_factories(settings, connections, signin, references=references)
+    registry = BackendRegistry(remotes | {"local": local})
 
     async def migrate() -> None:
         await upgrade(engine)
@@ -144,13 +147,18 @@ def signin_from_settings(
 
 
 def remote_factories(
-    settings: Settings, stored: ConnectionSource, signin: SignIn | None = None
+    settings: Settings,
+    stored: ConnectionSource,
+    signin: SignIn | None = None,
+    *,
+    references: ReferenceCache | None = None,
 ) -> dict[str, BackendFactory]:
     """The remote backends people may `connect` to, each at its configured base URL.
 
     Everyone acts with their own connection: an API key, or the token of their sign-in (`SignedInConnections`
     turns a sign-in into a fresh access token). awork alone may fall back to a documented service account
     (`TIMEBOT_AWORK_SERVICE_TOKEN`); with awork sign-in configured, signing in is the recommended way.
+    The adapters that look master data up keep it in `references`, the bot's one reference cache.
     """
     from adapters.awork.factory import AworkBackendFactory, service_account_connections
     from adapters.focus import FocusBackendFactory
@@ -168,9 +176,11 @@ def remote_factories(
         ),
         "focus": FocusBackendFactory(settings.focus_url, connections),
         "awork": AworkBackendFactory(
-            settings.awork_url, SignedInConnections(stored, signin, fallback=service_account_connections())
+            settings.awork_url,
+            SignedInConnections(stored, signin, fallback=service_account_connections()),
+            cache=references,
         ),
-        "timeghost": TimeghostBackendFactory(settings.timeghost_url, connections),
+        "timeghost": TimeghostBackendFactory(settings.timeghost_url, connections, cache=references),
     }
 
 

@@ -24,7 +24,6 @@ Mapping decisions (facts from awork's developer documentation, developers.awork.
 from __future__ import annotations
 
 import logging
-import time as _time
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,6 +60,7 @@ from adapters.models import (
     User,
     Workspace,
 )
+from adapters.refcache import ReferenceCache
 from adapters.reporting import check_people, in_report_order, wanted
 from adapters.timer import RunningTimers, Started, stop_whatever_runs
 from adapters.unsupported import NoFeed, NoWorkingHours
@@ -75,29 +75,8 @@ CAPABILITIES = (
     | Capability.TASKS
     | Capability.REPORTS
 )
+TYPE_OF_WORK = "awork type of work"  # the cache key space of the type of work new entries get
 TIMER_TOLERANCE = timedelta(seconds=2)  # the server's "now" vs ours when starting/stopping the user timer
-
-
-class ReferenceCache:
-    """Reference data per workspace (companies, projects, tasks per project, the type of work), shared by a
-    factory's users, dropped on any change in that workspace and after `ttl` seconds (edits in awork's UI)."""
-
-    def __init__(self, ttl: float = 60.0) -> None:
-        self.ttl = ttl
-        self._data: dict[str, dict[Any, tuple[float, Any]]] = {}
-
-    def get(self, workspace_id: str, key: Any) -> Any | None:
-        hit = self._data.get(workspace_id, {}).get(key)
-        if hit is None or _time.monotonic() - hit[0] > self.ttl:
-            return None
-        return hit[1]
-
-    def put(self, workspace_id: str, key: Any, value: Any) -> None:
-        self._data.setdefault(workspace_id, {})[key] = (_time.monotonic(), value)
-
-    def invalidate(self, workspace_id: str, *, keep_type_of_work: bool = True) -> None:
-        kept = {k: v for k, v in self._data.get(workspace_id, {}).items() if keep_type_of_work and k == "tow"}
-        self._data[workspace_id] = kept
 
 
 class AworkBackend(NoWorkingHours, NoFeed):
@@ -136,14 +115,17 @@ class AworkBackend(NoWorkingHours, NoFeed):
         return await self._client.list_all(self._token, path, params)
 
     async def _cached(self, key: Any, path: str, *, fresh: bool = False) -> list[dict[str, Any]]:
-        if not fresh and (hit := self._cache.get(self.workspace.id, key)) is not None:
+        """A workspace-wide list (awork shows everyone the same companies, projects, tasks), kept in the
+        bot's one reference cache; `fresh` reads it again (duplicate checks must see others' changes)."""
+        cache_key = (self.kind, self.workspace.id, key)
+        if not fresh and (hit := self._cache.get(cache_key)) is not None:
             return list(hit)
         items = await self._all(path)
-        self._cache.put(self.workspace.id, key, items)
+        self._cache.put(cache_key, items)
         return list(items)
 
     def _changed(self) -> None:
-        self._cache.invalidate(self.workspace.id)
+        self._cache.invalidate(self.kind, self.workspace.id)
 
     # ---- master data ---------------------------------------------------------------------------------------
 
@@ -282,7 +264,8 @@ class AworkBackend(NoWorkingHours, NoFeed):
 
     async def _type_of_work_id(self) -> str:
         """The type of work new entries and tasks get (awork requires one on every time entry)."""
-        if (hit := self._cache.get(self.workspace.id, "tow")) is not None:
+        tow_key = (TYPE_OF_WORK, self.workspace.id)  # a setting, not master data: a write leaves it
+        if (hit := self._cache.get(tow_key)) is not None:
             return str(hit)
         clauses = ["isArchived eq false"]
         if self._type_of_work_name:
@@ -296,7 +279,7 @@ class AworkBackend(NoWorkingHours, NoFeed):
             wanted = f" named {self._type_of_work_name!r}" if self._type_of_work_name else ""
             raise ValidationFailed(f"awork has no active type of work{wanted} to book time with")
         chosen = str(found[0]["id"])
-        self._cache.put(self.workspace.id, "tow", chosen)
+        self._cache.put(tow_key, chosen)
         return chosen
 
     # ---- time entries --------------------------------------------------------------------------------------
@@ -543,4 +526,4 @@ def _aware(value: datetime, what: str) -> datetime:
     return value.astimezone(UTC)
 
 
-__all__ = ["CAPABILITIES", "AworkBackend", "ReferenceCache"]
+__all__ = ["CAPABILITIES", "AworkBackend"]

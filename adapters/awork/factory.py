@@ -14,13 +14,14 @@ from collections.abc import Mapping
 
 import httpx
 
-from adapters.awork.backend import AworkBackend, ReferenceCache
+from adapters.awork.backend import AworkBackend
 from adapters.awork.client import MAX_PAGE_SIZE, AworkClient
 from adapters.awork.mapping import user_from_awork, workspace_from_awork
 from adapters.backend import Identity
 from adapters.credentials import Connection, ConnectionSource, StaticConnections
 from adapters.errors import Unauthorized, Unavailable
 from adapters.http import RetryPolicy
+from adapters.refcache import ReferenceCache
 from adapters.timer import RunningTimers
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,11 @@ class AworkBackendFactory:
         *,
         retry: RetryPolicy | None = None,
         page_size: int = MAX_PAGE_SIZE,
-        cache_ttl: float = 60.0,
+        cache: ReferenceCache | None = None,
     ) -> None:
         self._client = AworkClient(base_url, transport=transport, retry=retry, page_size=page_size)
         self._connections = connections
-        self._cache = ReferenceCache(cache_ttl)
+        self._cache = cache if cache is not None else ReferenceCache()
         self._timers = RunningTimers()  # outlives each bound backend: the bot re-binds every minute
 
     @property

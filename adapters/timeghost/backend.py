@@ -9,15 +9,15 @@ Semantics kept identical to the local backend (`adapters/local/backend.py`), che
 - Names are unique per workspace (projects per client, tasks per project), case-insensitively: checked with an
   OData `tolower(name) eq '…'` query before creating (timeghost itself does not refuse duplicates).
 - `list_time_entries` = times overlapping [start, end), a running one lasting until now, newest first.
-Reference data (clients, projects, tasks, tags) is cached per workspace and user for `ref_ttl` seconds and
-dropped on every change made through this factory, so `start`/`stop`/`log` by name need no list calls.
+Reference data (clients, projects, tasks, tags) is cached per workspace and user in the bot's one reference
+cache (`adapters.refcache`) and dropped on every change made through it, so `start`/`stop`/`log` by name need
+no list calls.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -62,6 +62,7 @@ from adapters.models import (
     WorkingHoursPatch,
     Workspace,
 )
+from adapters.refcache import ReferenceCache
 from adapters.refusals import BY_ID_STATUS, ConnectionRefusals, Refusals, believed
 from adapters.reporting import check_people, in_report_order, wanted, windows
 from adapters.timeghost import mapping as m
@@ -88,7 +89,6 @@ REPORT_WINDOW = timedelta(days=7)  # a report reads `get/times` a week at a time
 
 @dataclass
 class _RefData:
-    expires: float
     clients: list[Client] | None = None
     projects: list[Project] | None = None
     tags: list[Tag] | None = None
@@ -96,30 +96,26 @@ class _RefData:
 
 
 class RefCache:
-    """Reference data per (workspace, user): visibility differs per user (private projects)."""
+    """Lookups per (workspace, user) — visibility differs per user (private projects) — filled as needed,
+    kept in the bot's one `ReferenceCache` (its TTL and size; a write drops the workspace there)."""
 
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self._clock = clock
-        self._data: dict[tuple[str, str], _RefData] = {}
+    def __init__(self, cache: ReferenceCache) -> None:
+        self._cache = cache
 
     def get(self, workspace_id: str, user_id: str) -> _RefData:
-        key = (workspace_id, user_id)
-        now = self._clock()
-        data = self._data.get(key)
-        if data is None or data.expires <= now:
-            if len(self._data) > 5_000:
-                self._data = {k: v for k, v in self._data.items() if v.expires > now}
-            data = self._data[key] = _RefData(expires=now + self.ttl)
+        key = (KIND, workspace_id, "refs", user_id)
+        data = self._cache.get(key)
+        if not isinstance(data, _RefData):
+            data = _RefData()
+            self._cache.put(key, data)
         return data
 
     def drop(self, workspace_id: str, user_id: str) -> None:
-        self._data.pop((workspace_id, user_id), None)
+        self._cache.drop((KIND, workspace_id, "refs", user_id))
 
     def invalidate(self, workspace_id: str) -> None:
-        """A change is seen by every user of the workspace."""
-        for key in [k for k in self._data if k[0] == workspace_id]:
-            del self._data[key]
+        """A change is seen by every user of the workspace (and by the service's view of it)."""
+        self._cache.invalidate(KIND, workspace_id)
 
 
 class TimeghostBackend:
@@ -813,7 +809,7 @@ class TimeghostBackendFactory:
         budget: tuple[int, float] = (CALLS_PER_WINDOW, WINDOW_SECONDS),
         retry: RetryPolicy | None = None,
         timeout: float = 15.0,
-        ref_ttl: float = 60.0,
+        cache: ReferenceCache | None = None,
         cosmos_delay: float = 1.0,
     ) -> None:
         self.api = ApiClient(
@@ -826,7 +822,7 @@ class TimeghostBackendFactory:
         )
         self._connections = connections
         self._budgets = Budgets(*budget)
-        self._refs = RefCache(ref_ttl)
+        self._refs = RefCache(cache if cache is not None else ReferenceCache())
         self._refusals = Refusals()
         self._cosmos_delay = cosmos_delay
 

@@ -1,17 +1,19 @@
-"""Reference data (clients, projects, tasks, tags) cached per workspace and invalidated on change.
+"""Reference data (clients, projects, tasks, tags) as the service resolves names against it, kept in the
+bot's one reference cache (`adapters.refcache`: LRU, TTL, dropped on our own writes).
 
 With a warm cache, resolving `@website/design #meeting` costs no backend call, so `start`, `stop` and `log`
 by name cost one remote call each. Entries are short-lived (TTL) because other people and other bot
-processes change master data too; our own writes invalidate immediately.
+processes change master data too; our own writes invalidate immediately, for every user of the workspace
+and for the adapters' own lookups in the same cache.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from adapters.backend import Backend, Capability
 from adapters.models import Client, Project, Tag, Task
+from adapters.refcache import ReferenceCache
 
 
 @dataclass(frozen=True)
@@ -36,21 +38,19 @@ class RefData:
 
 
 class RefDataCache:
-    def __init__(self, ttl_seconds: float = 300.0, max_workspaces: int = 1024) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_workspaces
-        self._entries: dict[tuple[str, str, str], tuple[float, RefData]] = {}
+    def __init__(self, cache: ReferenceCache | None = None) -> None:
+        self.cache = cache if cache is not None else ReferenceCache()
 
     @staticmethod
-    def _key(backend: Backend) -> tuple[str, str, str]:
+    def _key(backend: Backend) -> tuple[str, str, str, str]:
         # Per user too: private projects make what one person sees differ from another.
-        return (backend.kind, backend.workspace.id, backend.user.id)
+        return (backend.kind, backend.workspace.id, "refdata", backend.user.id)
 
     async def get(self, backend: Backend) -> RefData:
         key = self._key(backend)
-        hit = self._entries.get(key)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
+        hit = self.cache.get(key)
+        if isinstance(hit, RefData):
+            return hit
         caps = backend.capabilities
         data = RefData(
             clients=await backend.list_clients() if Capability.CLIENTS in caps else [],
@@ -58,12 +58,9 @@ class RefDataCache:
             tasks=await backend.list_tasks(include_done=True) if Capability.TASKS in caps else [],
             tags=await backend.list_tags() if Capability.TAGS in caps else [],
         )
-        if len(self._entries) >= self._max:
-            self._entries.pop(next(iter(self._entries)))
-        self._entries[key] = (time.monotonic() + self._ttl, data)
+        self.cache.put(key, data)
         return data
 
     def invalidate(self, backend: Backend) -> None:
-        """Drop every cached view of this workspace (all users): master data is shared."""
-        for key in [k for k in self._entries if k[0] == backend.kind and k[1] == backend.workspace.id]:
-            del self._entries[key]
+        """Drop every cached view of this workspace (all users, and the adapter's): master data is shared."""
+        self.cache.invalidate(backend.kind, backend.workspace.id)
