@@ -7,6 +7,10 @@ The adapters keep their real page sizes (the test suite's harnesses use tiny one
 "naive" is what an adapter without a reference-data cache costs for the same command: list what the name
 refers to, then write (so `start @website` = list projects + create = 2; `stop` = current + stop = 2).
 
+Then `report last month` over a month of `--report-entries` finished entries (default 2,000, seeded into the
+backend beforehand): its calls, and the peak of Python memory while it runs (tracemalloc; the fake server runs
+in the same process, so its answers count too: an upper bound for the bot).
+
 Counting patches `httpx.AsyncClient.send` in this process only (a measurement hook, like a profiler).
 """
 
@@ -15,14 +19,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import tempfile
+import tracemalloc
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from adapters.backend import Backend, Capability, Identity
-from adapters.models import ProjectDraft
+from adapters.models import ProjectDraft, TimeEntryDraft
 from adapters.sql import create_engine
 from bot.activity import Activity
 from bot.service.backends import BackendRegistry
@@ -42,6 +49,43 @@ SCRIPT: list[tuple[str, int]] = [  # (command, naive call count)
     ("today", 2),  # entries + projects for the names
 ]
 REMOTE = ["toggl", "focus", "timeghost", "awork"]
+REPORT = "report last month"
+
+
+@dataclass
+class Measured:
+    counts: list[int]
+    report_calls: int
+    report_peak: int  # bytes
+    report_entries: int
+
+
+def _last_month(today: date) -> date:
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+async def seed(harness: Any, backend: Backend, entries: int) -> None:
+    """`entries` finished entries of 20 min spread over last month (UTC), made the way each backend can
+    fastest: timeghost's fake takes them directly (its API budget of 100 calls a minute would take half an
+    hour), the others through the adapter, 25 at a time."""
+    first = _last_month(datetime.now(UTC).date())
+    start = datetime.combine(first, datetime.min.time(), UTC) + timedelta(hours=1)
+    step = timedelta(days=27) / entries
+    slots = [start + i * step for i in range(entries)]
+    if backend.kind == "timeghost":
+        for at in slots:
+            harness.fake.add_time(backend.workspace.id, backend.user.id, at, at + timedelta(minutes=20))
+        return
+    for i in range(0, entries, 25):
+        batch = slots[i : i + 25]
+        await asyncio.gather(
+            *(
+                backend.create_time_entry(
+                    TimeEntryDraft(start=at, end=at + timedelta(minutes=20), description=f"work {n}")
+                )
+                for n, at in enumerate(batch, start=i)
+            )
+        )
 
 
 class _Counter:
@@ -73,7 +117,7 @@ class _Factory:
         return None
 
 
-async def measure(kind: str, workdir: Path) -> list[int] | str:
+async def measure(kind: str, workdir: Path, report_entries: int) -> Measured | str:
     if kind not in HARNESSES:
         return "not available"
     engine = create_engine(f"sqlite+aiosqlite:///{workdir / f'{kind}.db'}")
@@ -104,14 +148,23 @@ async def measure(kind: str, workdir: Path) -> list[int] | str:
                     before = counter.calls
                     await say(command)
                     counts.append(counter.calls - before)
-            return counts
+            await seed(harness, backend, report_entries)
+            await say("status")  # the person bound, the reference data warm: the report's own cost only
+            with _Counter() as counter:
+                tracemalloc.start()
+                try:
+                    await say(REPORT)
+                    peak = tracemalloc.get_traced_memory()[1]
+                finally:
+                    tracemalloc.stop()
+            return Measured(counts, counter.calls, peak, report_entries)
     finally:
         await engine.dispose()
 
 
-async def main(kinds: list[str]) -> None:
+async def main(kinds: list[str], report_entries: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        results = {kind: await measure(kind, Path(tmp)) for kind in kinds}
+        results = {kind: await measure(kind, Path(tmp), report_entries) for kind in kinds}
     header = "| command | " + " | ".join(kinds) + " | naive |"
     print(header)
     print("|---|" + "---:|" * (len(kinds) + 1))
@@ -119,12 +172,17 @@ async def main(kinds: list[str]) -> None:
         cells = []
         for kind in kinds:
             value = results[kind]
-            cells.append(str(value[index]) if isinstance(value, list) else value)
+            cells.append(str(value.counts[index]) if isinstance(value, Measured) else value)
         print(f"| `{command}` | " + " | ".join(cells) + f" | {naive} |")
+    calls = [str(v.report_calls) if isinstance(v, Measured) else v for v in results.values()]
+    peaks = [f"{v.report_peak / 2**20:.1f} MB" if isinstance(v, Measured) else v for v in results.values()]
+    print(f"| `{REPORT}`, {report_entries:,} entries: calls | " + " | ".join(calls) + " | |")
+    print(f"| `{REPORT}`, {report_entries:,} entries: peak memory | " + " | ".join(peaks) + " | |")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backends", default=",".join(REMOTE))
+    parser.add_argument("--report-entries", type=int, default=2000)
     args = parser.parse_args()
-    asyncio.run(main([k for k in args.backends.split(",") if k]))
+    asyncio.run(main([k for k in args.backends.split(",") if k], args.report_entries))

@@ -364,6 +364,34 @@ class FakeTimeghost:
         body = {"message": message or f"scripted {status}"}
         self._failures.append(Failure(status, body, dict(headers or {}), method, path, times))
 
+    def add_time(
+        self, workspace_id: str, user_id: str, start: datetime, end: datetime, *, name: str = ""
+    ) -> str:
+        """A finished time made in timeghost's own app (benchmarks seed thousands past the API budget)."""
+        now = _now()
+        row = {
+            "id": _new_id(),
+            "name": name,
+            "billable": False,
+            "start": _iso(start),
+            "end": _iso(end),
+            "timeDiff": int((end - start).total_seconds()),
+            "user": {"id": user_id, "name": self.users[user_id].name},
+            "timeZone": self.time_zone,
+            "client": {"id": ""},
+            "project": {"id": ""},
+            "tags": [],
+            "amount": 0.0,
+            "cost": 0.0,
+            "created": now,
+            "modified": now,
+            "status": "created",
+            "deleted": False,
+            "workspace": {"id": workspace_id},
+        }
+        self.table(workspace_id, "times")[row["id"]] = row
+        return str(row["id"])
+
     def link_task(self, workspace_id: str, time_id: str, task_id: str) -> None:
         """What the web app can do and `TimeCreate`/`TimeUpdate` cannot: put a task on a time."""
         task = self.table(workspace_id, "tasks")[task_id]
