@@ -47,9 +47,12 @@ class ProjectRef(Op):
 
 
 class EntryRef(Op):
-    """`last` (= 1) or `@N`: the N-th most recent entry of the user, 1-based."""
+    """`@N`: the N-th most recent entry of the user (by start), 1-based. `written`: `last` in `edit`/`delete`
+    means the entry the person wrote last (the undo journal knows), which need not be the one starting last
+    (`log 2h yesterday` after today's timer)."""
 
     index: int = Field(default=1, ge=1, le=10_000)
+    written: bool = False
 
 
 class Period(Op):
@@ -67,6 +70,11 @@ class Period(Op):
         return render(self.name, self.locale)
 
 
+Allowance = Literal["soon", "overnight", "long", "overlap"]
+"""A warning about a write's times the person accepted on a question card (`bot.service.checks`): a time a
+few minutes ahead, a span over midnight, a long span, an overlap with other entries."""
+
+
 class Help(Op):
     kind: Literal["help"] = "help"
     topic: str | None = None
@@ -79,11 +87,13 @@ class StartTimer(Op):
     note: str | None = None
     at: datetime | None = None
     billable: bool | None = None
+    allow: list[Allowance] = []
 
 
 class StopTimer(Op):
     kind: Literal["stop"] = "stop"
     at: datetime | None = None
+    allow: list[Allowance] = []
 
 
 class CancelTimer(Op):
@@ -95,6 +105,7 @@ class ContinueEntry(Op):
     ref: EntryRef = EntryRef()
     entry_id: str | None = None  # set by card buttons, which know the exact entry
     at: datetime | None = None
+    allow: list[Allowance] = []
 
 
 class Status(Op):
@@ -113,6 +124,7 @@ class LogEntry(Op):
     tags: list[str] = []
     note: str | None = None
     billable: bool | None = None
+    allow: list[Allowance] = []
 
 
 class EditEntry(Op):
@@ -128,6 +140,7 @@ class EditEntry(Op):
     remove_tags: list[str] = []
     note: str | None = None
     billable: bool | None = None
+    allow: list[Allowance] = []
 
 
 class DeleteEntry(Op):
@@ -232,6 +245,7 @@ class ClockIn(Op):
 
     kind: Literal["come"] = "come"
     at: datetime | None = None
+    allow: list[Allowance] = []
 
 
 class ClockOut(Op):
@@ -240,6 +254,7 @@ class ClockOut(Op):
     kind: Literal["go"] = "go"
     at: datetime | None = None
     come_at: datetime | None = None  # not clocked in: record the whole interval [come_at, at] (a fix button)
+    allow: list[Allowance] = []
 
 
 class TakeBreak(Op):
@@ -252,6 +267,7 @@ class TakeBreak(Op):
     start: datetime | None = None
     end: datetime | None = None
     day: date | None = None  # insert `duration` on that day where it fits best (the "Add 15 min break" fix)
+    allow: list[Allowance] = []
 
 
 class Hours(Op):

@@ -41,8 +41,21 @@ from bot.service.outcomes import (
 )
 from bot.views.backends import backend_name
 from bot.views.entries import Choice
+from bot.views.questions import WriteQuestion
 from bot.views.workinghours import ClockView
-from cards import account, feed, forms, lists, messages, pickers, reminders, reports, summary, timer
+from cards import (
+    account,
+    feed,
+    forms,
+    lists,
+    messages,
+    pickers,
+    questions,
+    reminders,
+    reports,
+    summary,
+    timer,
+)
 from cards import changes as change_cards
 from cards import entry as entry_cards
 from cards import help as help_cards
@@ -100,6 +113,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 switched_from=outcome.switched_from,
                 undo_token=outcome.undo_token,
                 viewer=viewer,
+                typed=outcome.typed,
             )
         case EntryChanged():
             card = entry_cards.entry_card(
@@ -108,6 +122,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 locale,
                 undo_token=outcome.undo_token,
                 switched_from=outcome.switched_from,
+                typed=outcome.typed,
             )
         case StatusShown(degraded=Refusal() as refusal):  # said once, under the status heading
             card = card_for(dataclasses.replace(outcome, degraded=None), locale, viewer=viewer)
@@ -209,6 +224,8 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return reminders.day_copied_card(
                 outcome.entries, outcome.skipped, outcome.source, outcome.target, locale
             )
+        case WriteQuestion():
+            return questions.write_question_card(outcome, locale)
         case Ambiguity():
             choices = [Choice(label=render(c.text, locale), command=c.command) for c in outcome.choices]
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)
@@ -219,17 +236,6 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             )
         case _:
             raise TypeError(f"no card for {type(outcome).__name__}")
-    if outcome.warnings:
-        spans = "; ".join(outcome.warnings)
-        card.setdefault("body", []).append(
-            {
-                "type": "TextBlock",
-                "text": t("service.overlaps", locale, spans=spans),
-                "wrap": True,
-                "color": "Warning",
-                "size": "Small",
-            }
-        )
     return card
 
 

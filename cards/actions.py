@@ -22,6 +22,7 @@ from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules
     CREATE_PROJECT,
     DELETE,
     DELETE_CONFIRM,
+    DISMISS,
     EDIT,
     EDIT_SAVE,
     GO,
@@ -37,6 +38,7 @@ from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules
     STOP,
     SWITCH,
     UNDO,
+    WRITE,
 )
 
 # What each verb's payload reads (data and card inputs), from the one table in `bot.views.verbs`.
@@ -56,6 +58,7 @@ __all__ = [
     "CREATE_PROJECT",
     "DELETE",
     "DELETE_CONFIRM",
+    "DISMISS",
     "EDIT",
     "EDIT_INPUTS",
     "EDIT_SAVE",
@@ -73,6 +76,7 @@ __all__ = [
     "SWITCH",
     "UNDO",
     "VERBS",
+    "WRITE",
     "execute",
     "payload",
     "run",

@@ -27,14 +27,21 @@ def entry_range(entry: EntryView, locale: str) -> str:
     22:00"). "Now" is start + elapsed, so this stays a pure function of the view."""
     if entry.end is None:
         now = entry.start + timedelta(seconds=entry.duration_seconds)
-        return fmt.time_range(entry.start, None, locale, today=now.date())
-    return fmt.time_range(entry.start, entry.end, locale)
+        shown = fmt.time_range(entry.start, None, locale, today=now.date())
+    else:
+        shown = fmt.time_range(entry.start, entry.end, locale)
+    return f"{shown} ({user_text(entry.zone_note, 64)})" if entry.zone_note else shown
 
 
-def echo_fields(entry: EntryView, locale: str) -> dict[str, str]:
+def echo_fields(entry: EntryView, locale: str, *, typed: str | None = None) -> dict[str, str]:
+    """The fields of an echo sentence; `typed`: the words a fuzzy project match came from, shown after the
+    path ("Website (you typed “webseite”)") so a wrong guess is seen at once."""
+    path = entry_path(entry, locale)
+    if typed:
+        path = t("card.you_typed", locale, path=path, typed=user_text(typed, NAME_LIMIT))
     return {
         "duration": fmt.duration(entry.duration_seconds, locale),
-        "path": entry_path(entry, locale),
+        "path": path,
         "range": entry_range(entry, locale),
     }
 

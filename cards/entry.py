@@ -16,12 +16,12 @@ ENTRY_ACTIONS = ("logged", "stopped", "edited", "deleted", "cancelled", "continu
 _GONE = ("deleted", "cancelled")  # the entry no longer exists: nothing to edit or continue
 
 
-def echo(action: str, entry: EntryView, locale: str) -> str:
+def echo(action: str, entry: EntryView, locale: str, *, typed: str | None = None) -> str:
     """The one-sentence interpretation of a write, e.g.
     "Logged **1 h 30 min** to *Acme › Website › Design*, **Tue 17 Nov 14:00–15:30**."."""
     if action not in ENTRY_ACTIONS:
         raise ValueError(f"unknown entry action {action!r}")
-    return t(f"card.entry.{action}", locale, **echo_fields(entry, locale))
+    return t(f"card.entry.{action}", locale, **echo_fields(entry, locale, typed=typed))
 
 
 def entry_card(
@@ -31,12 +31,13 @@ def entry_card(
     *,
     undo_token: str | None = None,
     switched_from: EntryView | None = None,
+    typed: str | None = None,
 ) -> dict[str, Any]:
     """The echo of a write with details and Undo / Edit / Continue (or Stop for a running entry)."""
     body: list[dict[str, Any]] = []
     if switched_from is not None:
         body.append(text(t("card.timer.switched", locale, **echo_fields(switched_from, locale)), subtle=True))
-    sentence = echo(action, entry, locale)
+    sentence = echo(action, entry, locale, typed=typed)
     body.append(text(sentence, size="Medium"))
     details = entry_details(entry, locale)
     if details:

@@ -8,7 +8,7 @@ from bot.i18n import t
 from bot.views.entries import EntryView
 from cards import actions as act
 from cards import format as fmt
-from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_path, entry_range
+from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_range
 from cards.elements import action_set, card, column, columns, heading, text, user_text
 
 
@@ -30,12 +30,13 @@ def _timer_body(
     today_seconds: int | None,
     switched_from: EntryView | None,
     undo_token: str | None,
+    typed: str | None = None,
 ) -> list[dict[str, Any]]:
     body: list[dict[str, Any]] = []
     if switched_from is not None:
         body.append(text(t("card.timer.switched", locale, **echo_fields(switched_from, locale)), subtle=True))
     body.append(heading("⏱ " + t("card.timer.title", locale)))
-    body.append(text(f"*{entry_path(entry, locale)}*", size="Medium", spacing="Small"))
+    body.append(text(f"*{echo_fields(entry, locale, typed=typed)['path']}*", size="Medium", spacing="Small"))
     if entry.note.strip():
         body.append(text(user_text(entry.note, NOTE_LIMIT), spacing="None"))
     body.append(text(entry_range(entry, locale), subtle=True, spacing="None"))
@@ -81,6 +82,7 @@ def timer_card(
     switched_from: EntryView | None = None,
     undo_token: str | None = None,
     viewer: str | None = None,
+    typed: str | None = None,
 ) -> dict[str, Any]:
     """A running timer: path, since when, elapsed h:mm, today's total, details; Stop/Switch/Undo/Refresh.
 
@@ -88,7 +90,12 @@ def timer_card(
     date.
     """
     body = _timer_body(
-        entry, locale, today_seconds=today_seconds, switched_from=switched_from, undo_token=undo_token
+        entry,
+        locale,
+        today_seconds=today_seconds,
+        switched_from=switched_from,
+        undo_token=undo_token,
+        typed=typed,
     )
     return card(
         body,

@@ -5,22 +5,43 @@ Buttons are `Action.Execute` (with the `Action.Submit` fallback) so the clock ca
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.i18n import render, t
 from bot.views.workinghours import ClockView, DayRow, Fix, HoursView, Note
 from cards import actions as act
 from cards import format as fmt
-from cards.elements import action_set, card, column, columns, facts, fit_rows, heading, more_line, text
+from cards.elements import (
+    action_set,
+    card,
+    column,
+    columns,
+    container,
+    facts,
+    fit_rows,
+    heading,
+    more_line,
+    text,
+)
 
 MAX_DAY_ROWS = 31
 MAX_GAP_BUTTONS = 5
 MAX_NOTES = 8
 
 
+def _field(name: str, value: str, locale: str) -> str:
+    """A note's field for the card: a `day` the service sends as an ISO date reads "Mon 16 Nov"."""
+    if name == "day":
+        try:
+            return fmt.day_label(date.fromisoformat(value), locale)
+        except ValueError:
+            pass
+    return fmt.escape(value)
+
+
 def _say(key: str, locale: str, params: dict[str, str]) -> str:
-    return t(key, locale, **{k: fmt.escape(v) for k, v in params.items()})
+    return t(key, locale, **{k: _field(k, v, locale) for k, v in params.items()})
 
 
 def signed(seconds: int, locale: str) -> str:
@@ -34,14 +55,18 @@ def fix_button(fix: Fix, locale: str) -> dict[str, Any]:
     return act.execute(_say(fix.label_key, locale, fix.params), fix.verb, fix.data, inputs=False)
 
 
+def _moment(moment: datetime, today: date | None, locale: str) -> str:
+    """ "08:00" today, "Mon 16 Nov 08:00" on another day."""
+    clock = fmt.time_of_day(moment)
+    return clock if today is None or moment.date() == today else f"{fmt.day_label(moment, locale)} {clock}"
+
+
 def state_line(clock: ClockView, locale: str) -> str:
+    today = clock.today or clock.day
     if clock.state != "out" and clock.since is not None:
-        since = fmt.time_of_day(clock.since)
-        if clock.since.date() != clock.day:
-            since = f"{fmt.day_label(clock.since, locale)} {since}"
-        return t(f"wh.card.state.{clock.state}", locale, since=since)
+        return t(f"wh.card.state.{clock.state}", locale, since=_moment(clock.since, today, locale))
     if clock.last_out is not None:
-        return t("wh.card.state.out_at", locale, time=fmt.time_of_day(clock.last_out))
+        return t("wh.card.state.out_at", locale, time=_moment(clock.last_out, today, locale))
     return t("wh.card.state.out", locale)
 
 
@@ -51,11 +76,14 @@ def status_line(clock: ClockView, locale: str) -> str:
         "wh.card.status_line",
         locale,
         state=state_line(clock, locale),
-        worked=fmt.duration(clock.worked_seconds, locale),
+        worked=fmt.clock(clock.worked_seconds),
     )
 
 
 def clock_buttons(clock: ClockView, locale: str) -> list[dict[str, Any]]:
+    """Come (positive) when out; Break end (positive) and Go on a break; Break start and Go when in. Go is a
+    normal action, not a destructive one: clocking out ends nothing that cannot be undone."""
+
     def button(key: str, verb: str, style: str | None = None) -> dict[str, Any]:
         return act.execute(t(key, locale), verb, inputs=False, style=style)
 
@@ -63,22 +91,38 @@ def clock_buttons(clock: ClockView, locale: str) -> list[dict[str, Any]]:
         return [button("wh.card.btn.come", act.COME, "positive")]
     if clock.state == "break":
         return [button("wh.card.btn.break_end", act.BREAK_END, "positive"), button("wh.card.btn.go", act.GO)]
-    return [
-        button("wh.card.btn.break_start", act.BREAK_START),
-        button("wh.card.btn.go", act.GO, "destructive"),
-    ]
+    return [button("wh.card.btn.break_start", act.BREAK_START), button("wh.card.btn.go", act.GO)]
 
 
-def _notes(notes: list[Note], locale: str, *, color: str = "Warning") -> list[dict[str, Any]]:
-    body: list[dict[str, Any]] = []
+def _notes(notes: list[Note], locale: str) -> list[dict[str, Any]]:
+    """Rule warnings: readable text on the warning style (not low-contrast yellow text), each with its fix."""
+    items: list[dict[str, Any]] = []
     for note in notes[:MAX_NOTES]:
-        body.append(text("⚠ " + _say(note.key, locale, note.params), color=color, spacing="Small"))
+        items.append(text("⚠ " + _say(note.key, locale, note.params), spacing="Small"))
         if note.fixes:
-            body.append(action_set([fix_button(f, locale) for f in note.fixes[:4]], spacing="Small"))
+            items.append(action_set([fix_button(f, locale) for f in note.fixes[:4]], spacing="Small"))
     hidden = more_line(len(notes) - MAX_NOTES, locale)
     if hidden:
-        body.append(hidden)
-    return body
+        items.append(hidden)
+    return [container(items, style="warning", spacing="Medium")] if items else []
+
+
+def _done_line(action: str, clock: ClockView, notes: list[Note], locale: str) -> tuple[str, list[Note]]:
+    """What happened, in one line that already says when ("Clocked in at 08:00"), and the notes left."""
+    today = clock.today or clock.day
+    if action == "break_added" and notes and notes[0].key == "wh.break_added":
+        return "✅ " + _say(notes[0].key, locale, notes[0].params), notes[1:]
+    if action == "came" and clock.first_in is not None:
+        moment = clock.since if clock.state == "in" and clock.since else clock.first_in
+        return "✅ " + t("wh.card.came_at", locale, time=_moment(moment, today, locale)), notes
+    if action == "went" and clock.last_out is not None:
+        return "✅ " + t("wh.card.went_at", locale, time=_moment(clock.last_out, today, locale)), notes
+    if action == "break_ended" and clock.state == "in" and clock.since is not None:
+        since = _moment(clock.since, today, locale)
+        return "✅ " + t("wh.card.break_ended_in", locale, since=since), notes
+    if action == "break_started" and clock.since is not None:
+        return "☕ " + t("wh.card.state.break", locale, since=_moment(clock.since, today, locale)), notes
+    return ("✅ " if action != "restored" else "↩ ") + t(f"wh.card.{action}", locale), notes
 
 
 def clock_card(
@@ -89,24 +133,39 @@ def clock_card(
     undo_token: str | None = None,
     notes: list[Note] | None = None,
 ) -> dict[str, Any]:
-    """After come/go/break: what happened, the state (clocked in since…), today's worked time, buttons."""
+    """After come/go/break: what happened (once, with its time), the worked time of that day, rule
+    warnings with their fixes, and the buttons for what comes next."""
     notes = list(notes or [])
     body: list[dict[str, Any]] = [heading("🕘 " + t("wh.card.title", locale))]
     refused = action == "refused"
+    today = clock.today or clock.day
     if refused and notes:
         problem = notes.pop(0)
-        body.append(text(_say(problem.key, locale, problem.params), color="Attention", weight="Bolder"))
+        body.append(
+            container(
+                [text(_say(problem.key, locale, problem.params), weight="Bolder")],
+                style="attention",
+            )
+        )
         if problem.fixes:
             body.append(action_set([fix_button(f, locale) for f in problem.fixes[:4]], spacing="Small"))
+        body.append(text(state_line(clock, locale), subtle=True, spacing="Small"))
     else:
-        body.append(text(t(f"wh.card.{action}", locale), weight="Bolder"))
-    body.append(text(state_line(clock, locale), spacing="Small"))
+        line, notes = _done_line(action, clock, notes, locale)
+        body.append(text(line, weight="Bolder", color="Good"))
+        if clock.day != today or action in ("restored", "break_added"):
+            body.append(text(t("wh.card.now", locale, state=state_line(clock, locale)), subtle=True))
+    worked_label = (
+        t("wh.card.worked_today", locale)
+        if clock.day == today
+        else t("wh.card.worked_on", locale, day=fmt.day_label(clock.day, locale))
+    )
     body.append(
         columns(
             [
                 column(
                     [
-                        text(t("wh.card.worked_today", locale), subtle=True, size="Small"),
+                        text(worked_label, subtle=True, size="Small"),
                         text(
                             fmt.clock(clock.worked_seconds),
                             size="ExtraLarge",
@@ -119,7 +178,7 @@ def clock_card(
                 column(
                     [
                         text(t("wh.card.breaks_today", locale), subtle=True, size="Small"),
-                        text(fmt.duration(clock.break_seconds, locale), size="Large", spacing="None"),
+                        text(fmt.clock(clock.break_seconds), size="ExtraLarge", spacing="None"),
                     ],
                     "auto",
                 ),

@@ -8,7 +8,8 @@
 #   Ctrl-C stops both.
 #
 # Environment: TIMEBOT_DATA_DIR (default: ~/.local/share/timebot), TIMEBOT_PORT (3978),
-# PLAYGROUND_PORT (56150), TEAMSAPPTESTER_BROWSER=none to stop the Playground opening a browser.
+# PLAYGROUND_PORT (56150), TEAMSAPPTESTER_BROWSER=none to stop the Playground opening a browser,
+# TZ (default: the host's zone; the Playground reports it to the bot as the Teams client's zone).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,6 +45,17 @@ if "$VENV/bin/python" -c 'import socket, sys; socket.create_connection(("127.0.0
     die "port $BOT_PORT is already in use (another bot running?); set TIMEBOT_PORT to use another"
 fi
 
+# The Playground reports the zone of its Node process as the client's time zone, as Teams does for a
+# device; Node falls back to UTC where it cannot read the host's (containers), so name it explicitly.
+host_zone() {
+    if [[ -n ${TZ:-} ]]; then echo "${TZ#:}"; return; fi
+    if [[ -r /etc/timezone ]]; then head -n1 /etc/timezone; return; fi
+    local link
+    link=$(readlink /etc/localtime 2>/dev/null || true)
+    [[ $link == *zoneinfo/* ]] && echo "${link##*zoneinfo/}"
+}
+HOST_ZONE=$(host_zone || true)
+
 BOT_PID=""
 PLAYGROUND_PID=""
 cleanup() {
@@ -77,8 +89,8 @@ done
 [[ -n $healthy ]] || die "timebot did not answer http://127.0.0.1:$BOT_PORT/healthz within 30 s"
 
 # 3. The Playground, in the foreground (as a child so the traps still run on Ctrl-C).
-echo "run: Agents Playground on http://localhost:$PLAYGROUND_PORT (Ctrl-C stops both)"
-"$PLAYGROUND" \
+echo "run: Agents Playground on http://localhost:$PLAYGROUND_PORT (Ctrl-C stops both; zone ${HOST_ZONE:-UTC})"
+TZ=${HOST_ZONE:-UTC} "$PLAYGROUND" \
     --app-endpoint "http://127.0.0.1:$BOT_PORT/api/messages" \
     --channel-id msteams \
     --port "$PLAYGROUND_PORT" \

@@ -35,6 +35,7 @@ from bot.operations import (
 from .timeparse import (
     ClockSpec,
     RangeSpec,
+    impossible_clock,
     parse_clock_spec,
     parse_period,
     parse_range,
@@ -57,6 +58,7 @@ _BILLABLE: dict[str, bool] = {
     "no-bill": False, "nicht abrechenbar": False, "nicht verrechenbar": False,
 }  # fmt: skip
 
+_AT_WORDS = frozenset({"at", "um", "ab", "@"})
 _LAST_WORDS = frozenset({"last", "latest", "letzte", "letzten", "letzter", "letztes"})
 _FILLERS = frozenset({"on", "for", "to", "auf", "für", "project", "projekt"})
 _ENTRY_REF = re.compile(r"@(\d{1,9})")
@@ -255,8 +257,23 @@ def entry_ref(tok: Token) -> EntryRef:
     return EntryRef(index=index)
 
 
+def no_impossible_clocks(runs: list[list[Token]]) -> None:
+    """A time-shaped word that is no time of day (`at 25:00`, `9:75`, `13pm`) is an error with the reason,
+    never silently a note or a project name. Quoted text is the person's own and is left alone."""
+    for run in runs:
+        for i, tok in enumerate(run):
+            after_at = i > 0 and run[i - 1].low in _AT_WORDS
+            shown = f"{run[i - 1].raw} {tok.raw}" if after_at else tok.raw
+            key = impossible_clock(tok.value, after_at=after_at)
+            if key is None and i + 1 < len(run) and run[i + 1].low == "uhr":
+                key, shown = impossible_clock(f"{tok.value} uhr"), f"{tok.raw} {run[i + 1].raw}"
+            if key is not None:
+                fail(key, text=shown)
+
+
 def project_and_note(found: Scan) -> tuple[ProjectRef | None, str | None]:
     """The rule in the module docstring: `@ref` → free words are the note; else first run = project."""
+    no_impossible_clocks(found.runs)
     for ref in found.refs:
         if is_entry_ref(ref):
             fail("parse.entry_ref_not_project", text=ref.raw)
@@ -273,8 +290,9 @@ def project_and_note(found: Scan) -> tuple[ProjectRef | None, str | None]:
     return project, note or None
 
 
-def entry_ref_arg(cmd: Cmd) -> tuple[EntryRef, list[Token]]:
-    """A leading `last` / `@N` (default: last), and the remaining tokens."""
+def entry_ref_arg(cmd: Cmd, *, last_written: bool = False) -> tuple[EntryRef, list[Token]]:
+    """A leading `last` / `@N` (default: last), and the remaining tokens. `last_written`: `last` (and no
+    ref) is the entry written last, not the one starting last (`edit`, `delete`)."""
     tokens = cmd.tokens
     if tokens and is_entry_ref(tokens[0]):
         return entry_ref(tokens[0]), tokens[1:]
@@ -282,14 +300,15 @@ def entry_ref_arg(cmd: Cmd) -> tuple[EntryRef, list[Token]]:
         rest = tokens[1:]
         if rest and rest[0].kind == "word" and rest[0].low in ("entry", "one", "eintrag"):
             rest = rest[1:]
-        return EntryRef(), rest
-    return EntryRef(), tokens
+        return EntryRef(written=last_written), rest
+    return EntryRef(written=last_written), tokens
 
 
 # ---- refusing what is left over ----------------------------------------------------------------------------
 
 
 def no_leftovers(found: Scan, *, runs: bool = True, quoted: bool = True) -> None:
+    no_impossible_clocks(found.runs)
     leftovers: list[Token] = []
     if runs:
         leftovers += [tok for run in found.runs for tok in run]

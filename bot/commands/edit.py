@@ -33,7 +33,15 @@ from .args import (
     resolve_range_or_fail,
 )
 from .durations import bare_number, parse_duration
-from .timeparse import ClockSpec, RangeSpec, parse_clock_spec, parse_date, parse_range, resolve_clock
+from .timeparse import (
+    ClockSpec,
+    RangeSpec,
+    impossible_clock,
+    parse_clock_spec,
+    parse_date,
+    parse_range,
+    resolve_clock,
+)
 from .tokens import Token
 
 _FIELDS: dict[str, str] = {
@@ -143,7 +151,9 @@ class _Reader:
             fail("parse.edit.missing_value", field=name)
         hit = match_at(self.tokens, i, matchers)
         if hit is None:
-            fail(_BAD_VALUE.get(name, "parse.bad_duration"), text=self.tokens[i].raw)
+            raw = self.tokens[i].raw
+            why = impossible_clock(raw, after_at=True) if name in ("start", "end") else None
+            fail(why or _BAD_VALUE.get(name, "parse.bad_duration"), text=raw)
         return hit
 
     def read_clock(self, i: int, name: str) -> int:
@@ -217,7 +227,7 @@ def _resolve_times(changes: _Changes, cmd: Cmd) -> tuple[datetime | None, dateti
 
 
 def edit(cmd: Cmd) -> EditEntry:
-    ref, tokens = entry_ref_arg(cmd)
+    ref, tokens = entry_ref_arg(cmd, last_written=True)
     changes = _Reader(cmd, tokens).read_all()
     if changes.duration is not None and changes.duration <= timedelta(0):
         fail("parse.zero_duration", text=cmd.text)

@@ -101,7 +101,7 @@ def log(cmd: Cmd) -> LogEntry | StartTimer | ShowForm:
 
 
 def delete(cmd: Cmd) -> DeleteEntry:
-    ref, rest = entry_ref_arg(cmd)
+    ref, rest = entry_ref_arg(cmd, last_written=True)
     cmd.tokens = rest
     nothing_else(cmd, frozenset({"entry", "eintrag", "it", "this"}))
     return DeleteEntry(ref=ref)

@@ -39,6 +39,7 @@ __all__ = [
     "ClockSpec",
     "RangeSpec",
     "at_local",
+    "impossible_clock",
     "local_now",
     "parse_clock",
     "parse_clock_spec",
@@ -110,6 +111,29 @@ def _time_of_day(s: str) -> tuple[time, bool] | None:
         return None
     explicit = bool(m.group("m") or ampm or m.group("uhr"))
     return time(hour, minute), explicit
+
+
+_CLOCKISH = re.compile(
+    r"(?<![\w.:])(?P<h>\d{1,3})(?::(?P<m>\d{1,3}))?\s*(?P<ampm>[ap]\.?m\.?)?(?P<uhr>\s*uhr)?(?![\w:])",
+    re.IGNORECASE,
+)
+
+
+def impossible_clock(text: str, *, after_at: bool = False) -> str | None:
+    """Why a time-shaped word is not a time of day, as a catalogue key (`parse.clock.hour`, `.minute`,
+    `.ampm`), or None when it is a time or not time-shaped at all. Time-shaped: `25:00`, `9:75`, `13pm`,
+    `25 Uhr`; a bare number only `after_at` (`at 25`), since elsewhere it is a number."""
+    for m in _CLOCKISH.finditer(text):
+        hour, minute, ampm = int(m.group("h")), m.group("m"), m.group("ampm")
+        if minute is None and not ampm and not m.group("uhr") and not after_at:
+            continue
+        if minute is not None and (len(minute) != 2 or int(minute) > 59):
+            return "parse.clock.minute"
+        if ampm and not 1 <= hour <= 12:
+            return "parse.clock.ampm"
+        if hour > 23 and not ampm:
+            return "parse.clock.hour"
+    return None
 
 
 def parse_time_of_day(s: str) -> time | None:

@@ -1,7 +1,7 @@
 """Working hours (attendance, apart from project time): `come`, `go`, `break`, `hours`.
 
 `come`/`go`/`break start|end` take `at TIME` or any plain time (`come 8`, `go 17:30`), placed on today in
-ctx.tz; `hours` without a period is today.
+ctx.tz or on the date given (`come at 8:00 yesterday`, the dates of `log`); `hours` alone is today.
 """
 
 from __future__ import annotations
@@ -25,18 +25,31 @@ from .args import (
     words,
 )
 from .durations import bare_number, parse_duration
-from .timeparse import ClockSpec, RangeSpec, parse_date, parse_period, parse_range
+from .timeparse import ClockSpec, RangeSpec, parse_date, parse_period, parse_range, resolve_clock
 
 _BREAK_START = frozenset({"start", "begin", "beginn", "anfang", "starten", "beginnen", "now", "jetzt"})
 _BREAK_END = frozenset({"end", "stop", "stopp", "ende", "beenden", "over", "done", "fertig", "vorbei"})
 
 
 def _clock_at(cmd: Cmd) -> datetime | None:
-    """`come`/`go`/`break start|end` take `at TIME` or any plain time (`come 8`, `go 17:30`)."""
-    found = scan(cmd.tokens, clock_matchers(cmd.ctx, bare=True))
+    """`come`/`go`/`break start|end` take `at TIME` or any plain time (`come 8`, `go 17:30`), and a date
+    like `log` does (`come at 8:00 yesterday`, `go 17:00 friday`): forgotten clock-ins are fixed later."""
+    ctx = cmd.ctx
+    found = scan(cmd.tokens, [("date", lambda s: parse_date(s, ctx)), *clock_matchers(ctx, bare=True)])
     no_leftovers(found)
     no_refs_or_tags(found, cmd.tokens)
-    return resolve_at(found.one("at"), cmd.ctx)
+    at_hit, date_hit = found.one("at"), found.one("date")
+    if date_hit is None:
+        return resolve_at(at_hit, ctx)
+    if at_hit is None:
+        fail("parse.hours.needs_time", text=date_hit.text)
+    spec = cast(ClockSpec, at_hit.value)
+    if spec.tod is None:  # `30 min ago friday`: a relative time has its own day
+        fail("parse.unexpected", text=date_hit.text)
+    try:
+        return resolve_clock(spec, cast(date, date_hit.value), ctx)
+    except (OverflowError, ValueError):
+        fail("parse.bad_time", text=at_hit.text)
 
 
 def come(cmd: Cmd) -> ClockIn:

@@ -29,14 +29,18 @@ from bot.i18n import t
 from bot.operations import (
     AddProject,
     Ambiguity,
+    ClockIn,
+    ClockOut,
     ContinueEntry,
     DeleteEntry,
     EditEntry,
+    LogEntry,
     Operation,
     ParseFailure,
     StartTimer,
     Status,
     StopTimer,
+    TakeBreak,
     Undo,
 )
 from bot.replies import summary_text
@@ -46,6 +50,7 @@ from bot.routing.turn import Turn
 from bot.service.common import recent_projects
 from bot.service.outcomes import (
     EditForm,
+    Notice,
     Outcome,
     Problem,
     ProjectCreated,
@@ -63,6 +68,7 @@ from bot.views.verbs import (
     PickData,
     RunData,
     TokenData,
+    WriteData,
 )
 
 router = Router("card_actions")
@@ -209,6 +215,25 @@ def _parse_time(value: str | None) -> time | None:
         return None
 
 
+_WRITES = (LogEntry, StartTimer, ContinueEntry, StopTimer, EditEntry, ClockIn, ClockOut, TakeBreak)
+
+
+async def _write(turn: Turn, data: WriteData) -> Result:
+    """An option of a write question: the operation it carries, checked like a typed one (the data is the
+    client's: only write operations, validated, and the checks it did not accept run again)."""
+    try:
+        op = _operation.validate_python(data.op)
+    except ValidationError:
+        return Problem("error.bad_card")
+    if not isinstance(op, _WRITES):
+        return Problem("error.bad_card")
+    return await run_operation(turn, op, None)
+
+
+async def _dismiss(turn: Turn, data: Empty) -> Result:
+    return Notice("check.cancelled")
+
+
 # verb → (handler, whether its answer replaces the card the button was on); the payload model is the verb's
 # own, from the one table in `bot.views.verbs`.
 HANDLERS: dict[str, tuple[Action, bool]] = {
@@ -224,6 +249,8 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.PICK_PROJECT: (_pick_project, True),
     verbs.CREATE_PROJECT: (_create_project, True),
     verbs.RUN: (_run, False),
+    verbs.WRITE: (_write, True),
+    verbs.DISMISS: (_dismiss, True),
     **HOURS_HANDLERS,
     **FORM_HANDLERS,
     **ACCOUNT_HANDLERS,

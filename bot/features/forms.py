@@ -35,6 +35,8 @@ GENERAL = "_"  # errors under this key are shown on top of the form
 # Which field a service problem belongs to (others go on top of the form).
 _PROBLEM_FIELDS = {
     "service.end_before_start": "end",
+    "check.ends_in_future": "end",
+    "check.starts_in_future": "start",
     "service.future_day": "date",
     "service.log_needs_time": "duration",
 }

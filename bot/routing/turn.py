@@ -91,9 +91,11 @@ class Turn:
             return None
         prefs = await self.prefs(identity)
         backend = await self.backends.bind(identity, prefs.backend or self.default_backend)
+        client_tz = _zone(self.activity.client_timezone())
+        # An explicit choice (`timezone`, the settings card) wins; until then Teams' client zone.
         tz = (
-            _zone(self.activity.client_timezone())
-            or _zone(prefs.timezone)
+            _zone(prefs.timezone)
+            or client_tz
             or _zone(backend.user.timezone)
             or _zone(
                 backend.workspace.settings.default_timezone
@@ -117,5 +119,6 @@ class Turn:
                 tenant_id=identity.tenant_id,
                 reference=self.activity.reference(),
             ),
+            client_tz=client_tz,
         )
         return self._user

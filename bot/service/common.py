@@ -41,6 +41,7 @@ def entry_view(entry: TimeEntry, data: RefData, ctx: UserContext, handle: int | 
         note=entry.description,
         billable=entry.billable,
         timezone=str(ctx.tz),
+        zone_note=ctx.zone_note,
     )
 
 
@@ -94,9 +95,12 @@ async def can_create_master_data(ctx: UserContext) -> bool:
     return not settings.admin_only_master_data or ctx.backend.user.is_admin
 
 
+Target = tuple[str | None, str | None, bool | None]  # project id, task id, the project's billable default
+
+
 async def resolve_target(
     ctx: UserContext, ref: ProjectRef | None, op_json: dict[str, Any]
-) -> tuple[str | None, str | None, bool | None] | ProjectPick:
+) -> Target | ProjectPick:
     """(project_id, task_id, project's billable default) for a reference, or the card to pick one."""
     if ref is None:
         return None, None, None
@@ -105,6 +109,27 @@ async def resolve_target(
     if isinstance(result, ResolvedProject):
         return result.project.id, result.task.id if result.task else None, result.project.billable
     return _pick(ctx, result, data, op_json, await can_create_master_data(ctx))
+
+
+def typed_differently(ref: ProjectRef | None, target: Target, data: RefData) -> str | None:
+    """What the person typed, when it named the project (or task) only by a fuzzy match — `webseite` for
+    Website — so the echo can say so; None for exact, prefix and picked-on-a-card matches."""
+    if ref is None or ref.id is not None:
+        return None
+    project, task = data.project(target[0]), data.task(target[1])
+
+    def plain(typed: str, name: str) -> bool:
+        typed, name = typed.casefold(), name.casefold()
+        return name.startswith(typed) or any(word.startswith(typed) for word in name.split())
+
+    names = [project.name] if project else []
+    if client := data.client(project.client_id) if project else None:
+        names.append(client.name)
+    if task is not None:
+        names.append(task.name)
+    if all(any(plain(part, name) for name in names) for part in ref.path if part):
+        return None
+    return ref.text
 
 
 def _pick(
@@ -123,7 +148,7 @@ def _pick(
 async def entry_draft(
     ctx: UserContext,
     op: StartTimer | LogEntry,
-    target: tuple[str | None, str | None, bool | None],
+    target: Target,
     start: datetime,
     end: datetime | None = None,
 ) -> TimeEntryDraft:

@@ -71,6 +71,10 @@ class Conversation:
     reference: dict[str, Any]
 
 
+def _same_zone(a: ZoneInfo, b: ZoneInfo, at: datetime) -> bool:
+    return str(a) == str(b) or (a.utcoffset(at.replace(tzinfo=None)) == b.utcoffset(at.replace(tzinfo=None)))
+
+
 @dataclass
 class UserContext:
     identity: Identity
@@ -82,10 +86,19 @@ class UserContext:
     services: Services
     scope: Literal["personal", "groupChat", "channel"] = "personal"  # where the person asked
     conversation: Conversation | None = None
+    client_tz: ZoneInfo | None = None  # the zone Teams reported for the person's device, if any
 
     @property
     def parse_context(self) -> ParseContext:
         return ParseContext(now=self.now, tz=self.tz, locale=self.locale)
+
+    @property
+    def zone_note(self) -> str | None:
+        """The zone name to show next to times when it is not the one the person's device is in (they chose
+        another with `timezone`): then "14:00" alone would be read in the wrong zone."""
+        if self.client_tz is None or _same_zone(self.client_tz, self.tz, self.now):
+            return None
+        return str(self.tz)
 
     @property
     def today(self) -> date:

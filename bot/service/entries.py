@@ -7,7 +7,9 @@ from datetime import datetime, time, timedelta
 from adapters.errors import Conflict, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
 from bot.operations import DeleteEntry, EditEntry, ListTimes, LogEntry, Undo
+from bot.service.checks import ask_about_overlaps, check_times, nearby_entries
 from bot.service.common import (
+    Target,
     entry_draft,
     entry_view,
     journal,
@@ -15,19 +17,24 @@ from bot.service.common import (
     recent_entries,
     resolve_target,
     tag_ids,
+    typed_differently,
     utc,
 )
 from bot.service.context import UserContext
-from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
-from bot.service.refdata import RefData
+from bot.service.outcomes import (
+    DeleteConfirm,
+    EditForm,
+    EntriesShown,
+    EntryChanged,
+    Outcome,
+    Problem,
+)
 from bot.service.resolve import match_name
 from bot.service.timer import clipped_seconds, find_entry
 from bot.service.workinghours import undo as undo_working_hours
 
-MAX_ENTRY = timedelta(hours=24)
 WORKDAY_START = time(9, 0)
 LIST_LIMIT = 40
-MAX_OVERLAPS = 3
 
 
 def _hm(dt: datetime, ctx: UserContext) -> str:
@@ -39,33 +46,23 @@ async def log(ctx: UserContext, op: LogEntry) -> Outcome:
     if isinstance(span, Problem):
         return span
     start, end, nearby = span
-    if end <= start:
-        return Problem("service.end_before_start", {"start": _hm(start, ctx), "end": _hm(end, ctx)})
-    if end - start > MAX_ENTRY:
-        return Problem("service.too_long", {"hours": "24"})
+    checked = check_times(ctx, op, "log", start, end)
+    if checked is not None:
+        return checked
     target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
     if not isinstance(target, tuple):
         return target
-    draft = await entry_draft(ctx, op, target, start, end)
     if nearby is None:
-        nearby = await _nearby(ctx, start, end)
-    overlaps = [e for e in nearby if e.end is not None]
+        nearby = await nearby_entries(ctx, start, end)
+    question = await ask_about_overlaps(ctx, op, "log", start, end, nearby)
+    if question is not None:
+        return question
+    draft = await entry_draft(ctx, op, target, start, end)
     entry = await ctx.backend.create_time_entry(draft)
     token = await journal(ctx, "create", entry.id, None, entry, "log")
     data = await ctx.refdata()
-    warnings = [_overlap_label(o, data, ctx) for o in overlaps[:MAX_OVERLAPS]]
-    if len(overlaps) > MAX_OVERLAPS:
-        warnings.append("…")
-    return EntryChanged("logged", entry_view(entry, data, ctx), undo_token=token, warnings=warnings)
-
-
-async def _nearby(ctx: UserContext, start: datetime, end: datetime) -> list[TimeEntry]:
-    """Entries overlapping [start, end): from the person's recent view when it is fresh (no remote call),
-    else a read of only a few (only a few overlaps are shown, and one remote call is one round trip)."""
-    seen = ctx.services.recent.lookup(ctx.recent_key, start, end, ctx.now)
-    if seen is not None:
-        return seen[: MAX_OVERLAPS + 2]
-    return await ctx.backend.list_time_entries(start, end, limit=MAX_OVERLAPS + 2)
+    typed = typed_differently(op.project, target, data)
+    return EntryChanged("logged", entry_view(entry, data, ctx), undo_token=token, typed=typed)
 
 
 Placement = tuple[datetime, datetime, list[TimeEntry] | None]  # start, end, the overlaps if already read
@@ -92,7 +89,7 @@ async def _place(ctx: UserContext, op: LogEntry) -> Placement | Problem:
         # One read answers both questions: a running timer always overlaps "the last N minutes", and the
         # same rows are the overlaps to warn about when the entry ends now.
         now = utc(ctx.now)
-        nearby: list[TimeEntry] | None = await _nearby(ctx, max(now - op.duration, day_start), now)
+        nearby: list[TimeEntry] | None = await nearby_entries(ctx, max(now - op.duration, day_start), now)
         running = next((e for e in nearby or [] if e.end is None), None)
         end = now
         if running is not None and running.start > day_start:
@@ -124,14 +121,16 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
     # Only new times are checked: a zero-length entry (a timer stopped within the second on a backend that
     # keeps whole seconds) must still take a note, project or tags.
     retimed = "start" in patch or "end" in patch
-    if retimed and end is not None and end <= start:
-        return Problem("service.end_before_start", {"start": _hm(start, ctx), "end": _hm(end, ctx)})
-    if retimed and end is not None and end - start > MAX_ENTRY:
-        return Problem("service.too_long", {"hours": "24"})
+    if retimed:
+        checked = check_times(ctx, op, "edit", start, end)
+        if checked is not None:
+            return checked
+    target: Target | None = None
     if op.project is not None:
-        target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
-        if not isinstance(target, tuple):
-            return target
+        resolved = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
+        if not isinstance(resolved, tuple):
+            return resolved
+        target = resolved
         patch["project_id"], patch["task_id"] = target[0], target[1]
     if op.add_tags or op.remove_tags:
         removing = set()
@@ -145,15 +144,18 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
         patch["description"] = op.note
     if op.billable is not None:
         patch["billable"] = op.billable
+    if retimed and end is not None:
+        question = await ask_about_overlaps(
+            ctx, op, "edit", start, end, await nearby_entries(ctx, start, end), exclude=entry.id
+        )
+        if question is not None:
+            return question
     updated = await ctx.backend.update_time_entry(entry.id, TimeEntryPatch(**patch))
     token = await journal(ctx, "update", entry.id, entry, updated, "edit")
-    return EntryChanged("edited", entry_view(updated, await ctx.refdata(), ctx), undo_token=token)
-
-
-def _overlap_label(entry: TimeEntry, data: RefData, ctx: UserContext) -> str:
-    project = data.project(entry.project_id)
-    end = _hm(entry.end, ctx) if entry.end else ""
-    return f"{_hm(entry.start, ctx)}–{end} {project.name if project else ''}".strip()
+    typed = typed_differently(op.project, target, await ctx.refdata()) if target is not None else None
+    return EntryChanged(
+        "edited", entry_view(updated, await ctx.refdata(), ctx), undo_token=token, typed=typed
+    )
 
 
 def _nothing_to_change(op: EditEntry) -> bool:

@@ -13,6 +13,7 @@ from bot.views.changes import SubscriptionsView
 from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView
 from bot.views.feed import FeedKeyView, FeedView
 from bot.views.forms import FormView, SettingsView
+from bot.views.questions import WriteQuestion
 from bot.views.reminders import DayNudgeView, TimerReminderView
 from bot.views.workinghours import ClockView, HoursView, Note
 
@@ -27,7 +28,7 @@ class EntryChanged:
     entry: EntryView
     undo_token: str | None = None
     switched_from: EntryView | None = None
-    warnings: list[str] = field(default_factory=list)
+    typed: str | None = None  # the project as typed, when only a fuzzy match found it ("webseite")
 
 
 @dataclass(frozen=True)
@@ -293,4 +294,5 @@ Outcome = (
     | DayCopied
     | TimerReminder
     | DayNudge
+    | WriteQuestion
 )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from adapters.backend import Capability
-from adapters.errors import CapabilityRefused, NotFound
+from adapters.errors import CapabilityRefused, NotFound, ValidationFailed
 from adapters.models import TimeEntry, TimeEntryDraft
 from adapters.timer import TimerStartsLater, start_timer, stop_timer
 from bot.operations import CancelTimer, ContinueEntry, EntryRef, StartTimer, Status, StopTimer
 from bot.service import schedule
+from bot.service.checks import ask_about_overlaps, check_times, nearby_entries
 from bot.service.common import (
     entry_draft,
     entry_view,
@@ -17,24 +18,43 @@ from bot.service.common import (
     read_entries,
     recent_entries,
     resolve_target,
+    typed_differently,
+    utc,
     wrote,
 )
 from bot.service.context import UserContext
 from bot.service.outcomes import EntryChanged, Outcome, Problem, Refusal, StatusShown
 from bot.service.workinghours import clock_state
+from bot.views.questions import WriteAction
+
+BACKDATED = timedelta(minutes=1)  # a start further back than this is checked for overlaps
 
 
 async def start(ctx: UserContext, op: StartTimer) -> Outcome:
+    at = op.at or ctx.now
+    asked = await _check_start(ctx, op, "start", at)
+    if asked is not None:
+        return asked
     target = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
     if not isinstance(target, tuple):
         return target
-    at = op.at or ctx.now
-    if at > ctx.now:
-        return Problem("service.start_in_future", {"time": at.strftime("%H:%M")})
-    return await _begin(ctx, await entry_draft(ctx, op, target, at), "started")
+    typed = typed_differently(op.project, target, await ctx.refdata())
+    return await _begin(ctx, await entry_draft(ctx, op, target, at), "started", typed)
 
 
-async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str) -> Outcome:
+async def _check_start(
+    ctx: UserContext, op: StartTimer | ContinueEntry, action: WriteAction, at: datetime
+) -> Outcome | None:
+    """The write checks for a timer from `at`; a backdated start also must not lie over finished entries
+    (a plain `start` is now: nothing to read, so it stays one remote call)."""
+    checked = check_times(ctx, op, action, at, None)
+    if checked is not None or op.at is None or utc(at) > utc(ctx.now) - BACKDATED:
+        return checked
+    nearby = await nearby_entries(ctx, utc(at), utc(ctx.now))
+    return await ask_about_overlaps(ctx, op, action, at, None, nearby, running_ok=True)
+
+
+async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str, typed: str | None = None) -> Outcome:
     """Start `draft`, switching away from a running timer (the backend does it in as few calls as it can)."""
     try:
         started = await start_timer(ctx.backend, draft)
@@ -50,6 +70,7 @@ async def _begin(ctx: UserContext, draft: TimeEntryDraft, action: str) -> Outcom
         entry=entry_view(started.entry, data, ctx),
         undo_token=token,
         switched_from=entry_view(started.stopped, data, ctx) if started.stopped else None,
+        typed=typed,
     )
 
 
@@ -65,8 +86,13 @@ def _starts_later(key: str, ctx: UserContext, at: datetime, running: TimeEntry) 
 
 async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
     at = op.at or ctx.now
-    if at > ctx.now:
-        return Problem("service.stop_in_future", {"time": at.astimezone(ctx.tz).strftime("%H:%M")})
+    running = await _running(ctx)
+    if running is None:
+        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+    if at >= running.start:  # earlier: the backend's own refusal below names the timer's start
+        checked = check_times(ctx, op, "stop", running.start, at, closes=True)
+        if checked is not None:
+            return checked
     try:
         stopped = await stop_timer(ctx.backend, at)
     except TimerStartsLater as exc:
@@ -87,7 +113,19 @@ async def cancel(ctx: UserContext, op: CancelTimer) -> Outcome:
     return EntryChanged("cancelled", entry_view(running, await ctx.refdata(), ctx), undo_token=token)
 
 
+async def _running(ctx: UserContext) -> TimeEntry | None:
+    """The running timer, from the person's fresh recent view when it has one (no remote call)."""
+    now = utc(ctx.now)
+    seen = ctx.services.recent.lookup(ctx.recent_key, now - timedelta(seconds=1), now, now)
+    if seen is not None:
+        return next((e for e in seen if e.running), None)
+    return await ctx.backend.current_timer()
+
+
 async def continue_entry(ctx: UserContext, op: ContinueEntry) -> Outcome:
+    asked = await _check_start(ctx, op, "continue", op.at or ctx.now)
+    if asked is not None:
+        return asked
     source = await find_entry(ctx, op.ref, op.entry_id)
     if isinstance(source, Problem):
         return source
@@ -139,12 +177,33 @@ async def find_entry(ctx: UserContext, ref: EntryRef, entry_id: str | None) -> T
             return await ctx.backend.get_time_entry(entry_id)
         except NotFound:
             return Problem("service.entry_gone")
+    if ref.written and ref.index == 1:
+        last = await _written_last(ctx)
+        if last is not None:
+            return last
     entries = await recent_entries(ctx, ref.index)
     if len(entries) < ref.index:
         if not entries:
             return Problem("service.no_entries", hint_key="service.no_entries_hint")
         return Problem("service.no_such_entry", {"handle": f"@{ref.index}", "count": str(len(entries))})
     return entries[ref.index - 1]
+
+
+async def _written_last(ctx: UserContext) -> TimeEntry | None:
+    """The time entry the person wrote last and that still exists, from the undo journal (None when the
+    journal has none: then `last` falls back to the entry starting last)."""
+    gone: set[str] = set()
+    for record in await ctx.services.store.undo_history(ctx.identity.tenant_id, ctx.identity.aad_object_id):
+        if record.entity != "time_entry" or record.entity_id in gone:
+            continue
+        if record.action == "delete":
+            gone.add(record.entity_id)
+            continue
+        try:
+            return await ctx.backend.get_time_entry(record.entity_id)
+        except (NotFound, ValidationFailed):  # deleted elsewhere, or an id of the tracker used before
+            gone.add(record.entity_id)
+    return None
 
 
 clipped_seconds = _clipped

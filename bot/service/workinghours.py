@@ -25,6 +25,7 @@ from adapters.models import (
 )
 from bot.operations import ClockIn, ClockOut, Hours, Period, TakeBreak
 from bot.service import intervals as iv
+from bot.service.checks import check_moment, check_times
 from bot.service.common import journal, utc
 from bot.service.context import UserContext
 from bot.service.outcomes import ClockAction, ClockShown, HoursShown, Outcome, Problem
@@ -225,11 +226,14 @@ def _rules(ctx: UserContext) -> WorkingTimeRules:
     return ctx.backend.workspace.settings.working_time_rules
 
 
-async def _clock(ctx: UserContext, hours: _Hours | None = None) -> ClockView:
-    hours = hours or await _around(ctx, ctx.today, before=1)
+async def _clock(ctx: UserContext, hours: _Hours | None = None, day: date | None = None) -> ClockView:
+    """Where the person stands now, with the worked time of `day` (default today: a write on an earlier
+    day shows that day, so a fixed clock-in is seen where it landed)."""
+    day = day or ctx.today
+    hours = hours or await _around(ctx, day, before=1)
     now = utc(ctx.now)
     open_work, open_break = hours.open("work"), hours.open("break")
-    d = _compute_day(ctx, ctx.today, hours, [], _rules(ctx))
+    d = _compute_day(ctx, day, hours, [], _rules(ctx))
     state: Literal["out", "in", "break"] = "out"
     since = None
     if open_work is not None and open_work.start <= now:
@@ -239,11 +243,12 @@ async def _clock(ctx: UserContext, hours: _Hours | None = None) -> ClockView:
     return ClockView(
         state=state,
         since=since.astimezone(ctx.tz) if since else None,
-        day=ctx.today,
+        day=day,
         worked_seconds=d.row.worked_seconds,
         break_seconds=d.row.break_seconds,
         first_in=d.row.first_in,
         last_out=d.row.last_out,
+        today=ctx.today,
     )
 
 
@@ -253,9 +258,14 @@ async def clock_state(ctx: UserContext) -> ClockView:
 
 
 async def _shown(
-    ctx: UserContext, action: ClockAction, token: str | None = None, notes: list[Note] | None = None
+    ctx: UserContext,
+    action: ClockAction,
+    token: str | None = None,
+    notes: list[Note] | None = None,
+    day: date | None = None,
 ) -> ClockShown:
-    return ClockShown(action=action, clock=await _clock(ctx), undo_token=token, notes=notes or [])
+    clock = await _clock(ctx, day=day)
+    return ClockShown(action=action, clock=clock, undo_token=token, notes=notes or [])
 
 
 async def _refuse(
@@ -287,8 +297,9 @@ def _at(op_at: datetime | None, ctx: UserContext) -> datetime:
 
 async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
     at, now = _at(op.at, ctx), utc(ctx.now)
-    if at > now + SLACK:
-        return Problem("wh.in_future", {"time": _hm(at, ctx)})
+    checked = check_times(ctx, op, "come", at, None)
+    if checked is not None:
+        return checked
     hours = await _around(ctx, _local_day(at, ctx))
     open_work = hours.open("work")
     if open_work is not None:
@@ -311,31 +322,60 @@ async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
                 )
             ],
         )
-    clash = next((w for w in hours.of("work") if w.end is not None and w.end > at), None)
+    clash = next((w for w in hours.of("work") if w.start <= at < _end(w, now)), None)
     if clash is not None:
         return await _refuse(
             ctx, "wh.overlap", {"start": _hm(clash.start, ctx), "end": _hm(_end(clash, now), ctx)}
         )
+    later = next((w for w in hours.of("work") if w.start > at), None)
+    if later is not None:  # a forgotten clock-in before a day already recorded: an open one would span it
+        return await _refuse_open_before(ctx, at, later)
     entry = await ctx.backend.create_working_hours(
         WorkingHoursDraft(start=at, type="work", timezone=str(ctx.tz))
     )
     token = await _record(ctx, [], [entry], "come")
-    return await _shown(ctx, "came", token, await _day_notes(ctx, _local_day(at, ctx)))
+    day = _local_day(at, ctx)
+    return await _shown(ctx, "came", token, await _day_notes(ctx, day), day=day)
+
+
+async def _refuse_open_before(ctx: UserContext, at: datetime, later: WorkingHoursEntry) -> Outcome:
+    """`come` before working time already recorded: offer the whole interval instead, ending after a usual
+    day, before the next interval and before that day's end."""
+    day_end = _bounds(ctx, _local_day(at, ctx))[1] - SLACK
+    end = min(at + timedelta(hours=8), later.start, day_end, utc(ctx.now))
+    fixes = []
+    if end > at:
+        fixes.append(
+            Fix(
+                "wh.fix.record_day",
+                {"day": _local_day(at, ctx).isoformat(), "start": _hm(at, ctx), "end": _hm(end, ctx)},
+                verbs.GO,
+                {"come_at": at.isoformat(), "at": end.isoformat()},
+            )
+        )
+    params = {"time": _hm(at, ctx), "day": _local_day(later.start, ctx).isoformat()}
+    params |= {"start": _hm(later.start, ctx), "end": _hm(_end(later, utc(ctx.now)), ctx)}
+    return await _refuse(ctx, "wh.come_before_later", params, fixes)
 
 
 async def clock_out(ctx: UserContext, op: ClockOut) -> Outcome:
-    at, now = _at(op.at, ctx), utc(ctx.now)
-    if at > now + SLACK:
-        return Problem("wh.out_future", {"time": _hm(at, ctx)})
+    at = _at(op.at, ctx)
+    if op.come_at is None:
+        checked = check_moment(ctx, op, "go", at)  # the time itself; its length once `come` is known
+        if checked is not None:
+            return checked
     day = _local_day(at, ctx)
     hours = await _around(ctx, day)
     work = hours.open("work")
     if work is None:
         if op.come_at is not None:
-            return await _record_interval(ctx, hours, utc(op.come_at), at)
+            return await _record_interval(ctx, op, hours, utc(op.come_at), at)
         return await _not_clocked_in(ctx, hours, day, at)
     if at <= work.start:
         return Problem("wh.out_before_in", {"time": _hm(at, ctx), "since": _hm(work.start, ctx)})
+    checked = check_times(ctx, op, "go", work.start, at, closes=True)
+    if checked is not None:
+        return checked
     open_break = hours.open("break")
     closed_break = None
     if open_break is not None:
@@ -348,7 +388,7 @@ async def clock_out(ctx: UserContext, op: ClockOut) -> Outcome:
     start_day = _local_day(work.start, ctx)
     if start_day != day:
         notes = await _day_notes(ctx, start_day) + notes
-    return await _shown(ctx, "went", token, notes)
+    return await _shown(ctx, "went", token, notes, day=day)
 
 
 async def _not_clocked_in(ctx: UserContext, hours: _Hours, day: date, at: datetime) -> Outcome:
@@ -375,11 +415,14 @@ async def _not_clocked_in(ctx: UserContext, hours: _Hours, day: date, at: dateti
     return await _refuse(ctx, "wh.not_in", {}, fixes)
 
 
-async def _record_interval(ctx: UserContext, hours: _Hours, start: datetime, end: datetime) -> Outcome:
+async def _record_interval(
+    ctx: UserContext, op: ClockOut, hours: _Hours, start: datetime, end: datetime
+) -> Outcome:
     if end <= start:
         return Problem("wh.out_before_in", {"time": _hm(end, ctx), "since": _hm(start, ctx)})
-    if end - start > DAY:
-        return Problem("service.too_long", {"hours": "24"})
+    checked = check_times(ctx, op, "go", start, end)
+    if checked is not None:
+        return checked
     now = utc(ctx.now)
     clash = next((w for w in hours.of("work") if w.start < end and _end(w, now) > start), None)
     if clash is not None:
@@ -390,7 +433,8 @@ async def _record_interval(ctx: UserContext, hours: _Hours, start: datetime, end
         WorkingHoursDraft(start=start, end=end, type="work", timezone=str(ctx.tz))
     )
     token = await _record(ctx, [], [entry], "go")
-    return await _shown(ctx, "went", token, await _day_notes(ctx, _local_day(end, ctx)))
+    day = _local_day(end, ctx)
+    return await _shown(ctx, "went", token, await _day_notes(ctx, day), day=day)
 
 
 # ---- breaks -------------------------------------------------------------------------------------------
@@ -406,8 +450,9 @@ async def take_break(ctx: UserContext, op: TakeBreak) -> Outcome:
 
 async def _start_break(ctx: UserContext, op: TakeBreak) -> Outcome:
     at, now = _at(op.start, ctx), utc(ctx.now)
-    if at > now + SLACK:
-        return Problem("wh.break_future", {"time": _hm(at, ctx)})
+    checked = check_times(ctx, op, "break", at, None)
+    if checked is not None:
+        return checked
     hours = await _around(ctx, _local_day(at, ctx))
     work = hours.open("work")
     if work is None:
@@ -435,9 +480,10 @@ async def _start_break(ctx: UserContext, op: TakeBreak) -> Outcome:
 
 
 async def _end_break(ctx: UserContext, op: TakeBreak) -> Outcome:
-    at, now = _at(op.end, ctx), utc(ctx.now)
-    if at > now + SLACK:
-        return Problem("wh.break_future", {"time": _hm(at, ctx)})
+    at = _at(op.end, ctx)
+    checked = check_moment(ctx, op, "break", at)
+    if checked is not None:
+        return checked
     hours = await _around(ctx, ctx.today)
     open_break = hours.open("break")
     if open_break is None:
@@ -447,6 +493,9 @@ async def _end_break(ctx: UserContext, op: TakeBreak) -> Outcome:
         return Problem(
             "wh.break_end_before_start", {"time": _hm(at, ctx), "since": _hm(open_break.start, ctx)}
         )
+    checked = check_times(ctx, op, "break", open_break.start, at, closes=True)
+    if checked is not None:
+        return checked
     closed = await ctx.backend.update_working_hours(open_break.id, WorkingHoursPatch(end=at))
     token = await _record(ctx, [open_break], [closed], "break end")
     return await _shown(ctx, "break_ended", token, await _day_notes(ctx, _local_day(at, ctx)))
@@ -460,10 +509,9 @@ async def _insert_break(ctx: UserContext, op: TakeBreak) -> Outcome:
     if isinstance(span, Note):
         return await _refuse(ctx, span.key, span.params)
     start, end = span
-    if end <= start:
-        return Problem("service.end_before_start", {"start": _hm(start, ctx), "end": _hm(end, ctx)})
-    if end > now + SLACK:
-        return Problem("wh.break_future", {"time": _hm(end, ctx)})
+    checked = check_times(ctx, op, "break", start, end)
+    if checked is not None:
+        return checked
     inside = next((w for w in hours.of("work") if w.start <= start and _end(w, now) >= end), None)
     if inside is None:
         return await _refuse(
@@ -482,7 +530,8 @@ async def _insert_break(ctx: UserContext, op: TakeBreak) -> Outcome:
     )
     token = await _record(ctx, [], [entry], "break")
     notes = [Note("wh.break_added", {"start": _hm(start, ctx), "end": _hm(end, ctx)})]
-    return await _shown(ctx, "break_added", token, notes + await _day_notes(ctx, _local_day(start, ctx)))
+    day = _local_day(start, ctx)
+    return await _shown(ctx, "break_added", token, notes + await _day_notes(ctx, day), day=day)
 
 
 def _break_outside_fixes(hours: _Hours) -> list[Fix]:

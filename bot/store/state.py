@@ -168,6 +168,26 @@ class Store:
                     return None
         return None
 
+    async def undo_history(self, tenant_id: str, aad_object_id: str) -> list[UndoRecord]:
+        """The user's journal, newest first, without taking anything out (what was written last)."""
+        u = t.undo_records
+        mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
+        async with read_connection(self._engine) as conn:
+            rows = (await conn.execute(sa.select(u).where(mine).order_by(u.c.id.desc()))).all()
+        return [
+            UndoRecord(
+                token=row.token,
+                action=row.action,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                before=row.before,
+                after=row.after,
+                created_at=row.created_at,
+                description=row.description,
+            )
+            for row in rows
+        ]
+
     # ---- conversation references ---------------------------------------------------------------------------
 
     async def save_conversation_ref(

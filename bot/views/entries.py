@@ -30,6 +30,7 @@ class EntryView(View):
     note: str = ""
     billable: bool = False
     timezone: str = "UTC"
+    zone_note: str | None = None  # the zone, when it is not the device's: shown next to the times
 
     @property
     def running(self) -> bool:

@@ -27,6 +27,8 @@ PICK_PROJECT: Final = "pick_project"
 CREATE_PROJECT: Final = "create_project"
 REFRESH_STATUS: Final = "refresh_status"
 CONTINUE: Final = "continue"
+WRITE: Final = "write"  # an option of a write question: run the operation it carries
+DISMISS: Final = "dismiss"  # Cancel on a question: nothing is written
 COME: Final = "come"  # working hours
 GO: Final = "go"
 BREAK_START: Final = "break_start"
@@ -79,6 +81,10 @@ class RunData(Payload):
 
 class PickData(Payload):
     project_id: str = Field(min_length=1, max_length=200)
+    op: dict[str, Any]
+
+
+class WriteData(Payload):
     op: dict[str, Any]
 
 
@@ -262,6 +268,8 @@ VERBS: Final[Mapping[str, type[Payload]]] = {
     CREATE_PROJECT: CreateData,
     REFRESH_STATUS: Empty,
     CONTINUE: EntryData,
+    WRITE: WriteData,
+    DISMISS: Empty,
     COME: ClockData,
     GO: GoData,
     BREAK_START: ClockData,

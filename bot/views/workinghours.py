@@ -37,11 +37,12 @@ class Note:
 class ClockView:
     state: ClockState
     since: datetime | None  # clocked in since (state "in"), on a break since (state "break")
-    day: date
-    worked_seconds: int  # today: clocked minus breaks, up to now
+    day: date  # the day the worked time is of: today, or the earlier day a write went to
+    worked_seconds: int  # that day: clocked minus breaks, up to now
     break_seconds: int
     first_in: datetime | None = None
     last_out: datetime | None = None
+    today: date | None = None  # None: `day` is today
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ def test_refused_clock_card_leads_with_the_problem_and_its_fixes(locale: str) ->
     card = wh.clock_card("refused", _clock("out"), locale, undo_token="tok", notes=[problem])
     assert_valid_card(card)
     assert_routable(card)
-    assert card["body"][1]["color"] == "Attention"
+    assert card["body"][1]["style"] == "attention"  # the problem on the attention style, readable text
     verbs = [a["data"]["verb"] for a in card["body"][2]["actions"]]
     assert verbs == ["go"] and "undo" not in str(card)
 
@@ -119,6 +119,25 @@ def test_extreme_hours_card_stays_under_the_limit() -> None:
     assert_valid_card(card)
     gap_buttons = [a for a in _actions(card) if a.get("data", {}).get("verb") == "book_gap"]
     assert 0 < len(gap_buttons) <= wh.MAX_GAP_BUTTONS
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_success_reads_as_success_and_go_is_not_destructive(locale: str) -> None:
+    """Issue 9: "Break added" showed as a ⚠ in low-contrast yellow, Go was styled destructive, and "Clocked
+    in." was followed by "Clocked in since 08:00"."""
+    added = Note("wh.break_added", {"start": "12:00", "end": "12:30"})
+    card = wh.clock_card("break_added", _clock("in"), locale, undo_token="tok", notes=[added])
+    line = card["body"][1]
+    assert line["color"] == "Good" and line["text"].startswith("✅") and "12:00" in line["text"]
+    assert "⚠" not in str(card)
+    came = wh.clock_card("came", _clock("in"), locale, undo_token="tok")
+    texts = [b.get("text", "") for b in came["body"] if b.get("type") == "TextBlock"]
+    assert sum("08:12" in text for text in texts) == 1, texts  # said once
+    styles = {a["title"]: a.get("style") for a in _actions(came)}
+    assert "destructive" not in styles.values()
+    warned = wh.clock_card("went", _clock("out"), locale, notes=[_note("wh.rule.day.break")])
+    [box] = [b for b in warned["body"] if b.get("type") == "Container"]
+    assert box["style"] == "warning" and "color" not in box["items"][0]
 
 
 def test_status_line_and_buttons() -> None:

@@ -127,7 +127,8 @@ async def test_external_id_and_category_come_before_the_name(world: World) -> No
     yesterday = ("2026-11-16T09:00:00+01:00", "2026-11-16T09:15:00+01:00")
     await post(world, key, "Standup", *yesterday, category="Team X")
     await book_yesterday(world, "Website")
-    await post(world, key, "Planning", *yesterday, category="Team Y", externalId="series-1")
+    later = ("2026-11-16T09:30:00+01:00", "2026-11-16T09:45:00+01:00")  # not over the standup: that is asked
+    await post(world, key, "Planning", *later, category="Team Y", externalId="series-1")
     await book_yesterday(world, "Backoffice")
     # The name says Website (a standup went there), the category says Backoffice: the category wins.
     await post(

@@ -45,12 +45,12 @@ async def press(bot: Bot, card: dict[str, Any], verb: str, locale: str = "en-US"
 async def test_come_break_go_by_command(bot: Bot) -> None:
     came = await bot.say("come")
     assert_valid_card(came)
-    assert "Clocked in since 15:00" in card_text(came)
+    assert "Clocked in at 15:00" in card_text(came)
     bot.harness.advance(hours=2)
     on_break = card_text(await bot.say("break"))
     assert "On a break since 17:00" in on_break
     bot.harness.advance(minutes=30)
-    assert "Clocked in since 15:00" in card_text(await bot.say("break end"))
+    assert "Break over; clocked in since 15:00" in card_text(await bot.say("break end"))
     bot.harness.advance(hours=1)
     went = card_text(await bot.say("go"))
     assert "Clocked out at 18:30" in went and "3:00" in went
@@ -62,7 +62,7 @@ async def test_come_break_go_by_command(bot: Bot) -> None:
 
 async def test_buttons_update_the_clock_card_in_place(bot: Bot) -> None:
     came = await bot.say("kommen", locale="de-DE")
-    assert "Eingestempelt seit 15:00" in card_text(came)
+    assert "Eingestempelt um 15:00" in card_text(came)
     bot.harness.advance(hours=1)
     body = await press(bot, came, "break_start", "de-DE")
     assert body["type"] == "application/vnd.microsoft.card.adaptive"
@@ -70,7 +70,7 @@ async def test_buttons_update_the_clock_card_in_place(bot: Bot) -> None:
     assert "In der Pause seit 16:00" in card_text(on_break)
     bot.harness.advance(minutes=15)
     back = (await press(bot, on_break, "break_end", "de-DE"))["value"]
-    assert "Pause beendet" in card_text(back)
+    assert "Pause vorbei; eingestempelt seit 15:00" in card_text(back)
     bot.harness.advance(hours=1)
     gone = (await press(bot, back, "go", "de-DE"))["value"]
     assert_valid_card(gone)

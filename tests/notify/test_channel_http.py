@@ -49,7 +49,7 @@ async def test_a_project_made_in_another_chat_appears_in_the_subscribed_channel_
 async def test_time_entries_show_what_changed_old_to_new(world: NotifyWorld) -> None:
     await world.say("project add Website")
     await channel(world, "subscribe times")
-    await world.say("log 9:00-10:00 @website design review")
+    await world.say("log 9:00-10:00 @website design review yesterday")  # past whatever the clock
     await world.settle()
     first = card_text(world.shown(CHANNEL)[-1])
     assert "Time entry added" in first and "design review" in first and "Website" in first
@@ -67,7 +67,7 @@ async def test_without_coalescing_a_change_card_shows_old_to_new(engine: AsyncEn
     async with notify_world(engine, window=timedelta(0)) as world:  # every change is its own card
         await world.say("project add Website")
         await channel(world, "subscribe times changed")
-        await world.say("log 9:00-10:00 @website review")
+        await world.say("log 9:00-10:00 @website review yesterday")
         await world.settle()
         assert len(world.shown(CHANNEL)) == 1  # `created` is not subscribed: only the bot's reply
         await world.say("edit last 9:00-11:00")
@@ -81,7 +81,7 @@ async def test_without_coalescing_a_change_card_shows_old_to_new(engine: AsyncEn
 async def test_personal_subscribe_times_hears_of_changes_made_elsewhere_only(world: NotifyWorld) -> None:
     said = card_text(await world.say("subscribe times"))
     assert "your time entries change elsewhere" in said
-    await world.say('log 1h "review"')  # in the personal chat itself: its reply says so already
+    await world.say('log 1h "review" yesterday')  # in the personal chat itself: its reply says so
     await world.settle()
     assert len(world.shown("a:alice")) == 2  # the two replies, no notification
     await world.say('log 30m "standup"', conversation_id="19:team@thread.v2", conversation_type="groupChat")

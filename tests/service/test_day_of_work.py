@@ -23,6 +23,7 @@ from bot.service.outcomes import (
     StatusShown,
     SummaryShown,
 )
+from bot.views.questions import WriteQuestion
 from tests.support.harness import Harness
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -82,7 +83,7 @@ async def test_stop_at_a_time_and_start_at_a_time(h: Harness) -> None:
     stopped = await h.say("stop at 14:45")
     assert isinstance(stopped, EntryChanged) and stopped.entry.duration_seconds == 45 * 60
     early = await h.say("start @website at 16:00")  # in the future
-    assert isinstance(early, Problem) and early.key == "service.start_in_future"
+    assert isinstance(early, Problem) and early.key == "check.starts_in_future"
 
 
 async def test_log_duration_yesterday_is_placed_in_the_morning_then_after(h: Harness) -> None:
@@ -118,11 +119,11 @@ async def test_dst_end_day_counts_real_elapsed_time(h: Harness) -> None:
 async def test_bare_number_asks_minutes_or_hours(h: Harness) -> None:
     asked = await h.say("log 2 @website")
     assert isinstance(asked, Ambiguity) and len(asked.choices) == 2
-    answers = [await h.say(choice.command) for choice in asked.choices]
-    assert sorted(a.entry.duration_seconds for a in answers if isinstance(a, EntryChanged)) == [
-        2 * 60,
-        2 * 3600,
-    ]
+    minutes, hours = [await h.say(choice.command) for choice in asked.choices]
+    assert isinstance(minutes, EntryChanged) and minutes.entry.duration_seconds == 2 * 60
+    # 2 h ending now would lie over those 2 minutes: asked, not written over
+    assert isinstance(hours, WriteQuestion) and hours.reason == "overlap"
+    assert (hours.end - hours.start).total_seconds() == 2 * 3600
     too_long = await h.say("log 90h @website")
     assert isinstance(too_long, Problem) and too_long.key == "service.too_long"
 
@@ -145,8 +146,10 @@ async def test_edit_applies_times_to_the_entrys_own_day(h: Harness) -> None:
     assert isinstance(form, EditForm) and form.entry.id == edited.entry.id
     too_long = await h.say("edit last duration 30h")
     assert isinstance(too_long, Problem) and too_long.key == "service.too_long"
-    overnight = await h.say("edit last end 01:30")  # an end before the start crosses midnight
-    assert isinstance(overnight, EntryChanged) and overnight.entry.duration_seconds == int(16.5 * 3600)
+    overnight = await h.say("edit last end 01:30")  # an end before the start would cross midnight: 16.5 h
+    assert isinstance(overnight, WriteQuestion) and overnight.reason == "reversed"
+    assert [o.kind for o in overnight.options] == ["swap", "overnight"]
+    assert (local(overnight.start), local(overnight.end)) == ("Mon 09:00", "Tue 01:30")
 
 
 async def test_a_zero_length_entry_still_takes_a_note(h: Harness) -> None:
@@ -162,7 +165,7 @@ async def test_a_zero_length_entry_still_takes_a_note(h: Harness) -> None:
         "standup",
         0,
     )
-    retimed = await h.say("edit last start 15:30")  # new times are still checked
+    retimed = await h.say("edit last start 15:01")  # new times are still checked
     assert isinstance(retimed, Problem) and retimed.key == "service.end_before_start", retimed
 
 
@@ -256,12 +259,14 @@ def test_fixed_clock_is_tuesday_afternoon() -> None:
     assert NOW.astimezone(UTC).hour == 14 and NOW.strftime("%A") == "Tuesday"
 
 
-async def test_overlap_warnings_name_a_few_and_say_there_are_more(h: Harness) -> None:
-    for _ in range(5):
-        await h.say("log 1h @website")
-    logged = await h.say("log 1h @internal")
-    assert isinstance(logged, EntryChanged)
-    assert logged.warnings[:3] == ["14:00–15:00 Website"] * 3 and logged.warnings[3:] == ["…"]
+async def test_an_overlap_is_asked_naming_a_few_and_saying_there_are_more(h: Harness) -> None:
+    for hour in range(9, 15):
+        await h.say(f"log {hour}:00-{hour + 1}:00 @website")
+    asked = await h.say("log 8:30-14:30 @internal")
+    assert isinstance(asked, WriteQuestion) and asked.reason == "overlap"
+    assert [local(e.start) for e in asked.overlaps] == ["Tue 09:00", "Tue 10:00", "Tue 11:00", "Tue 12:00"]
+    assert asked.more_overlaps == 2
+    assert [o.kind for o in asked.options] == ["both"]  # after 15:00 it would end in the future
 
 
 async def test_a_duration_logged_while_a_timer_runs_goes_before_the_timer(h: Harness) -> None:
@@ -269,4 +274,3 @@ async def test_a_duration_logged_while_a_timer_runs_goes_before_the_timer(h: Har
     logged = await h.say("log 30m @internal")
     assert isinstance(logged, EntryChanged)
     assert (local(logged.entry.start), local(logged.entry.end)) == ("Tue 13:30", "Tue 14:00")
-    assert logged.warnings == []

@@ -16,6 +16,7 @@ from bot.activity import Activity
 from bot.routing.turn import Turn
 from bot.service.outcomes import EntryChanged, Notice, StatusShown
 from bot.service.recent import RecentEntries
+from bot.views.questions import WriteQuestion
 from tests.support.harness import Harness, activity_json
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -56,9 +57,10 @@ async def test_after_status_a_log_needs_no_read_and_still_names_the_overlap(
     await _log(h, "log 14:00-14:30 @website")
     assert isinstance(await h.say("status"), StatusShown)
     reads.clear()
-    logged = await _log(h, "log 1h @internal")
+    asked = await h.say("log 1h @internal")
     assert reads == []
-    assert logged.warnings == ["14:00–14:30 Website"]
+    assert isinstance(asked, WriteQuestion) and asked.reason == "overlap"
+    assert [(e.project, e.start.strftime("%H:%M")) for e in asked.overlaps] == [("Website", "14:00")]
 
 
 async def _view_and_truth(h: Harness) -> tuple[list[TimeEntry] | None, list[TimeEntry]]:
@@ -82,7 +84,7 @@ async def test_the_view_follows_own_writes(h: Harness) -> None:
     await h.say("start @internal at 14:00")  # switches: Website now ends at 14:00
     h.advance(seconds=20)
     await h.say("stop")
-    await _log(h, "log 10m @website")
+    await _log(h, "log 12:00-12:10 @website")
     await h.say("undo")  # deletes it again
     await h.say("edit last start 14:15")
     await h.say("start @website")

@@ -234,7 +234,7 @@ async def test_second_come_and_break_consistency(h: Harness) -> None:
     overlap = await clock(h, "break 09:10-09:20")
     assert keys(overlap) == ["wh.break_overlap"]
     future = await h.say("break 30m at 12:00")
-    assert isinstance(future, Problem) and future.key == "wh.break_future"
+    assert isinstance(future, Problem) and future.key == "check.starts_in_future"
 
 
 async def test_break_when_not_clocked_in_and_overlapping_come(h: Harness) -> None:

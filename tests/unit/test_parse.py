@@ -44,6 +44,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 11, 17, 15, 0, tzinfo=BERLIN)  # a Tuesday
 CTX = ParseContext(now=NOW, tz=BERLIN, locale="en-US")
 CTX_DE = ParseContext(now=NOW, tz=BERLIN, locale="de-DE")
+LAST = EntryRef(written=True)  # `last` in edit/delete: the entry written last
 H, M = timedelta(hours=1), timedelta(minutes=1)
 TODAY = date(2026, 11, 17)
 
@@ -144,8 +145,8 @@ def test_clean_text(raw: str | None, clean: str) -> None:
         ("project add Intern nonbillable", AddProject(name="Intern", billable=False)),
         ("project add X color #abc", AddProject(name="X", color="#AABBCC")),
         ("add project Website", AddProject(name="Website")),
-        ("delete", DeleteEntry()),
-        ("delete last", DeleteEntry()),
+        ("delete", DeleteEntry(ref=LAST)),
+        ("delete last", DeleteEntry(ref=LAST)),
         ("remove @3", DeleteEntry(ref=EntryRef(index=3))),
         ("löschen @2", DeleteEntry(ref=EntryRef(index=2))),
         ("continue", ContinueEntry()),
@@ -350,27 +351,27 @@ def test_ambiguity_labels_are_localised() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("edit end 17:00", EditEntry(end=at(17))),
-        ("edit last end 17:00", EditEntry(end=at(17))),
+        ("edit end 17:00", EditEntry(ref=LAST, end=at(17))),
+        ("edit last end 17:00", EditEntry(ref=LAST, end=at(17))),
         ("edit @2 end 17:00", EditEntry(ref=EntryRef(index=2), end=at(17))),
         ("edit @2 start 9:15", EditEntry(ref=EntryRef(index=2), start=at(9, 15))),
-        ("edit start 9 end 10:30", EditEntry(start=at(9), end=at(10, 30))),
-        ("edit start 22:00 end 1:00", EditEntry(start=at(22), end=at(1, day=18))),
-        ("edit 9-11", EditEntry(start=at(9), end=at(11))),
-        ("edit duration 1h30m", EditEntry(duration=90 * M)),
-        ("edit 45m", EditEntry(duration=45 * M)),
-        ("edit date yesterday", EditEntry(day=date(2026, 11, 16))),
-        ("edit yesterday", EditEntry(day=date(2026, 11, 16))),
-        ("edit start 9 date friday", EditEntry(start=at(9, day=13), day=date(2026, 11, 13))),
-        ("edit @web/design", EditEntry(project=p("web", "design"))),
-        ("edit project website relaunch", EditEntry(project=p("website relaunch"))),
-        ("edit #meeting -#dev", EditEntry(add_tags=["meeting"], remove_tags=["dev"])),
-        ('edit note "fix header"', EditEntry(note="fix header")),
-        ("edit note fix the header", EditEntry(note="fix the header")),
-        ('edit "fix header"', EditEntry(note="fix header")),
-        ("edit billable", EditEntry(billable=True)),
+        ("edit start 9 end 10:30", EditEntry(ref=LAST, start=at(9), end=at(10, 30))),
+        ("edit start 22:00 end 1:00", EditEntry(ref=LAST, start=at(22), end=at(1, day=18))),
+        ("edit 9-11", EditEntry(ref=LAST, start=at(9), end=at(11))),
+        ("edit duration 1h30m", EditEntry(ref=LAST, duration=90 * M)),
+        ("edit 45m", EditEntry(ref=LAST, duration=45 * M)),
+        ("edit date yesterday", EditEntry(ref=LAST, day=date(2026, 11, 16))),
+        ("edit yesterday", EditEntry(ref=LAST, day=date(2026, 11, 16))),
+        ("edit start 9 date friday", EditEntry(ref=LAST, start=at(9, day=13), day=date(2026, 11, 13))),
+        ("edit @web/design", EditEntry(ref=LAST, project=p("web", "design"))),
+        ("edit project website relaunch", EditEntry(ref=LAST, project=p("website relaunch"))),
+        ("edit #meeting -#dev", EditEntry(ref=LAST, add_tags=["meeting"], remove_tags=["dev"])),
+        ('edit note "fix header"', EditEntry(ref=LAST, note="fix header")),
+        ("edit note fix the header", EditEntry(ref=LAST, note="fix the header")),
+        ('edit "fix header"', EditEntry(ref=LAST, note="fix header")),
+        ("edit billable", EditEntry(ref=LAST, billable=True)),
         ("edit @3 nonbillable", EditEntry(ref=EntryRef(index=3), billable=False)),
-        ("edit end now", EditEntry(end=NOW)),
+        ("edit end now", EditEntry(ref=LAST, end=NOW)),
         (
             "edit @2 start 9 end 10 @web #x -#y billable",
             EditEntry(
@@ -535,5 +536,5 @@ def test_bare_edit_asks_for_the_form() -> None:
     """`edit` / `edit @2` with no field is not an error: the service answers with the edit form."""
     from bot.operations import EditEntry, EntryRef
 
-    assert parse("edit", CTX) == EditEntry()
+    assert parse("edit", CTX) == EditEntry(ref=EntryRef(written=True))
     assert parse("edit @2", CTX) == EditEntry(ref=EntryRef(index=2))

@@ -55,6 +55,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "card.status.today_none": {"en": "Nothing tracked today yet.", "de": "Heute noch nichts erfasst."},
     # --- entry echo (one template per action) ---
+    "card.you_typed": {"en": "{path} (you typed “{typed}”)", "de": "{path} (du hast „{typed}“ geschrieben)"},
     "card.entry.logged": {
         "en": "Logged **{duration}** to *{path}*, **{range}**.",
         "de": "**{duration}** auf *{path}* erfasst, **{range}**.",

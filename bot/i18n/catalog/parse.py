@@ -47,6 +47,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The duration must be longer than zero (“{text}”).",
         "de": "Die Dauer muss länger als null sein („{text}“).",
     },
+    "parse.hours.needs_time": {
+        "en": "At what time on {text}? For example `come at 8:00 {text}`.",
+        "de": "Um wie viel Uhr {text}? Zum Beispiel `kommen um 8:00 {text}`.",
+    },
+    "parse.clock.hour": {
+        "en": "“{text}” is not a time of day: hours go from 0 to 23 (midnight is `0:00`).",
+        "de": "„{text}“ ist keine Uhrzeit: Stunden gehen von 0 bis 23 (Mitternacht ist `0:00`).",
+    },
+    "parse.clock.minute": {
+        "en": "“{text}” is not a time of day: minutes go from 00 to 59.",
+        "de": "„{text}“ ist keine Uhrzeit: Minuten gehen von 00 bis 59.",
+    },
+    "parse.clock.ampm": {
+        "en": "“{text}” is not a time of day: with am/pm the hour is 1 to 12 (or write `13:00`).",
+        "de": "„{text}“ ist keine Uhrzeit: Mit am/pm geht die Stunde von 1 bis 12 (oder schreib `13:00`).",
+    },
     "parse.bad_time": {
         "en": "“{text}” is not a time I understand. Try `9:15`, `2:30pm`, `now` or `30min ago`.",
         "de": "„{text}“ ist keine Uhrzeit, die ich verstehe. Versuch `9:15`, `14 Uhr` oder `now`.",

@@ -116,8 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Deine Zeitzone ist **{zone}**. Ändern mit `timezone Europe/Berlin`.",
     },
     "service.timezone_set": {
-        "en": "Time zone set to **{zone}**. Teams' own client time zone still wins when Teams sends one.",
-        "de": "Zeitzone auf **{zone}** gesetzt. Meldet Teams die Zeitzone des Clients, gilt diese.",
+        "en": "Time zone set to **{zone}**. It now wins over the zone Teams reports for your device; "
+        "times are shown with the zone name when the two differ.",
+        "de": "Zeitzone auf **{zone}** gesetzt. Sie gilt jetzt statt der Zone, die Teams für dein Gerät meldet; "
+        "weichen beide ab, steht der Zonenname bei den Zeiten.",
     },
     "service.unknown_timezone": {
         "en": "“{zone}” is not a time zone I know. Did you mean `timezone {suggestion}`?",

@@ -122,8 +122,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Clock in at {start} and out at {end}",
         "de": "Von {start} bis {end} eintragen",
     },
+    "wh.fix.record_day": {"en": "Record {day} {start}–{end}", "de": "{day} {start}–{end} eintragen"},
     "wh.fix.break_start": {"en": "Start a break", "de": "Pause beginnen"},
     "wh.fix.break_end": {"en": "End the break", "de": "Pause beenden"},
+    "wh.come_before_later": {
+        "en": "Clocking in at {time} would stay open across the working time you already have on {day} "
+        "({start}–{end}). Record it with its end instead:",
+        "de": "Ein Einstempeln um {time} bliebe offen über deine Arbeitszeit am {day} ({start}–{end}). "
+        "Trag es lieber mit Ende ein:",
+    },
     # --- clock card ---
     "wh.card.title": {"en": "Working hours", "de": "Arbeitszeit"},
     "wh.card.came": {"en": "Clocked in.", "de": "Eingestempelt."},
@@ -138,6 +145,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wh.card.state.out": {"en": "Clocked out", "de": "Ausgestempelt"},
     "wh.card.state.out_at": {"en": "Clocked out at {time}", "de": "Ausgestempelt um {time}"},
     "wh.card.worked_today": {"en": "Worked today", "de": "Heute gearbeitet"},
+    "wh.card.worked_on": {"en": "Worked {day}", "de": "Gearbeitet {day}"},
+    "wh.card.came_at": {"en": "Clocked in at {time}", "de": "Eingestempelt um {time}"},
+    "wh.card.went_at": {"en": "Clocked out at {time}", "de": "Ausgestempelt um {time}"},
+    "wh.card.break_ended_in": {
+        "en": "Break over; clocked in since {since}",
+        "de": "Pause vorbei; eingestempelt seit {since}",
+    },
+    "wh.card.now": {"en": "Now: {state}", "de": "Jetzt: {state}"},
     "wh.card.breaks_today": {"en": "Breaks", "de": "Pausen"},
     "wh.card.status_line": {
         "en": "Working hours: {state} · {worked} worked today",
