@@ -28,7 +28,7 @@ async def forget_conversation(
         await conn.execute(t.conversation_refs.delete().where(t.conversation_refs.c.key == conversation_id))
     if subscriptions is not None:
         for backend, workspace_id in {(s.backend, s.workspace_id) for s in removed}:
-            if not await subscriptions.workspace_in_use(backend, workspace_id):
+            if not await subscriptions.workspace_in_use(backend, workspace_id) - {"feed"}:  # feed: no webhook
                 endpoint = await subscriptions.endpoint_for(backend, workspace_id)
                 if endpoint is not None:
                     await subscriptions.delete_endpoint(endpoint.token)

@@ -30,6 +30,7 @@ from tests.fakes.deliveries import (
 )
 from tests.fakes.toggl import FakeToggl
 from tests.support.cards import assert_valid_card
+from tests.support.harness import activity_json
 from tests.support.notify_world import CHANNEL, NotifyWorld, notify_world, readable
 
 FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.02, max_retry_after=1.0, deadline=3.0)
@@ -389,3 +390,26 @@ async def test_timeghost_refuses_wrong_credentials_malformed_unknown_and_oversiz
     assert await refused_changes_nothing(world, path.split("?")[0] + "?entity=nonsense", raw, good) == 400
     assert await refused_changes_nothing(world, "/api/webhooks/timeghost/nope?entity=times", raw, good) == 404
     assert await refused_changes_nothing(world, path, b"[" + b"0," * 200_000 + b"0]", good) == 413
+
+
+async def test_toggl_removing_the_bot_forgets_the_endpoint_when_only_feed_subscriptions_remain(
+    toggl: TogglWorld,
+) -> None:
+    await subscribe(toggl.world, "subscribe times")
+    await toggl.world.say(
+        "subscribe feed", conversation_id="19:feed-only@thread.tacv2", conversation_type="channel"
+    )
+    workspace = str(toggl.workspace)
+    endpoint = await toggl.world.subscriptions.endpoint_for("toggl", workspace)
+    assert endpoint is not None
+    removal = activity_json(
+        conversation_id=CHANNEL,
+        conversation_type="channel",
+        kind="conversationUpdate",
+        service_url=toggl.world.teams.url,
+    )
+    removal["membersRemoved"] = [{"id": "28:timebot", "name": "timebot"}]
+    assert (await toggl.world.post(removal))[0] == 200
+    assert await toggl.world.subscriptions.endpoint_for("toggl", workspace) is None  # feed needs no webhook
+    path = f"/api/webhooks/toggl/{endpoint.token}"
+    assert (await toggl.world.webhook(path, b"{}", {}))[0] == 404  # its deliveries are refused now
