@@ -77,7 +77,8 @@ few minutes ahead, a span over midnight, a long span, an overlap with other entr
 
 class Help(Op):
     kind: Literal["help"] = "help"
-    topic: str | None = None
+    topic: str | None = None  # a canonical verb name (or what was typed, when it names none)
+    words: list[str] = []  # the verb's words in English and German, for "Also: …"
 
 
 class StartTimer(Op):

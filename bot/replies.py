@@ -25,6 +25,7 @@ from bot.service.outcomes import (
     HelpShown,
     HoursShown,
     ListShown,
+    NothingRunning,
     Notice,
     Outcome,
     Problem,
@@ -37,6 +38,7 @@ from bot.service.outcomes import (
     SubscriptionsShown,
     SummaryShown,
     TimerReminder,
+    WelcomeShown,
     WorkspacesShown,
 )
 from bot.views.backends import backend_name
@@ -173,6 +175,8 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return messages.notice_card(
                 say(outcome.key, locale, outcome.params), locale, facts=outcome.facts or None
             )
+        case NothingRunning():
+            return timer.nothing_running_card(locale)
         case Problem():
             return messages.error_card(
                 say(outcome.key, locale, outcome.params),
@@ -180,8 +184,10 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 hint=say(outcome.hint_key, locale, outcome.params) if outcome.hint_key else None,
                 retry_command=outcome.retry_command,
             )
+        case WelcomeShown():
+            return help_cards.welcome_card(outcome.view, locale)
         case HelpShown():
-            return help_cards.help_card(locale, outcome.topic)
+            return help_cards.help_card(locale, outcome.topic, outcome.words)
         case ReportReady():  # delivered as a file by `bot.features.reports`; this is only the summary
             total = duration(outcome.total_seconds, locale) if outcome.total_seconds is not None else None
             period = render(outcome.period_label, locale)
@@ -231,9 +237,10 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return messages.choice_card(say(outcome.message_key, locale, outcome.params), choices, locale)
         case ParseFailure():
             hint, corrected = _failure_hint(outcome, locale)
-            return messages.error_card(
-                say(outcome.message_key, locale, outcome.params), locale, hint=hint, retry_command=corrected
-            )
+            message = say(outcome.message_key, locale, outcome.params)
+            if corrected and hint:
+                return messages.suggestion_card(message, hint, corrected, locale)
+            return messages.error_card(message, locale, hint=hint, help_verb=outcome.verb)
         case _:
             raise TypeError(f"no card for {type(outcome).__name__}")
     return card

@@ -140,6 +140,6 @@ def execute(
     return action
 
 
-def run(title: str, command: str, *, tooltip: str | None = None) -> dict[str, Any]:
+def run(title: str, command: str, *, tooltip: str | None = None, style: str | None = None) -> dict[str, Any]:
     """A button that runs a text command, exactly as if the user had typed it."""
-    return execute(title, RUN, {"command": command}, inputs=False, tooltip=tooltip)
+    return execute(title, RUN, {"command": command}, inputs=False, tooltip=tooltip, style=style)

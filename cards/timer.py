@@ -10,6 +10,7 @@ from cards import actions as act
 from cards import format as fmt
 from cards.common import NOTE_LIMIT, echo_fields, entry_details, entry_range
 from cards.elements import action_set, card, column, columns, heading, text, user_text
+from cards.messages import info_card
 
 
 def refresh_action(locale: str, viewer: str | None = None) -> dict[str, Any]:
@@ -136,4 +137,17 @@ def status_card(
     ]
     return card(
         body, locale, refresh=refresh_action(locale, viewer), fallback_text=t("card.status.idle", locale)
+    )
+
+
+def nothing_running_card(locale: str) -> dict[str, Any]:
+    """`stop`/`cancel` with no timer: information, not an error, with Start… (the start form) and today."""
+    return info_card(
+        t("service.no_timer", locale),
+        locale,
+        hint=t("service.no_timer_hint", locale),
+        actions=[
+            act.execute(t("card.btn.start_form", locale), act.START_FORM, inputs=False, style="positive"),
+            act.run(t("card.btn.today", locale), "today"),
+        ],
     )

@@ -46,8 +46,10 @@ class Verb:
 def _help(cmd: Cmd) -> Help:
     if not cmd.tokens:
         return Help()
-    topic = words(cmd.tokens).lower()
-    return Help(topic=VERBS.get(topic) or PERIOD_VERBS.get(topic) or UNSUPPORTED.get(topic) or topic)
+    topic = words(cmd.tokens).lower().lstrip("/")
+    name = VERBS.get(topic) or PHRASE_VERBS.get(topic) or PERIOD_VERBS.get(topic) or UNSUPPORTED.get(topic)
+    verb = next((v for v in TABLE if v.name == name), None)
+    return Help(topic=name or topic, words=list(verb.words) if verb else [])
 
 
 _P: VerbKind = "period"

@@ -13,6 +13,7 @@ from bot.routing.filters import AppInstalled, AppRemovedByPerson, AppUninstalled
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.outcomes import HelpShown
+from bot.service.welcome import welcome as first_steps
 
 log = logging.getLogger(__name__)
 router = Router("lifecycle")
@@ -38,9 +39,13 @@ async def installed(turn: Turn) -> TurnResult:
 
 
 async def welcome(turn: Turn) -> TurnResult:
-    """Teams sends both `installationUpdate` and `conversationUpdate` on install: greet on the latter only."""
+    """Teams sends both `installationUpdate` and `conversationUpdate` on install: greet on the latter only,
+    with the first steps for this person (their projects, time zone, tracker); the overview of commands if
+    the sender cannot be told apart."""
     await remember(turn, force=True)
-    return TurnResult(messages=[OutgoingMessage(card=render(turn, HelpShown()))])
+    ctx = await turn.user()
+    outcome = await first_steps(ctx) if ctx is not None else HelpShown()
+    return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome))])
 
 
 async def removed(turn: Turn) -> TurnResult:

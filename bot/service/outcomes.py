@@ -15,6 +15,7 @@ from bot.views.feed import FeedKeyView, FeedView
 from bot.views.forms import FormView, SettingsView
 from bot.views.questions import WriteQuestion
 from bot.views.reminders import DayNudgeView, TimerReminderView
+from bot.views.welcome import WelcomeView
 from bot.views.workinghours import ClockView, HoursView, Note
 
 EntryAction = Literal[
@@ -138,6 +139,11 @@ class ProjectCreated(Notice):
 
 
 @dataclass(frozen=True)
+class NothingRunning:
+    """`stop` or `cancel` with no timer running: information, not an error (the card offers Start…)."""
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something the person can fix (or retry): a catalogue key, fields, and the command to retry."""
 
@@ -150,6 +156,14 @@ class Problem:
 @dataclass(frozen=True)
 class HelpShown:
     topic: str | None = None
+    words: list[str] = field(default_factory=list)  # the verb's other words (German ones too)
+
+
+@dataclass(frozen=True)
+class WelcomeShown:
+    """First contact: greet and say what to do first."""
+
+    view: WelcomeView
 
 
 @dataclass(frozen=True)
@@ -277,8 +291,10 @@ Outcome = (
     | EditForm
     | DeleteConfirm
     | Notice
+    | NothingRunning
     | Problem
     | HelpShown
+    | WelcomeShown
     | ReportReady
     | ClockShown
     | HoursShown

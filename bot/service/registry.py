@@ -35,7 +35,7 @@ from bot.service.reports import report
 
 
 async def _help(ctx: UserContext, op: ops.Help) -> Outcome:
-    return HelpShown(op.topic)
+    return HelpShown(op.topic, op.words)
 
 
 Handler = Callable[[UserContext, Any], Awaitable[Outcome]]

@@ -23,7 +23,7 @@ from bot.service.common import (
     wrote,
 )
 from bot.service.context import UserContext
-from bot.service.outcomes import EntryChanged, Outcome, Problem, Refusal, StatusShown
+from bot.service.outcomes import EntryChanged, NothingRunning, Outcome, Problem, Refusal, StatusShown
 from bot.service.workinghours import clock_state
 from bot.views.questions import WriteAction
 
@@ -88,7 +88,7 @@ async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
     at = op.at or ctx.now
     running = await _running(ctx)
     if running is None:
-        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+        return NothingRunning()
     if at >= running.start:  # earlier: the backend's own refusal below names the timer's start
         checked = check_times(ctx, op, "stop", running.start, at, closes=True)
         if checked is not None:
@@ -98,7 +98,7 @@ async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
     except TimerStartsLater as exc:
         return _starts_later("service.stop_before_start", ctx, at, exc.running)
     if stopped is None:
-        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+        return NothingRunning()
     running = stopped.model_copy(update={"end": None})  # what undo restores: the timer, running again
     token = await journal(ctx, "update", stopped.id, running, stopped, "stop")
     return EntryChanged("stopped", entry_view(stopped, await ctx.refdata(), ctx), undo_token=token)
@@ -107,7 +107,7 @@ async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
 async def cancel(ctx: UserContext, op: CancelTimer) -> Outcome:
     running = await ctx.backend.current_timer()
     if running is None:
-        return Problem("service.no_timer", hint_key="service.no_timer_hint")
+        return NothingRunning()
     await ctx.backend.delete_time_entry(running.id)
     token = await journal(ctx, "delete", running.id, running, None, "cancel")
     return EntryChanged("cancelled", entry_view(running, await ctx.refdata(), ctx), undo_token=token)

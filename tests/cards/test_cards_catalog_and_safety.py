@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.i18n import t
-from bot.i18n.catalog.cards import MESSAGES
+from bot.i18n.catalog.cards import MESSAGES as CARD_MESSAGES
+from bot.i18n.catalog.help import MESSAGES as HELP_MESSAGES
 from bot.views.entries import NamedItem, ProjectView
 from cards.entry import entry_card
 from cards.help import GROUPS, TOPICS
@@ -21,6 +22,7 @@ from cards.timer import timer_card
 from tests.cards.conftest import make_entry, make_summary
 
 CARDS_DIR = Path(__file__).resolve().parents[2] / "cards"
+MESSAGES = {**CARD_MESSAGES, **HELP_MESSAGES}  # the cards' strings (help and welcome have their own file)
 Check = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -47,7 +49,7 @@ def test_every_literal_key_used_by_the_cards_exists() -> None:
 def test_computed_keys_exist() -> None:
     for action in ("logged", "stopped", "edited", "deleted", "cancelled", "continued", "restored", "started"):
         assert f"card.entry.{action}" in MESSAGES
-    for group, _ in GROUPS:
+    for group, *_ in GROUPS:
         assert f"card.help.group.{group}" in MESSAGES and f"card.help.line.{group}" in MESSAGES
     for topic in TOPICS:
         assert f"card.help.{topic}" in MESSAGES

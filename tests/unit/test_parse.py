@@ -45,6 +45,7 @@ NOW = datetime(2026, 11, 17, 15, 0, tzinfo=BERLIN)  # a Tuesday
 CTX = ParseContext(now=NOW, tz=BERLIN, locale="en-US")
 CTX_DE = ParseContext(now=NOW, tz=BERLIN, locale="de-DE")
 LAST = EntryRef(written=True)  # `last` in edit/delete: the entry written last
+LOG_WORDS = ["log", "add", "track", "buchen", "erfassen"]  # what `help log` lists as its other words
 H, M = timedelta(hours=1), timedelta(minutes=1)
 TODAY = date(2026, 11, 17)
 
@@ -99,8 +100,8 @@ def test_clean_text(raw: str | None, clean: str) -> None:
         ("<at>Timebot</at>", Help()),
         ("help", Help()),
         ("HELP", Help()),
-        ("help log", Help(topic="log")),
-        ("help add", Help(topic="log")),
+        ("help log", Help(topic="log", words=LOG_WORDS)),
+        ("help add", Help(topic="log", words=LOG_WORDS)),
         ("hilfe", Help()),
         ("cancel", CancelTimer()),
         ("cancel timer", CancelTimer()),

@@ -29,6 +29,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.btn.start": {"en": "Start…", "de": "Starten…"},
     "card.btn.today": {"en": "Today", "de": "Heute"},
     "card.btn.retry": {"en": "Try again", "de": "Erneut versuchen"},
+    "card.btn.run": {"en": "Run: {command}", "de": "Ausführen: {command}"},
+    "card.btn.how": {"en": "How to write {verb}", "de": "So schreibt man {verb}"},
+    "card.btn.start_form": {"en": "Start…", "de": "Starten…"},
     "card.btn.projects": {"en": "Show projects", "de": "Projekte anzeigen"},
     "card.btn.create_project": {"en": "Create project “{name}”", "de": "Projekt „{name}“ anlegen"},
     "card.btn.help": {"en": "All commands", "de": "Alle Befehle"},
@@ -192,26 +195,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.help.group.entries": {"en": "Entries", "de": "Einträge"},
     "card.help.group.summaries": {"en": "Summaries", "de": "Auswertungen"},
     "card.help.group.projects": {"en": "Projects & co.", "de": "Projekte & Co."},
-    "card.help.group.settings": {"en": "Settings", "de": "Einstellungen"},
     "card.help.line.timer": {
         "en": "`start`, `stop`, `continue`, `status`, `cancel`",
-        "de": "`start`, `stop`, `continue`, `status`, `cancel`",
+        "de": "`start`, `stopp`, `weiter`, `jetzt`, `abbrechen`",
     },
     "card.help.line.entries": {
         "en": "`log`, `edit`, `delete`, `undo`, `times`",
-        "de": "`log`, `edit`, `delete`, `undo`, `times`",
+        "de": "`buchen`, `ändern`, `löschen`, `rückgängig`, `zeiten`",
     },
     "card.help.line.summaries": {
-        "en": "`today`, `week`, `month`, `summary`, `report`",
-        "de": "`today`, `week`, `month`, `summary`, `report`",
+        "en": "`today`, `yesterday`, `week`, `last week`, `month`, `summary`",
+        "de": "`heute`, `gestern`, `woche`, `letzte woche`, `monat`, `zusammenfassung`",
     },
     "card.help.line.projects": {
-        "en": "`projects`, `clients`, `tasks`, `tags`",
-        "de": "`projects`, `clients`, `tasks`, `tags`",
-    },
-    "card.help.line.settings": {
-        "en": "`timezone`, `connect`, `workspace`, `settings`, `signin`",
-        "de": "`timezone`, `connect`, `workspace`, `settings`, `signin`",
+        "en": "`projects`, `clients`, `tasks`, `tags`, `groups`",
+        "de": "`projekte`, `kunden`, `aufgaben`, `tags`, `gruppen`",
     },
     "card.help.unknown": {
         "en": "There is no help for “{topic}”. Here is the overview.",
