@@ -9,8 +9,6 @@ project, a revoked token) they are told that instead.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import random
 from datetime import datetime, timedelta
@@ -23,6 +21,7 @@ from adapters.errors import BackendError, Unavailable
 from bot import operations as ops
 from bot.activity import OutgoingMessage
 from bot.app import ProactiveSender
+from bot.periodic import PeriodicWorker
 from bot.replies import card_for, say
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services, UserContext
@@ -86,8 +85,10 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-class OutboxWorker:
+class OutboxWorker(PeriodicWorker):
     """Delivers due outbox rows; one per bot process (rows are leased, so several processes may run)."""
+
+    name = "timebot-outbox"
 
     def __init__(
         self,
@@ -98,31 +99,14 @@ class OutboxWorker:
         *,
         interval: float = 15.0,
     ) -> None:
+        super().__init__(interval)
         self.services = services
         self.outbox = outbox
         self.registry = registry
         self.sender = sender
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="timebot-outbox")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.deliver_due()
-            except Exception:  # the loop must survive anything: the rows stay and come back
-                log.exception("outbox round failed")
-            await asyncio.sleep(self.interval)
+    async def round(self) -> int:
+        return await self.deliver_due()
 
     async def deliver_due(self) -> int:
         """One round: try every due row once. Returns how many were delivered or settled."""

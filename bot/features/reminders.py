@@ -10,8 +10,6 @@ next day is planned, so a person's reminders continue without another message fr
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -27,6 +25,7 @@ from bot.features.respond import run_operation
 from bot.i18n import t
 from bot.notify import message_item
 from bot.operations import Ambiguity, CopyDay, ParseFailure, StopTimer
+from bot.periodic import PeriodicWorker
 from bot.replies import card_for
 from bot.routing.turn import Turn
 from bot.service.context import Services
@@ -44,36 +43,22 @@ PRUNE_EVERY = timedelta(hours=1)
 _SUMMARY = {"timer": "reminder.timer.title", "nudge": "reminder.nudge.title"}
 
 
-class ReminderWorker:
+class ReminderWorker(PeriodicWorker):
+    name = "timebot-reminders"
+
     def __init__(self, services: Services, chats: PersonalChats, *, interval: float = 30.0) -> None:
         assert services.reminders is not None and services.people is not None
+        super().__init__(interval)
         self.services = services
         self.chats = chats
         self.reminders = services.reminders
-        self.interval = interval
         self.id = uuid.uuid4().hex
-        self._task: asyncio.Task[None] | None = None
         self._pruned: datetime | None = None
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="timebot-reminders")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.run_due()
-                await self._prune()
-            except Exception:  # the loop must survive anything: the rows stay and come back
-                log.exception("reminder round failed")
-            await asyncio.sleep(self.interval)
+    async def round(self) -> int:
+        sent = await self.run_due()
+        await self._prune()
+        return sent
 
     async def run_due(self) -> int:
         """One round: check every due reminder once. Returns how many cards were queued."""

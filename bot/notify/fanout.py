@@ -12,7 +12,6 @@ itself carries.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
@@ -30,6 +29,7 @@ from bot.notify.queue import Coalesce, NotificationQueue, utcnow
 from bot.notify.sources import local
 from bot.notify.subscriptions import Subscription, SubscriptionStore
 from bot.notify.worker import backoff
+from bot.periodic import PeriodicWorker
 from bot.service.backends import BackendRegistry
 from bot.service.refdata import RefDataCache
 from bot.store import tables as t
@@ -42,8 +42,11 @@ MAX_ATTEMPTS = 8
 USERS_TTL = 600.0
 
 
-class ChangeFanout:
+class ChangeFanout(PeriodicWorker):
     """One per bot process; `start()` runs it in the background, `run_once()` is one round (tests)."""
+
+    name = "timebot-fanout"
+    again_when_busy = True
 
     def __init__(
         self,
@@ -59,6 +62,7 @@ class ChangeFanout:
         interval: float = 1.0,
         pollers: list[Any] | None = None,
     ) -> None:
+        super().__init__(interval)
         self.engine = engine
         self.changes = changes
         self.subscriptions = subscriptions
@@ -67,36 +71,12 @@ class ChangeFanout:
         self.refdata = refdata
         self.window = window
         self.clock = clock
-        self.interval = interval
         self.pollers = pollers or []
-        self.wake = asyncio.Event()
         self.fanned_out = 0  # notifications enqueued (instrumentation)
         self._users: dict[tuple[str, str], tuple[float, dict[str, str]]] = {}
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="timebot-fanout")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            self.wake.clear()
-            try:
-                busy = await self.run_once()
-            except Exception:  # the loop survives anything: the changes stay and come back
-                log.exception("change fan-out round failed")
-                busy = 0
-            if busy:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), self.interval)
+    async def round(self) -> int:
+        return await self.run_once()
 
     async def run_once(self) -> int:
         """Poll what is due, relay the local outbox, fan out due changes; returns how many were handled."""
