@@ -29,6 +29,7 @@ from bot.service.outcomes import (
     Notice,
     Outcome,
     Problem,
+    ProjectCreated,
     ProjectPick,
     Refusal,
     ReportReady,
@@ -165,12 +166,21 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return lists.list_card(outcome.heading, outcome.items, locale, empty_hint=outcome.empty_hint)
         case ProjectPick():
             return pickers.pick_project_card(
-                outcome.query, outcome.candidates, locale, op=outcome.op, can_create=outcome.can_create
+                outcome.query,
+                outcome.candidates,
+                locale,
+                op=outcome.op,
+                can_create=outcome.can_create,
+                purpose=outcome.purpose,
+                current=outcome.current,
+                span=outcome.span,
             )
         case EditForm():
             return entry_cards.edit_form_card(outcome.entry, locale, errors=outcome.errors or None)
         case DeleteConfirm():
             return entry_cards.delete_confirm_card(outcome.entry, locale)
+        case ProjectCreated(undo_token=str() as token):
+            return messages.notice_card(say(outcome.key, locale, outcome.params), locale, undo_token=token)
         case Notice():
             return messages.notice_card(
                 say(outcome.key, locale, outcome.params), locale, facts=outcome.facts or None
@@ -190,7 +200,9 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return help_cards.help_card(locale, outcome.topic, outcome.words)
         case ReportReady():  # delivered as a file by `bot.features.reports`; this is only the summary
             total = duration(outcome.total_seconds, locale) if outcome.total_seconds is not None else None
-            period = render(outcome.period_label, locale)
+            period = reports.period_phrase(
+                outcome.period_label, outcome.period_start, outcome.period_end, locale
+            )
             ready = reports.ready_text(period, outcome.entries, total, locale, made_by=outcome.made_by)
             return messages.notice_card(ready, locale)
         case SubscriptionsShown():

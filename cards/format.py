@@ -56,6 +56,27 @@ def day_label(day: date | datetime, locale: str) -> str:
     return f"{weekday} {day.day} {month}"
 
 
+def date_span(first: date, last: date, locale: str) -> str:
+    """The days from `first` to `last` (inclusive), as briefly as is unambiguous: "17 Nov", "1–31 Dec",
+    "30 Nov – 6 Dec", "29 Dec 2025 – 4 Jan 2026" (de: "1.–31. Dez.", "30. Nov. – 6. Dez.")."""
+    lang = language(locale)
+
+    def day(d: date, *, month: bool = True, year: bool = False) -> str:
+        sep = "." if lang == "de" else ""
+        text = f"{d.day}{sep}"
+        if month:
+            text += f" {_MONTHS[lang][d.month - 1]}"
+        return f"{text} {d.year}" if year else text
+
+    if first == last:
+        return day(first)
+    if first.year != last.year:
+        return f"{day(first, year=True)} – {day(last, year=True)}"
+    if first.month == last.month:
+        return f"{day(first, month=False)}–{day(last)}"
+    return f"{day(first)} – {day(last)}"
+
+
 def time_of_day(moment: datetime) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 

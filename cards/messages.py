@@ -79,11 +79,18 @@ def info_card(
 
 
 def notice_card(
-    message: str, locale: str, *, facts: Sequence[tuple[str, str]] | None = None
+    message: str,
+    locale: str,
+    *,
+    facts: Sequence[tuple[str, str]] | None = None,
+    undo_token: str | None = None,
 ) -> dict[str, Any]:
     """A simple confirmation ("Time zone set to Europe/Berlin"). `message` is catalogue markdown; fact titles
-    and values are data and get escaped."""
+    and values are data and get escaped. A write that can be reverted (`undo_token`) offers Undo."""
     body: list[dict[str, Any]] = [text(message)]
     if facts:
         body.append(fact_set([(escape(k), user_text(v, 500)) for k, v in facts]))
+    if undo_token:
+        undo = act.execute(t("card.btn.undo", locale), act.UNDO, {"token": undo_token}, inputs=False)
+        body.append(action_set([undo]))
     return card(body, locale, fallback_text=message)

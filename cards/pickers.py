@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from bot.i18n import t
-from bot.views.entries import Choice, ProjectView
+from bot.views.entries import Choice, EntryView, ProjectView
 from cards import actions as act
+from cards import format as fmt
+from cards.common import echo_fields
 from cards.elements import (
     ROW_BUDGET_BYTES,
     action_set,
@@ -22,6 +25,7 @@ from cards.elements import (
 from cards.format import shorten
 
 MAX_CANDIDATES = 8
+Span = tuple[datetime, datetime]
 MAX_CHOICES = 6
 
 
@@ -29,6 +33,24 @@ def _candidate_title(project: ProjectView) -> str:
     """Button titles are plain text (no markdown), so nothing to escape; only keep them short."""
     name = shorten(project.name, 60)
     return f"{name} ({shorten(project.client, 40)})" if project.client else name
+
+
+def _purpose_heading(purpose: str, current: EntryView | None, span: Span | None, locale: str) -> str | None:
+    """What the pick is for: "Switch the timer from *Website* to:" or "Book Tue 17 Nov 13:00–14:30
+    (1 h 30 min) to which project?"."""
+    if purpose == "switch":
+        if current is None:
+            return t("card.pick.switch_idle", locale)
+        return t("card.pick.switch", locale, path=echo_fields(current, locale)["path"])
+    if purpose == "book" and span is not None:
+        seconds = (span[1] - span[0]).total_seconds()
+        return t(
+            "card.pick.book",
+            locale,
+            range=fmt.time_range(span[0], span[1], locale),
+            duration=fmt.duration(seconds, locale),
+        )
+    return None
 
 
 def pick_project_card(
@@ -39,14 +61,30 @@ def pick_project_card(
     op: Mapping[str, Any],
     can_create: bool,
     title_key: str = "card.pick.title",
+    purpose: str = "pick",
+    current: EntryView | None = None,
+    span: Span | None = None,
 ) -> dict[str, Any]:
     """ "Which project did you mean by “webiste”?" with one button per candidate (at most 8; verb
     `pick_project` with `project_id` and the pending `op`, passed through untouched) and, when allowed,
     "Create project “webiste”" (verb `create_project`). No candidates: says so, offers create or `projects`.
 
-    `title_key` is a catalogue template with a `{query}` field (escaped query is filled in)."""
+    `title_key` is a catalogue template with a `{query}` field (escaped query is filled in). A `purpose`
+    other than "pick" heads the card with what the choice does (switching from `current`, booking `span`);
+    with no candidate there it offers the start form (switch) or the project list."""
     q = user_text(query, 80)
     body: list[dict[str, Any]] = []
+    purpose_heading = _purpose_heading(purpose, current, span, locale)
+    if purpose_heading is not None:
+        body.append(heading(purpose_heading))
+        if not candidates:
+            body.append(text(t("card.pick.no_other", locale), spacing="Small"))
+            buttons = [act.run(t("card.btn.projects", locale), "projects")]
+            if purpose == "switch":
+                form = act.execute(t("card.btn.start_form", locale), act.START_FORM, inputs=False)
+                buttons.insert(0, form)
+            body.append(action_set(buttons))
+            return card(body, locale, fallback_text=purpose_heading)
     name = query.strip()
     create = (
         act.execute(
@@ -65,7 +103,8 @@ def pick_project_card(
         body.append(action_set(buttons))
         return card(body, locale)
 
-    body.append(heading(t(title_key, locale, query=q) if q else t("card.pick.choose", locale)))
+    if purpose_heading is None:
+        body.append(heading(t(title_key, locale, query=q) if q else t("card.pick.choose", locale)))
     # One ActionSet per candidate: a vertical list of full-width buttons on every client, and no host
     # `maxActions` cut-off.
     rows = [

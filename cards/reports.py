@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from bot.i18n import t
+from bot.i18n import NAMED_PERIODS, Message, in_sentence, render, t
 from bot.views.backends import backend_name
 from cards.elements import action_set, card, text
-from cards.format import escape
+from cards.format import date_span, escape
 
 FILE_CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
+
+
+# Periods whose name does not say its dates: the sentence adds them ("for this month (1–31 Dec)").
+_DATED = {f"parse.period.{kind}" for kind in NAMED_PERIODS if kind != "all"} | {
+    "parse.period.iso_week",
+    "parse.period.iso_week_year",
+}
+
+
+def period_phrase(name: str | Message, start: date | None, end: date | None, locale: str) -> str:
+    """The report's period inside a sentence: "this month (1–31 Dec)", "diesen Monat (1.–31. Dez.)",
+    "Week 47 (16–22 Nov)"; a date or a range as it is. `end` is the day after the last."""
+    phrase = render(in_sentence(name), locale)
+    if isinstance(name, Message) and name.key in _DATED and start is not None and end is not None:
+        dates = date_span(start, end - timedelta(days=1), locale)
+        return t("period.with_dates", locale, name=phrase, dates=dates)
+    return phrase
 
 
 def ready_text(

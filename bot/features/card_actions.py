@@ -47,18 +47,16 @@ from bot.replies import summary_text
 from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
-from bot.service.common import recent_projects
 from bot.service.outcomes import (
     EditForm,
     Notice,
     Outcome,
     Problem,
     ProjectCreated,
-    ProjectPick,
     ReportReady,
     SignInPrompt,
 )
-from bot.service.picks import with_project
+from bot.service.picks import switch_choices, with_project
 from bot.views import verbs
 from bot.views.verbs import (
     CreateData,
@@ -122,16 +120,11 @@ async def _run(turn: Turn, data: RunData) -> Result:
 
 
 async def _switch(turn: Turn, data: Empty) -> Result:
-    """Offer the recently used projects (then the rest) to switch the timer to."""
+    """Offer the recently used projects (then the rest), but not the running one, to switch the timer to."""
     ctx = await turn.user()
     if ctx is None:
         return Problem("error.no_identity")
-    return ProjectPick(
-        query="",
-        candidates=await recent_projects(ctx),
-        op=StartTimer().model_dump(mode="json"),
-        can_create=False,
-    )
+    return await switch_choices(ctx)
 
 
 def _pending(op_json: dict[str, Any]) -> Any:

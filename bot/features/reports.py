@@ -36,6 +36,7 @@ from cards.reports import (
     consent_description,
     file_consent_attachment,
     file_info_attachment,
+    period_phrase,
     ready_text,
     report_link_card,
 )
@@ -59,7 +60,8 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
         outcome.path.unlink(missing_ok=True)
         return TurnResult(messages=[OutgoingMessage(card=render(turn, Problem("error.no_identity")))])
     total = duration(outcome.total_seconds, locale) if outcome.total_seconds is not None else None
-    period = i18n.render(outcome.period_label, locale)
+    period = i18n.render(outcome.period_label, locale)  # the consent card's file description
+    phrase = period_phrase(outcome.period_label, outcome.period_start, outcome.period_end, locale)
     made_by = outcome.made_by
     if turn.activity.scope == "personal" and file_consent_available(turn.activity):
         stored = files.publish(
@@ -69,7 +71,7 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
             seconds=files.consent_seconds,
         )
         description = consent_description(period, outcome.entries, total, locale, made_by=made_by)
-        ready = ready_text(period, outcome.entries, total, locale, made_by=made_by)
+        ready = ready_text(phrase, outcome.entries, total, locale, made_by=made_by)
         message = OutgoingMessage(
             text=f"{escape(ready)} {t('report.consent_hint', locale)}",
             attachments=[file_consent_attachment(outcome.filename, description, stored.size, stored.token)],
@@ -80,7 +82,7 @@ async def deliver_report(turn: Turn, outcome: ReportReady) -> TurnResult:
     tz = ctx.tz if ctx is not None else None
     expires = time_of_day(datetime.fromtimestamp(stored.expires, tz))
     card = report_link_card(
-        period,
+        phrase,
         outcome.entries,
         total,
         files.link(stored),

@@ -13,10 +13,10 @@ from typing import Any
 from bot.commands.timeparse import parse_period
 from bot.features.respond import run_operation
 from bot.i18n import Message
-from bot.operations import Ambiguity, ClockIn, ClockOut, Hours, LogEntry, ParseFailure, Period, TakeBreak
+from bot.operations import Ambiguity, ClockIn, ClockOut, Hours, ParseFailure, Period, TakeBreak
 from bot.routing.turn import Turn
-from bot.service.common import recent_projects
-from bot.service.outcomes import ClockShown, HoursShown, Outcome, Problem, ProjectPick
+from bot.service.outcomes import ClockShown, HoursShown, Outcome, Problem
+from bot.service.picks import book_choices
 from bot.views import verbs
 from bot.views.verbs import AddBreakData, ClockData, GapData, GoData, HoursData
 from cards import workinghours as cards
@@ -64,10 +64,7 @@ async def _book_gap(turn: Turn, data: GapData) -> Result:
     ctx = await turn.user()
     if ctx is None:
         return Problem("error.no_identity")
-    op = LogEntry(start=data.start, end=data.end)
-    return ProjectPick(
-        query="", candidates=await recent_projects(ctx), op=op.model_dump(mode="json"), can_create=False
-    )
+    return await book_choices(ctx, data.start, data.end)
 
 
 async def _hours(turn: Turn, data: HoursData) -> Result:

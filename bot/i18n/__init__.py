@@ -75,6 +75,19 @@ class Message:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
+NAMED_PERIODS = ("today", "yesterday", "week", "last_week", "month", "last_month", "year", "last_year", "all")
+
+
+def in_sentence(name: str | Message) -> str | Message:
+    """A period's name as it reads inside a sentence: "This month" (a heading) → "this month" ("für diesen
+    Monat"); names of their own ("Week 47", "November 2026", a date) stay as they are."""
+    if isinstance(name, Message) and name.key.startswith("parse.period."):
+        kind = name.key.removeprefix("parse.period.")
+        if kind in NAMED_PERIODS:
+            return Message(f"period.in_sentence.{kind}")
+    return name
+
+
 def render(text: str | Message, locale: str | None) -> str:
     """Plain text as it is (a name, something typed); a `Message` in the locale's language."""
     if isinstance(text, str):

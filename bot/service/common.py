@@ -66,7 +66,7 @@ async def journal(
     before: BaseModel | None,
     after: BaseModel | None,
     description: str = "",
-    entity: Literal["time_entry", "working_hours"] = "time_entry",
+    entity: Literal["time_entry", "working_hours", "project"] = "time_entry",
 ) -> str:
     """Record a write so `undo` (or its button) can revert it; returns the token the Undo button carries."""
     if entity == "time_entry":

@@ -21,6 +21,7 @@ from bot.service.common import (
     utc,
 )
 from bot.service.context import UserContext
+from bot.service.masterdata import undo_project
 from bot.service.outcomes import (
     DeleteConfirm,
     EditForm,
@@ -206,6 +207,8 @@ async def undo(ctx: UserContext, op: Undo) -> Outcome:
         return Problem("service.nothing_to_undo" if op.token is None else "service.undo_expired")
     if record.entity == "working_hours":
         return await undo_working_hours(ctx, record)
+    if record.entity == "project":
+        return await undo_project(ctx, record)
     data = await ctx.refdata()
     try:
         if record.action == "create":

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.backend import Capability, GroupSource
+from typing import Literal
+
+from adapters.backend import Capability, GroupSource, MasterDataEditor
 from adapters.errors import Unsupported
-from adapters.models import ClientDraft, ProjectDraft, TagDraft, TaskDraft
+from adapters.models import ClientDraft, ProjectDraft, ProjectPatch, TagDraft, TaskDraft
 from bot.i18n import Message
 from bot.operations import (
     AddClient,
@@ -17,10 +19,11 @@ from bot.operations import (
     ListTags,
     ListTasks,
 )
-from bot.service.common import resolve_target
+from bot.service.common import journal, resolve_target
 from bot.service.context import UserContext
 from bot.service.outcomes import ListShown, Notice, Outcome, Problem, ProjectCreated
 from bot.service.resolve import find_client
+from bot.store.state import UndoRecord
 from bot.views.entries import NamedItem
 
 
@@ -71,8 +74,36 @@ async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
         )
     )
     ctx.services.refdata.invalidate(ctx.backend)
+    token = None
+    if isinstance(ctx.backend, MasterDataEditor):  # Undo archives it: no tracker here deletes projects
+        token = await journal(ctx, "create", project.id, None, project, "project add", entity="project")
     return ProjectCreated(
-        "service.project_created", {"name": project.name}, project_id=project.id, project_name=project.name
+        "service.project_created",
+        {"name": project.name},
+        project_id=project.id,
+        project_name=project.name,
+        undo_token=token,
+    )
+
+
+async def undo_project(ctx: UserContext, record: UndoRecord) -> Outcome:
+    """Undo `project add` by archiving the project (its entries, if any were logged meanwhile, stay); undoing
+    that brings it back."""
+    editor = ctx.backend
+    data = await ctx.refdata()
+    project = data.project(record.entity_id)
+    if project is None:
+        return Problem("service.entry_gone")
+    if not isinstance(editor, MasterDataEditor):
+        raise Unsupported("archiving projects")
+    archive = record.action in ("create", "update")  # undoing the add, or undoing its undo
+    changed = await editor.update_project(project, ProjectPatch(done=archive))
+    ctx.services.refdata.invalidate(ctx.backend)
+    action: Literal["update", "delete"] = "delete" if archive else "update"
+    token = await journal(ctx, action, changed.id, project, changed, "undo", entity="project")
+    key = "service.project_add_undone" if archive else "service.project_restored"
+    return ProjectCreated(
+        key, {"name": changed.name}, project_id=changed.id, project_name=changed.name, undo_token=token
     )
 
 

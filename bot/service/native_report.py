@@ -63,6 +63,8 @@ async def native_report(ctx: UserContext, op: ops.Report) -> Outcome:
         path=path,
         filename=f"{backend.kind}_{period.start.isoformat()}_{last_day.isoformat()}.xlsx",
         period_label=period.name,
+        period_start=period.start,
+        period_end=period.end,
         entries=None,
         total_seconds=None,
         size=len(data),

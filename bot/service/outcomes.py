@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -107,6 +107,11 @@ class ProjectPick:
     candidates: list[ProjectView]
     op: dict[str, Any]
     can_create: bool
+    # What the pick is for, so the card can say it: a typed name ("pick"), switching the running timer away
+    # from `current`, or booking the span `span` of the working hours.
+    purpose: Literal["pick", "switch", "book"] = "pick"
+    current: EntryView | None = None
+    span: tuple[datetime, datetime] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class ProjectCreated(Notice):
 
     project_id: str = ""
     project_name: str = ""
+    undo_token: str | None = None  # where the backend can archive it again
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,8 @@ class ReportReady:
     total_seconds: int | None
     size: int
     made_by: str | None = None  # the backend kind whose own report file this is (timeghost's Excel report)
+    period_start: date | None = None  # the period's first day and the day after its last
+    period_end: date | None = None
 
 
 @dataclass(frozen=True)

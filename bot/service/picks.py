@@ -4,13 +4,18 @@ the person may create master data; it is never silently dropped in favour of "no
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from adapters.backend import Capability
 from adapters.models import TaskDraft
-from bot.operations import Op, ProjectRef
-from bot.service.common import can_create_master_data
+from bot.operations import LogEntry, Op, ProjectRef, StartTimer
+from bot.service.common import can_create_master_data, entry_view, recent_projects
 from bot.service.context import UserContext
-from bot.service.outcomes import Problem
+from bot.service.outcomes import Problem, ProjectPick
 from bot.service.resolve import match_name
+from bot.service.timer import running_timer
+
+MAX_CHOICES = 8  # the pick card shows at most this many candidates
 
 
 async def with_project(
@@ -26,6 +31,37 @@ async def with_project(
     asked: ProjectRef | None = getattr(pending, "project", None)
     task_id = await _typed_task(ctx, asked, project_id)
     return pending.model_copy(update={"project": ProjectRef(path=[name], id=project_id, task_id=task_id)})
+
+
+async def switch_choices(ctx: UserContext) -> ProjectPick:
+    """**Switch**: the recently used projects (then the others) to move the timer to, without the one it
+    already runs on (switching to it would only split the entry)."""
+    running = await running_timer(ctx)
+    candidates = await recent_projects(ctx, limit=MAX_CHOICES + 1)
+    current = None
+    if running is not None:
+        current = entry_view(running, await ctx.refdata(), ctx)
+        candidates = [p for p in candidates if p.id != running.project_id]
+    return ProjectPick(
+        query="",
+        candidates=candidates[:MAX_CHOICES],
+        op=StartTimer().model_dump(mode="json"),
+        can_create=False,
+        purpose="switch",
+        current=current,
+    )
+
+
+async def book_choices(ctx: UserContext, start: datetime, end: datetime) -> ProjectPick:
+    """A gap of the working hours booked with one tap: which project, saying which span it books."""
+    return ProjectPick(
+        query="",
+        candidates=await recent_projects(ctx, limit=MAX_CHOICES),
+        op=LogEntry(start=start, end=end).model_dump(mode="json"),
+        can_create=False,
+        purpose="book",
+        span=(start.astimezone(ctx.tz), end.astimezone(ctx.tz)),
+    )
 
 
 async def _typed_task(ctx: UserContext, asked: ProjectRef | None, project_id: str) -> str | None:

@@ -19,6 +19,7 @@ from adapters.backend import Capability, ReportSource
 from adapters.errors import Unsupported
 from adapters.models import Client, Project, Task, TimeEntry
 from bot import operations as ops
+from bot.i18n import in_sentence
 from bot.reports.xlsx import ReportRow, ReportWriter
 from bot.service.context import UserContext
 from bot.service.native_report import native_report, wants_native
@@ -100,13 +101,15 @@ async def report(ctx: UserContext, op: ops.Report) -> Outcome:
         raise
     if stats.entries == 0:
         path.unlink(missing_ok=True)
-        return Notice("report.empty", {"period": period.name})
+        return Notice("report.empty", {"period": in_sentence(period.name)})
     last_day = period.end - timedelta(days=1)
     filename = f"times_{period.start.isoformat()}_{last_day.isoformat()}.xlsx"
     return ReportReady(
         path=path,
         filename=filename,
         period_label=period.name,
+        period_start=period.start,
+        period_end=period.end,
         entries=stats.entries,
         total_seconds=stats.total_seconds,
         size=stats.size,

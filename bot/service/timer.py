@@ -86,7 +86,7 @@ def _starts_later(key: str, ctx: UserContext, at: datetime, running: TimeEntry) 
 
 async def stop(ctx: UserContext, op: StopTimer) -> Outcome:
     at = op.at or ctx.now
-    running = await _running(ctx)
+    running = await running_timer(ctx)
     if running is None:
         return NothingRunning()
     if at >= running.start:  # earlier: the backend's own refusal below names the timer's start
@@ -113,7 +113,7 @@ async def cancel(ctx: UserContext, op: CancelTimer) -> Outcome:
     return EntryChanged("cancelled", entry_view(running, await ctx.refdata(), ctx), undo_token=token)
 
 
-async def _running(ctx: UserContext) -> TimeEntry | None:
+async def running_timer(ctx: UserContext) -> TimeEntry | None:
     """The running timer, from the person's fresh recent view when it has one (no remote call)."""
     now = utc(ctx.now)
     seen = ctx.services.recent.lookup(ctx.recent_key, now - timedelta(seconds=1), now, now)

@@ -41,7 +41,7 @@ class UserPrefs(BaseModel):
 class UndoRecord(BaseModel):
     token: str
     action: Literal["create", "update", "delete"]
-    entity: Literal["time_entry", "working_hours"]
+    entity: Literal["time_entry", "working_hours", "project"]
     entity_id: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None

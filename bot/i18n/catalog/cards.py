@@ -179,6 +179,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "…und {n} weitere. Gib einen genaueren Namen ein, um die Auswahl einzugrenzen.",
     },
     "card.pick.choose": {"en": "Which project?", "de": "Welches Projekt?"},
+    "card.pick.switch": {
+        "en": "Switch the timer from *{path}* to:",
+        "de": "Den Timer von *{path}* wechseln zu:",
+    },
+    "card.pick.switch_idle": {"en": "Start the timer on:", "de": "Den Timer starten für:"},
+    "card.pick.book": {
+        "en": "Book **{range}** ({duration}) to which project?",
+        "de": "**{range}** ({duration}) auf welches Projekt buchen?",
+    },
+    "card.pick.no_other": {
+        "en": "There is no other open project yet.",
+        "de": "Es gibt noch kein anderes offenes Projekt.",
+    },
     # --- messages ---
     "card.error.title": {"en": "That didn't work", "de": "Das hat nicht geklappt"},
     # --- lists ---

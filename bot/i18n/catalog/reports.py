@@ -16,9 +16,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.total_group": {"en": "Total {group}", "de": "Summe {group}"},
     "report.no_project": {"en": "(no project)", "de": "(kein Projekt)"},
     "report.empty": {
-        "en": "No finished time entries in {period} match this report, so there is no file to send.",
-        "de": "Keine abgeschlossenen Zeiteinträge in {period} passen zu diesem Bericht, es gibt also keine Datei.",
+        "en": "No finished time entries for {period} match this report, so there is no file to send.",
+        "de": "Keine abgeschlossenen Zeiteinträge für {period} passen zu diesem Bericht, es gibt also keine Datei.",
     },
+    # a period inside a sentence ("for this month (1–31 Dec)", "für diesen Monat (1.–31. Dez.)")
+    "period.in_sentence.today": {"en": "today", "de": "heute"},
+    "period.in_sentence.yesterday": {"en": "yesterday", "de": "gestern"},
+    "period.in_sentence.week": {"en": "this week", "de": "diese Woche"},
+    "period.in_sentence.last_week": {"en": "last week", "de": "letzte Woche"},
+    "period.in_sentence.month": {"en": "this month", "de": "diesen Monat"},
+    "period.in_sentence.last_month": {"en": "last month", "de": "letzten Monat"},
+    "period.in_sentence.year": {"en": "this year", "de": "dieses Jahr"},
+    "period.in_sentence.last_year": {"en": "last year", "de": "letztes Jahr"},
+    "period.in_sentence.all": {"en": "all time", "de": "den gesamten Zeitraum"},
+    "period.with_dates": {"en": "{name} ({dates})", "de": "{name} ({dates})"},
     "report.ready": {
         "en": "Your times report for {period} is ready: {count} entries, {total} in total.",
         "de": "Dein Zeitbericht für {period} ist fertig: {count} Einträge, insgesamt {total}.",

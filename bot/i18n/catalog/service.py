@@ -80,6 +80,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Lege ihn mit `client add {name}` an oder sieh dir `clients` an.",
     },
     "service.project_created": {"en": "Created project **{name}**.", "de": "Projekt **{name}** angelegt."},
+    "service.project_add_undone": {
+        "en": "Undone: project **{name}** is archived (it no longer appears in the lists).",
+        "de": "Rückgängig gemacht: Projekt **{name}** ist archiviert (es erscheint nicht mehr in den Listen).",
+    },
+    "service.project_restored": {
+        "en": "Project **{name}** is back.",
+        "de": "Projekt **{name}** ist wieder da.",
+    },
     "service.client_created": {"en": "Created client **{name}**.", "de": "Kunde **{name}** angelegt."},
     "service.task_created": {
         "en": "Created task **{name}** in *{project}*.",
