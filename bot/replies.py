@@ -135,7 +135,9 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             return {**card, "body": body}
         case StatusShown(clock=ClockView() as clock):  # the working-hours line under the timer/idle status
             card = card_for(dataclasses.replace(outcome, clock=None), locale, viewer=viewer)
-            return working_hours.with_status_line(card, clock, locale)
+            return working_hours.with_status_line(
+                card, clock, locale, timer_running=outcome.running is not None
+            )
         case ClockShown():
             return working_hours.clock_card(
                 outcome.action, outcome.clock, locale, undo_token=outcome.undo_token, notes=outcome.notes

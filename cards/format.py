@@ -24,13 +24,16 @@ PATH_SEPARATOR = " › "
 
 
 def duration(seconds: int | float, locale: str) -> str:
-    """`5400` → "1 h 30 min", `2700` → "45 min", `7200` → "2 h", `0` → "0 min", `30` → "30 s".
+    """A duration in prose: `5400` → "1 h 30 min", `2700` → "45 min", `7200` → "2 h", `0` → "0 min",
+    `30` → "less than 1 min".
 
-    Whole minutes, rounded down (what a stopwatch shows); below one minute the seconds are shown.
+    The one way a card says how long something took (`clock` is its h:mm twin for figures). Whole minutes,
+    rounded down like `clock`, so "0:00" and "less than 1 min" never contradict each other; seconds are
+    never shown to people.
     """
     total = max(0, int(seconds))
     if 0 < total < 60:
-        return t("card.dur.s", locale, s=total)
+        return t("card.dur.under_min", locale)
     hours, minutes = divmod(total // 60, 60)
     if hours and minutes:
         return t("card.dur.h_min", locale, h=hours, m=minutes)
@@ -40,7 +43,8 @@ def duration(seconds: int | float, locale: str) -> str:
 
 
 def clock(seconds: int | float) -> str:
-    """Elapsed time as h:mm: `5400` → "1:30", `59` → "0:00", `90061` → "25:01"."""
+    """A duration as a figure, h:mm: `5400` → "1:30", `59` → "0:00", `90061` → "25:01" (whole minutes, rounded
+    down like `duration`)."""
     total = max(0, int(seconds))
     hours, minutes = divmod(total // 60, 60)
     return f"{hours}:{minutes:02d}"

@@ -80,7 +80,9 @@ def _question_text(question: WriteQuestion, locale: str) -> str:
         ahead = question.end or question.start
         now = question.now or ahead
         minutes = max(1, -(-int((ahead - now).total_seconds()) // 60))
-        return t("check.q.soon", locale, time=fmt.time_of_day(ahead), minutes=minutes)
+        return t(
+            "check.q.soon", locale, time=fmt.time_of_day(ahead), duration=fmt.duration(minutes * 60, locale)
+        )
     if question.reason == "reversed":
         swap = next((o for o in question.options if o.kind == "swap"), None)
         swapped = span_text(swap.start, swap.end, today, locale) if swap and swap.start else span

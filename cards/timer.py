@@ -55,7 +55,7 @@ def _timer_body(
             column(
                 [
                     text(t("card.timer.today", locale), subtle=True, size="Small"),
-                    text(fmt.duration(today_seconds, locale), size="Large", spacing="None"),
+                    text(fmt.clock(today_seconds), size="ExtraLarge", spacing="None"),
                 ],
                 "auto",
             )
@@ -64,8 +64,8 @@ def _timer_body(
     details = entry_details(entry, locale, note=False)
     if details:
         body.append(details)
-    buttons = [
-        act.execute(t("card.btn.stop", locale), act.STOP, inputs=False),
+    buttons = [  # Stop is the primary action of a running timer
+        act.execute(t("card.btn.stop", locale), act.STOP, inputs=False, style="positive"),
         act.execute(t("card.btn.switch", locale), act.SWITCH, inputs=False),
     ]
     if undo_token:
@@ -85,7 +85,8 @@ def timer_card(
     viewer: str | None = None,
     typed: str | None = None,
 ) -> dict[str, Any]:
-    """A running timer: path, since when, elapsed h:mm, today's total, details; Stop/Switch/Undo/Refresh.
+    """A running timer: path, note, since when, elapsed and today's total (both h:mm, side by side), details;
+    Stop (primary)/Switch/Undo/Refresh.
 
     The card carries a manual `refresh` (verb `refresh_status`) so Teams can bring the elapsed time up to
     date.

@@ -28,15 +28,22 @@ from cards.elements import (
 MAX_DAY_ROWS = 31
 MAX_GAP_BUTTONS = 5
 MAX_NOTES = 8
+# A note's fields that the service sends as whole seconds: said with the one duration format.
+DURATION_FIELDS = frozenset({"worked", "max", "rest", "min", "required", "taken", "length"})
+# Refusals that already say the state the person is in: the card does not repeat it under them.
+_SAYS_STATE = {"wh.already_in": "in", "wh.already_on_break": "break", "wh.already_out": "out"}
 
 
 def _field(name: str, value: str, locale: str) -> str:
-    """A note's field for the card: a `day` the service sends as an ISO date reads "Mon 16 Nov"."""
+    """A note's field for the card: a `day` the service sends as an ISO date reads "Mon 16 Nov", a duration
+    (seconds) "7 h 30 min"."""
     if name == "day":
         try:
             return fmt.day_label(date.fromisoformat(value), locale)
         except ValueError:
             pass
+    if name in DURATION_FIELDS and value.isdigit():
+        return fmt.duration(int(value), locale)
     return fmt.escape(value)
 
 
@@ -76,22 +83,29 @@ def status_line(clock: ClockView, locale: str) -> str:
         "wh.card.status_line",
         locale,
         state=state_line(clock, locale),
-        worked=fmt.clock(clock.worked_seconds),
+        worked=fmt.duration(clock.worked_seconds, locale),
     )
 
 
-def clock_buttons(clock: ClockView, locale: str) -> list[dict[str, Any]]:
+def clock_buttons(clock: ClockView, locale: str, *, primary: bool = True) -> list[dict[str, Any]]:
     """Come (positive) when out; Break end (positive) and Go on a break; Break start and Go when in. Go is a
-    normal action, not a destructive one: clocking out ends nothing that cannot be undone."""
+    normal action, not a destructive one: clocking out ends nothing that cannot be undone. `primary=False`
+    where another button is the card's primary one (Stop on a running timer's status)."""
 
     def button(key: str, verb: str, style: str | None = None) -> dict[str, Any]:
-        return act.execute(t(key, locale), verb, inputs=False, style=style)
+        return act.execute(t(key, locale), verb, inputs=False, style=style if primary else None)
 
     if clock.state == "out":
         return [button("wh.card.btn.come", act.COME, "positive")]
     if clock.state == "break":
         return [button("wh.card.btn.break_end", act.BREAK_END, "positive"), button("wh.card.btn.go", act.GO)]
     return [button("wh.card.btn.break_start", act.BREAK_START), button("wh.card.btn.go", act.GO)]
+
+
+def success(line: str) -> dict[str, Any]:
+    """What went well, on the `good` style: dark text on a green surface, readable in every theme (green
+    text on white is not)."""
+    return container([text(line, weight="Bolder")], style="good")
 
 
 def _notes(notes: list[Note], locale: str) -> list[dict[str, Any]]:
@@ -149,10 +163,11 @@ def clock_card(
         )
         if problem.fixes:
             body.append(action_set([fix_button(f, locale) for f in problem.fixes[:4]], spacing="Small"))
-        body.append(text(state_line(clock, locale), subtle=True, spacing="Small"))
+        if _SAYS_STATE.get(problem.key) != clock.state:
+            body.append(text(state_line(clock, locale), subtle=True, spacing="Small"))
     else:
         line, notes = _done_line(action, clock, notes, locale)
-        body.append(text(line, weight="Bolder", color="Good"))
+        body.append(success(line))
         if clock.day != today or action in ("restored", "break_added"):
             body.append(text(t("wh.card.now", locale, state=state_line(clock, locale)), subtle=True))
     worked_label = (
@@ -197,33 +212,53 @@ def clock_card(
 # ---- hours ----------------------------------------------------------------------------------------------
 
 
+FIGURES = ("worked", "breaks", "booked", "unassigned")
+
+
 def _cell(value: str, *, weight: str | None = None, subtle: bool = False) -> dict[str, Any]:
     return text(value, size="Small", weight=weight, subtle=subtle, spacing="None")
 
 
-def _row(cells: list[str], *, header: bool = False) -> dict[str, Any]:
-    widths = [3, 3, 2, 2, 2, 2]
+def _figures(cells: list[str], *, header: bool = False) -> dict[str, Any]:
+    """Four equal columns: a quarter of a 320 px card holds the longest one-word header ("Gebucht"), so no
+    header breaks mid-word ("Unassig/ned") the way six columns did."""
     return columns(
-        [
-            column([_cell(value, weight="Bolder" if header else None, subtle=header)], width)
-            for value, width in zip(cells, widths, strict=True)
-        ],
+        [column([_cell(value, weight="Bolder" if header else None, subtle=header)], 1) for value in cells],
         spacing="None" if not header else "Medium",
     )
 
 
+def _minutes(seconds: int) -> int:
+    """Seconds cut to whole minutes, as `fmt.clock` shows them: totals summed from these agree with the
+    rows."""
+    return max(0, seconds) // 60 * 60
+
+
 def _day_row(row: DayRow, locale: str) -> dict[str, Any]:
-    start = fmt.time_of_day(row.first_in) if row.first_in else "–"
-    end = fmt.time_of_day(row.last_out) if row.last_out else t("wh.card.open", locale)
-    return _row(
-        [
-            fmt.day_label(row.day, locale),
-            f"{start}–{end}" if row.first_in else "–",
-            fmt.clock(row.worked_seconds),
-            fmt.clock(row.break_seconds),
-            fmt.clock(row.booked_seconds),
-            fmt.clock(row.unassigned_seconds),
-        ]
+    """The day and its clocked span on one line ("Tue 17 Nov · 08:00–17:00"), its figures under the
+    headers."""
+    label = fmt.day_label(row.day, locale)
+    if row.first_in and row.last_out:
+        label = f"{label} · {fmt.time_of_day(row.first_in)}–{fmt.time_of_day(row.last_out)}"
+    elif row.first_in:  # still clocked in
+        label = f"{label} · {t('card.range.since', locale, time=fmt.time_of_day(row.first_in))}"
+    figures = [row.worked_seconds, row.break_seconds, row.booked_seconds, row.unassigned_seconds]
+    return container(
+        [_cell(label, weight="Bolder"), _figures([fmt.clock(s) for s in figures])],
+        spacing="Small",
+    )
+
+
+def _totals(view: HoursView) -> tuple[int, int, int, int]:
+    """Worked, breaks, booked and unassigned of the period as the table's rows add up (whole minutes each)."""
+    if not view.days:
+        return view.worked_seconds, view.break_seconds, view.booked_seconds, view.unassigned_seconds
+    rows = view.days
+    return (
+        sum(_minutes(r.worked_seconds) for r in rows),
+        sum(_minutes(r.break_seconds) for r in rows),
+        sum(_minutes(r.booked_seconds) for r in rows),
+        sum(_minutes(r.unassigned_seconds) for r in rows),
     )
 
 
@@ -257,27 +292,24 @@ def hours_card(
         heading("🕘 " + t("wh.card.hours_title", locale, period=fmt.escape(fmt.shorten(period, 80))))
     ]
     if notice is not None:
-        body.append(text(_say(notice.key, locale, notice.params), weight="Bolder", color="Good"))
+        body.append(success("✅ " + _say(notice.key, locale, notice.params)))
     target_key = "wh.card.target_so_far" if view.partial else "wh.card.target"
+    worked, breaks, booked, unassigned = _totals(view)
     summary = [
-        (t("wh.card.worked", locale), fmt.duration(view.worked_seconds, locale)),
-        (t("wh.card.breaks", locale), fmt.duration(view.break_seconds, locale)),
-        (t("wh.card.booked", locale), fmt.duration(view.booked_seconds, locale)),
-        (t("wh.card.unassigned", locale), fmt.duration(view.unassigned_seconds, locale)),
+        (t("wh.card.worked", locale), fmt.duration(worked, locale)),
+        (t("wh.card.breaks", locale), fmt.duration(breaks, locale)),
+        (t("wh.card.booked", locale), fmt.duration(booked, locale)),
+        (t("wh.card.unassigned", locale), fmt.duration(unassigned, locale)),
     ]
     if view.booked_outside_seconds:
         summary.append((t("wh.card.outside", locale), fmt.duration(view.booked_outside_seconds, locale)))
     summary += [
         (t(target_key, locale), fmt.duration(view.target_seconds, locale)),
-        (t("wh.card.balance", locale), signed(view.balance_seconds, locale)),
+        (t("wh.card.balance", locale), signed(worked - view.target_seconds, locale)),
     ]
     body.append(facts(summary))
     if view.days:
-        header = [
-            t(f"wh.card.col.{name}", locale)
-            for name in ("day", "in_out", "worked", "breaks", "booked", "unassigned")
-        ]
-        body.append(_row(header, header=True))
+        body.append(_figures([t(f"wh.card.col.{name}", locale) for name in FIGURES], header=True))
         rows = [_day_row(r, locale) for r in view.days]
         kept = fit_rows(rows, max_rows=MAX_DAY_ROWS, budget=12 * 1024)
         body += kept
@@ -323,9 +355,17 @@ def day_period_label(day: date, locale: str) -> str:
     return fmt.day_label(day, locale)
 
 
-def with_status_line(status: dict[str, Any], clock: ClockView, locale: str) -> dict[str, Any]:
-    """The `status` card with the working-hours state under its heading and Come/Go/Break buttons."""
-    body = list(status.get("body", []))
-    body.insert(min(2, len(body)), text(status_line(clock, locale), subtle=True, spacing="Small"))
-    body.append(action_set(clock_buttons(clock, locale), spacing="Small"))
-    return {**status, "body": body}
+def with_status_line(
+    status: dict[str, Any], clock: ClockView, locale: str, *, timer_running: bool
+) -> dict[str, Any]:
+    """The `status` card with the working hours below it: their state and the Come/Go/Break buttons. Under a
+    running timer these are secondary (the timer's Stop is the card's primary button)."""
+    section = container(
+        [
+            text("🕘 " + status_line(clock, locale), subtle=True),
+            action_set(clock_buttons(clock, locale, primary=not timer_running), spacing="Small"),
+        ],
+        separator=True,
+        spacing="Medium",
+    )
+    return {**status, "body": [*status.get("body", []), section]}

@@ -55,9 +55,9 @@ def _hm(dt: datetime, ctx: UserContext) -> str:
 
 
 def _dur(seconds: float) -> str:
-    """A duration for catalogue fields: "6:15" (h:mm), language-neutral."""
-    minutes = int(seconds) // 60
-    return f"{minutes // 60}:{minutes % 60:02d}"
+    """A duration for a note's field, in whole seconds: the cards say it in the reader's words (one duration
+    format for every reply, see `cards.format.duration`)."""
+    return str(int(seconds))
 
 
 def _bounds(ctx: UserContext, day: date, days: int = 1) -> tuple[datetime, datetime]:
@@ -182,13 +182,13 @@ def _rule_notes(
                 {
                     **day_param,
                     "worked": _dur(worked),
-                    "required": str(required // 60),
-                    "taken": str(d.counted_break_seconds // 60),
+                    "required": _dur(required),
+                    "taken": _dur(d.counted_break_seconds),
                 },
                 [
                     Fix(
                         "wh.fix.add_break",
-                        {"minutes": str(missing_minutes)},
+                        {"length": _dur(missing_minutes * 60)},
                         verbs.ADD_BREAK,
                         {"minutes": missing_minutes, "day": row.day.isoformat()},
                     )
@@ -557,7 +557,7 @@ def _place_break(ctx: UserContext, op: TakeBreak, hours: _Hours, day: date) -> i
     d = _compute_day(ctx, day, hours, [], _rules(ctx))
     stretches = sorted(d.net, key=lambda s: (s[1] - s[0], s[0]), reverse=True)
     if not stretches or stretches[0][1] - stretches[0][0] < length:
-        return Note("wh.break_no_room", {"minutes": str(int(length.total_seconds() // 60))})
+        return Note("wh.break_no_room", {"length": _dur(length.total_seconds())})
     lo, hi = stretches[0]
     middle = lo + (hi - lo - length) / 2
     rounded = middle - timedelta(

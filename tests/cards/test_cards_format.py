@@ -21,8 +21,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
         (2700, "45 min", "45 Min."),
         (7200, "2 h", "2 Std."),
         (0, "0 min", "0 Min."),
-        (30, "30 s", "30 Sek."),
-        (59, "59 s", "59 Sek."),
+        (30, "less than 1 min", "weniger als 1 Min."),  # seconds are never shown to people
+        (59, "less than 1 min", "weniger als 1 Min."),
         (60, "1 min", "1 Min."),
         (5459, "1 h 30 min", "1 Std. 30 Min."),  # whole minutes, rounded down
         (100 * 3600 + 60, "100 h 1 min", "100 Std. 1 Min."),

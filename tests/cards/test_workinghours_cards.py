@@ -9,6 +9,7 @@ import pytest
 
 from bot.views.workinghours import ClockView, DayRow, Fix, HoursView, Note, WeekRow
 from cards import workinghours as wh
+from tests.http.test_teams_http import card_text
 from tests.support.cards import assert_routable, assert_valid_card
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -29,16 +30,16 @@ def _clock(state: str = "in") -> ClockView:
 
 
 def _fix() -> Fix:
-    return Fix("wh.fix.add_break", {"minutes": "15"}, "add_break", {"minutes": 15, "day": "2026-11-17"})
+    return Fix("wh.fix.add_break", {"length": "900"}, "add_break", {"minutes": 15, "day": "2026-11-17"})
 
 
 def _note(key: str = "wh.rule.break") -> Note:
-    params = {
-        "worked": "6:15",
-        "required": "30",
-        "taken": "15",
+    params = {  # durations in seconds, as the service sends them
+        "worked": "22500",
+        "required": "1800",
+        "taken": "900",
         "day": "2026-11-17",
-        "max": "10:00",
+        "max": "36000",
         "start": "11:00",
         "end": "11:30",
     }
@@ -127,24 +128,27 @@ def test_success_reads_as_success_and_go_is_not_destructive(locale: str) -> None
     in." was followed by "Clocked in since 08:00"."""
     added = Note("wh.break_added", {"start": "12:00", "end": "12:30"})
     card = wh.clock_card("break_added", _clock("in"), locale, undo_token="tok", notes=[added])
-    line = card["body"][1]
-    assert line["color"] == "Good" and line["text"].startswith("✅") and "12:00" in line["text"]
+    line = card["body"][1]  # dark text on the good style, not green text on white
+    assert line["style"] == "good" and "color" not in line["items"][0]
+    assert line["items"][0]["text"].startswith("✅") and "12:00" in line["items"][0]["text"]
     assert "⚠" not in str(card)
     came = wh.clock_card("came", _clock("in"), locale, undo_token="tok")
-    texts = [b.get("text", "") for b in came["body"] if b.get("type") == "TextBlock"]
+    texts = card_text(came).splitlines()
     assert sum("08:12" in text for text in texts) == 1, texts  # said once
     styles = {a["title"]: a.get("style") for a in _actions(came)}
     assert "destructive" not in styles.values()
     warned = wh.clock_card("went", _clock("out"), locale, notes=[_note("wh.rule.day.break")])
-    [box] = [b for b in warned["body"] if b.get("type") == "Container"]
+    [box] = [b for b in warned["body"] if b.get("style") == "warning"]
     assert box["style"] == "warning" and "color" not in box["items"][0]
 
 
 def test_status_line_and_buttons() -> None:
     status = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "x"}]}
-    card = wh.with_status_line(status, _clock("break"), "en-US")
-    assert "On a break since 08:12" in card["body"][1]["text"]
-    assert [a["data"]["verb"] for a in card["body"][-1]["actions"]] == ["break_end", "go"]
+    card = wh.with_status_line(status, _clock("break"), "en-US", timer_running=False)
+    section = card["body"][-1]  # below what the status card says
+    line = section["items"][0]["text"]
+    assert "On a break since 08:12" in line and "6 h 15 min" in line
+    assert [a["data"]["verb"] for a in section["items"][1]["actions"]] == ["break_end", "go"]
 
 
 def _actions(node: object) -> list[dict]:  # type: ignore[type-arg]

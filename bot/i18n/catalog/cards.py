@@ -11,7 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.dur.h_min": {"en": "{h} h {m} min", "de": "{h} Std. {m} Min."},
     "card.dur.h": {"en": "{h} h", "de": "{h} Std."},
     "card.dur.min": {"en": "{m} min", "de": "{m} Min."},
-    "card.dur.s": {"en": "{s} s", "de": "{s} Sek."},
+    "card.dur.under_min": {"en": "less than 1 min", "de": "weniger als 1 Min."},
     "card.range.since": {"en": "since {time}", "de": "seit {time}"},
     "card.no_project": {"en": "No project", "de": "Kein Projekt"},
     "card.more": {"en": "…and {n} more", "de": "…und {n} weitere"},

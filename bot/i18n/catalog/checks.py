@@ -18,8 +18,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Gut, es wurde nichts gespeichert.",
     },
     "check.q.soon": {
-        "en": "**{time}** is {minutes} min from now. Is one of our clocks off?",
-        "de": "**{time}** ist erst in {minutes} Min. Geht eine unserer Uhren falsch?",
+        "en": "**{time}** is {duration} from now. Is one of our clocks off?",
+        "de": "**{time}** ist erst in {duration}. Geht eine unserer Uhren falsch?",
     },
     "check.q.reversed": {
         "en": "**{swapped}**, or overnight until {until}?",

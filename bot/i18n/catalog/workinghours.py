@@ -80,8 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Wie lange war die Pause? Zum Beispiel: Pause 30m",
     },
     "wh.break_no_room": {
-        "en": "There is no stretch of working time long enough for a {minutes} min break.",
-        "de": "Keine Arbeitszeit ist lang genug für eine Pause von {minutes} Min.",
+        "en": "There is no stretch of working time long enough for a break of {length}.",
+        "de": "Keine Arbeitszeit ist lang genug für eine Pause von {length}.",
     },
     "wh.break_added": {
         "en": "Break {start}–{end} added.",
@@ -89,31 +89,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- rule warnings (ArbZG defaults; the workspace may change them) ---
     "wh.rule.break": {
-        "en": "{worked} h of work need at least {required} min of break; counted so far: {taken} min.",
-        "de": "{worked} Std. Arbeit brauchen mindestens {required} Min. Pause; bisher: {taken} Min.",
+        "en": "{worked} of work need at least {required} of break; counted so far: {taken}.",
+        "de": "{worked} Arbeit brauchen mindestens {required} Pause; bisher: {taken}.",
     },
     "wh.rule.max_daily": {
-        "en": "{worked} h of work is more than the daily maximum of {max} h.",
-        "de": "{worked} Std. Arbeit sind mehr als die erlaubten {max} Std. am Tag.",
+        "en": "{worked} of work is more than the daily maximum of {max}.",
+        "de": "{worked} Arbeit sind mehr als die erlaubten {max} am Tag.",
     },
     "wh.rule.rest": {
-        "en": "Only {rest} h of rest since your last working day (at least {min} h).",
-        "de": "Nur {rest} Std. Ruhezeit seit dem letzten Arbeitstag (mindestens {min} Std.).",
+        "en": "Only {rest} of rest since your last working day (at least {min}).",
+        "de": "Nur {rest} Ruhezeit seit dem letzten Arbeitstag (mindestens {min}).",
     },
     "wh.rule.day.break": {
-        "en": "{day}: {worked} h of work need at least {required} min of break; counted: {taken} min.",
-        "de": "{day}: {worked} Std. Arbeit brauchen mindestens {required} Min. Pause; gezählt: {taken} Min.",
+        "en": "{day}: {worked} of work need at least {required} of break; counted: {taken}.",
+        "de": "{day}: {worked} Arbeit brauchen mindestens {required} Pause; gezählt: {taken}.",
     },
     "wh.rule.day.max_daily": {
-        "en": "{day}: {worked} h of work is more than the daily maximum of {max} h.",
-        "de": "{day}: {worked} Std. Arbeit sind mehr als die erlaubten {max} Std. am Tag.",
+        "en": "{day}: {worked} of work is more than the daily maximum of {max}.",
+        "de": "{day}: {worked} Arbeit sind mehr als die erlaubten {max} am Tag.",
     },
     "wh.rule.day.rest": {
-        "en": "{day}: only {rest} h of rest since the previous working day (at least {min} h).",
-        "de": "{day}: nur {rest} Std. Ruhezeit seit dem vorigen Arbeitstag (mindestens {min} Std.).",
+        "en": "{day}: only {rest} of rest since the previous working day (at least {min}).",
+        "de": "{day}: nur {rest} Ruhezeit seit dem vorigen Arbeitstag (mindestens {min}).",
     },
     # --- fix buttons ---
-    "wh.fix.add_break": {"en": "Add {minutes} min break", "de": "{minutes} Min. Pause eintragen"},
+    "wh.fix.add_break": {"en": "Add a {length} break", "de": "{length} Pause eintragen"},
     "wh.fix.come": {"en": "Clock in now", "de": "Jetzt einstempeln"},
     "wh.fix.come_again": {"en": "Clock in again now", "de": "Jetzt wieder einstempeln"},
     "wh.fix.go": {"en": "Clock out now", "de": "Jetzt ausstempeln"},
@@ -165,12 +165,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "wh.card.btn.hours": {"en": "Hours", "de": "Stunden"},
     # --- hours card ---
     "wh.card.hours_title": {"en": "Working hours · {period}", "de": "Arbeitszeit · {period}"},
-    "wh.card.col.day": {"en": "Day", "de": "Tag"},
-    "wh.card.col.in_out": {"en": "In–out", "de": "Kommen–Gehen"},
-    "wh.card.col.worked": {"en": "Clocked", "de": "Gestempelt"},
+    # table headers: one short word each, so a quarter of a 320 px card holds them
+    "wh.card.col.worked": {"en": "Worked", "de": "Arbeit"},
     "wh.card.col.breaks": {"en": "Breaks", "de": "Pausen"},
     "wh.card.col.booked": {"en": "Booked", "de": "Gebucht"},
-    "wh.card.col.unassigned": {"en": "Unassigned", "de": "Offen"},
+    "wh.card.col.unassigned": {"en": "Open", "de": "Offen"},
     "wh.card.worked": {"en": "Clocked (without breaks)", "de": "Gestempelt (ohne Pausen)"},
     "wh.card.breaks": {"en": "Breaks", "de": "Pausen"},
     "wh.card.booked": {"en": "Booked to projects", "de": "Auf Projekte gebucht"},
@@ -184,7 +183,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{week}: {worked} of {target} ({balance})",
         "de": "{week}: {worked} von {target} ({balance})",
     },
-    "wh.card.open": {"en": "open", "de": "offen"},
     "wh.card.empty": {
         "en": "No working hours in this period. Clock in with: come",
         "de": "Keine Arbeitszeit in diesem Zeitraum. Einstempeln mit: kommen",

@@ -1,0 +1,174 @@
+"""Cards that read well (issue 9), as a person meets them: commands posted to /api/messages, the card JSON
+read back. Status puts the timer first with Stop as its primary button, one duration format everywhere (no
+seconds), working-hours success on the success style, table headers that fit a 320 px card, totals that
+agree with the table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.settings import Settings
+from bot.transport.connector import ConnectorClient
+from bot.transport.server import create_web_app
+from tests.http.test_teams_http import NOW, Bot, actions, card_text
+from tests.support.cards import assert_valid_card
+from tests.support.fake_connector import FakeConnector
+from tests.support.harness import Harness
+
+SECONDS = re.compile(r"\b\d+\s*(s|sec|Sek\.?)(?![\w.])")  # "20 s", "20 Sek." — never shown to people
+NARROW = 320 - 2 * 16  # a 320 px card minus its padding
+CHAR = 7.0  # px per character of a bold Small TextBlock (Segoe UI 12 px), generous
+COLUMN_GAP = 8  # px Teams puts between columns
+
+
+@pytest.fixture
+async def bot(engine) -> AsyncIterator[Bot]:
+    harness = Harness(engine, NOW)
+    settings = Settings(_env_file=None, app_id="")  # type: ignore[call-arg]
+    async with FakeConnector() as connector:
+        app = create_web_app(settings, harness.bot, connector=ConnectorClient())
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+            yield Bot(client, connector, harness)
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for key, child in node.items():
+            if key not in ("fallback", "refresh"):
+                yield from _walk(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _walk(child)
+
+
+def _primary(card: dict[str, Any]) -> list[str]:
+    return [a["data"]["verb"] for a in actions(card) if a.get("style") == "positive"]
+
+
+def _facts(card: dict[str, Any]) -> dict[str, str]:
+    return {f["title"]: f["value"] for n in _walk(card) if n.get("type") == "FactSet" for f in n["facts"]}
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _prose_minutes(text: str) -> int:
+    found = re.fullmatch(r"(?:(\d+) (?:h|Std\.))? ?(?:(\d+) (?:min|Min\.))?", text.strip())
+    assert found, text
+    return int(found.group(1) or 0) * 60 + int(found.group(2) or 0)
+
+
+@pytest.mark.parametrize("clocked_in", [False, True])
+async def test_status_shows_the_timer_first_with_stop_as_its_primary_button(
+    bot: Bot, clocked_in: bool
+) -> None:
+    await bot.say("project add Website")
+    if clocked_in:
+        await bot.say("come at 8")
+    await bot.say("start @website fixing the header")
+    bot.harness.advance(seconds=20)
+    card = await bot.say("status")
+    assert_valid_card(card)
+    text = card_text(card)
+    order = ["Website", "fixing the header", "since 15:00", "Elapsed", "Working hours"]
+    positions = [text.find(part) for part in order]
+    assert -1 not in positions and positions == sorted(positions), text  # the timer, then the working hours
+    assert _primary(card) == ["stop"], text  # not Come
+    assert any(a["data"]["verb"] == ("go" if clocked_in else "come") for a in actions(card))
+    assert not SECONDS.search(text), text  # no "0:00" next to "20 s"
+    assert text.count("0:00") == 2, text  # elapsed and today, both h:mm
+
+
+async def test_durations_never_show_seconds_in_english_or_german(bot: Bot) -> None:
+    await bot.say("project add Website")
+    await bot.say("start @website")
+    bot.harness.advance(seconds=20)
+    stopped = card_text(await bot.say("stop"))
+    assert "after **less than 1 min**" in stopped and not SECONDS.search(stopped), stopped
+    await bot.say("starten @website", locale="de-DE")
+    bot.harness.advance(seconds=40)
+    gestoppt = card_text(await bot.say("stopp", locale="de-DE"))
+    assert "**weniger als 1 Min.**" in gestoppt and not SECONDS.search(gestoppt), gestoppt
+    for command in ("today", "week", "status"):
+        assert not SECONDS.search(card_text(await bot.say(command))), command
+
+
+@pytest.mark.parametrize(
+    ("locale", "come", "go", "hours", "rule"),
+    [
+        ("en-US", "come at 8", "go", "hours", "7 h of work need at least 30 min of break"),
+        ("de-DE", "kommen um 8", "gehen", "stunden", "7 Std. Arbeit brauchen mindestens 30 Min. Pause"),
+    ],
+)
+async def test_working_hours_say_success_on_the_success_style_and_durations_in_prose(
+    bot: Bot, locale: str, come: str, go: str, hours: str, rule: str
+) -> None:
+    came = await bot.say(come, locale=locale)
+    assert_valid_card(came)
+    [done] = [n for n in _walk(came) if n.get("type") == "Container" and n.get("style") == "good"]
+    assert "08:00" in card_text(done) and "✅" in card_text(done)
+    assert not [n for n in _walk(came) if n.get("color") == "Good"]  # green text on white is hard to read
+    went = await bot.say(go, locale=locale)
+    assert rule in card_text(went)  # not "7:00 h of work"
+    assert not [a for a in actions(went) if a.get("style") == "destructive"]
+    assert rule in card_text(await bot.say(hours, locale=locale))
+
+
+async def test_a_refusal_that_says_the_state_does_not_repeat_it(bot: Bot) -> None:
+    await bot.say("come")
+    bot.harness.advance(hours=1)
+    again = card_text(await bot.say("come"))
+    assert "You're already clocked in since 15:00." in again and again.count("since 15:00") == 1, again
+
+
+@pytest.mark.parametrize(("locale", "command"), [("en-US", "hours"), ("de-DE", "stunden")])
+async def test_hours_table_headers_fit_a_320_px_card_without_breaking_a_word(
+    bot: Bot, locale: str, command: str
+) -> None:
+    await bot.say("come at 8", locale=locale)
+    card = await bot.say(command, locale=locale)
+    assert_valid_card(card)
+    booked = "Booked" if locale == "en-US" else "Gebucht"
+    [header] = [
+        n
+        for n in _walk(card)
+        if n.get("type") == "ColumnSet" and booked in [t for t in card_text(n).split("\n")]
+    ]
+    weights = [c["width"] for c in header["columns"]]
+    assert all(isinstance(w, int) for w in weights), weights
+    for column, weight in zip(header["columns"], weights, strict=True):
+        room = NARROW * weight / sum(weights) - COLUMN_GAP
+        for word in card_text(column).split():
+            assert len(word) * CHAR <= room, f"{word!r} needs {len(word) * CHAR:.0f} px of {room:.0f}"
+
+
+async def test_hours_totals_agree_with_the_table(bot: Bot) -> None:
+    """Two days with 20 min 40 s booked each: the rows say 0:20 and 0:20, so the total is 40 min (it said
+    41 min, the seconds summed)."""
+    await bot.say("project add Website")
+    for day in range(2):
+        await bot.say("come")
+        await bot.say("start @website")
+        bot.harness.advance(minutes=20, seconds=40)
+        await bot.say("stop")
+        await bot.say("go")
+        if day == 0:
+            bot.harness.advance(days=1, minutes=-20, seconds=-40)
+    card = await bot.say("hours week")
+    assert_valid_card(card)
+    text = card_text(card)
+    rows = re.findall(
+        r"^\S+ \d+ \w+ · \d\d:\d\d–\d\d:\d\d\n(\d+:\d\d)\n(\d+:\d\d)\n(\d+:\d\d)\n(\d+:\d\d)$", text, re.M
+    )
+    assert len(rows) == 2 and all(row[2] == "0:20" for row in rows), text
+    facts = _facts(card)
+    assert _prose_minutes(facts["Booked to projects"]) == sum(_minutes(row[2]) for row in rows) == 40, facts
+    assert _prose_minutes(facts["Clocked (without breaks)"]) == sum(_minutes(row[0]) for row in rows), facts
