@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench bench-deployed clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: setup
 
 bench: setup
 	$(PY) -m bench
+
+## bench-deployed: `timebot serve` as deployed (JWTs, Teams' limits) on SQLite, PostgreSQL, two processes
+bench-deployed: setup
+	$(PY) -m bench --deployed
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

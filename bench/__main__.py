@@ -1,5 +1,10 @@
 """`python -m bench [--users 16] [--seconds 10]`: closed-loop load on `POST /api/messages`.
 
+`python -m bench --deployed` is the operator's view instead (`bench/deployed.py`): the bot started with
+`timebot serve` and real settings (JWTs verified, outbound tokens, Teams' rate limits), 2,048 people in 128
+tenants, on SQLite, PostgreSQL and two processes. What follows describes the in-process harness, whose
+`timebot` rows lift the rate limits to measure the code alone.
+
 Set-up (chosen so every row gets the same, fair conditions):
 * each server under test runs in its **own process** (the load generator must not share its event loop);
 * the fake Bot Connector that receives the replies runs in **another process**, shared by all rows;
@@ -251,4 +256,8 @@ async def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if "--deployed" in sys.argv[1:]:
+        from bench.deployed import main as deployed
+
+        sys.exit(deployed([a for a in sys.argv[1:] if a != "--deployed"]))
     sys.exit(asyncio.run(main()))

@@ -6,7 +6,8 @@ Kinds:
 * `transport` — the same transport with a stand-in handler that echoes the text (transport cost only).
 * `transport-bg` — as `transport`, but answering before the reply is sent (`send_before_answer=False`).
 * `anchor`   — bare aiohttp doing only the protocol work: parse the activity JSON, post one reply to
-  `serviceUrl` with one pooled aiohttp client, answer 200.
+  `serviceUrl` with one pooled aiohttp client, answer 200 (with `BENCH_TOKEN_URL` set, the reply carries a
+  bearer token fetched from there once; `BENCH_PORT` picks the port).
 * `stock`    — botbuilder's own wiring: `CloudAdapter` + an `ActivityHandler` replying with
   `turn_context.send_activity` (msrest + requests in a thread pool).
 
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -90,6 +92,7 @@ def _timebot_app(kind: str) -> tuple[web.Application, str]:
 
 def _anchor_app() -> tuple[web.Application, str]:
     client_key = web.AppKey("client", aiohttp.ClientSession)
+    headers: dict[str, str] = {}
 
     async def messages(request: web.Request) -> web.Response:
         activity = json.loads(await request.read())
@@ -105,7 +108,7 @@ def _anchor_app() -> tuple[web.Application, str]:
         conversation_id, activity_id = quote(conversation["id"], safe=""), quote(activity["id"], safe="")
         path = f"/v3/conversations/{conversation_id}/activities/{activity_id}"
         url = activity["serviceUrl"].rstrip("/") + path
-        async with request.app[client_key].post(url, json=reply) as resp:
+        async with request.app[client_key].post(url, json=reply, headers=headers) as resp:
             await resp.read()
         return web.Response(status=200)
 
@@ -114,6 +117,9 @@ def _anchor_app() -> tuple[web.Application, str]:
 
     async def startup(app: web.Application) -> None:
         app[client_key] = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        if token_url := os.environ.get("BENCH_TOKEN_URL"):  # the deployed bench's connector wants a bearer
+            async with app[client_key].get(token_url) as resp:
+                headers["Authorization"] = "Bearer " + (await resp.json())["access_token"]
 
     async def cleanup(app: web.Application) -> None:
         await app[client_key].close()
@@ -168,7 +174,7 @@ async def main(kind: str) -> None:
         raise SystemExit(f"unknown server kind {kind!r}")
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, backlog=1024)
+    site = web.TCPSite(runner, "127.0.0.1", int(os.environ.get("BENCH_PORT", "0")), backlog=1024)
     await site.start()
     port = runner.addresses[0][1]
     print(f"READY {port} {description}", flush=True)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", validation_alias="TIMEBOT_HOST")
     port: int = Field(default=3978, ge=1, le=65535, validation_alias="TIMEBOT_PORT")
+    # SO_REUSEPORT: several bot processes on one host listen on the same port; the kernel spreads the
+    # connections among them (no proxy hop).
+    reuse_port: bool = Field(default=False, validation_alias="TIMEBOT_REUSE_PORT")
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="TIMEBOT_DATA_DIR")
     database_url: str = Field(default="", validation_alias="TIMEBOT_DATABASE_URL")
     # Shared rate-limit buckets for several bot processes (redis://host:6379/0); empty: in-process buckets.

@@ -465,6 +465,7 @@ def serve(settings: Settings) -> None:
         app,
         host=host,
         port=settings.port,
+        reuse_port=settings.reuse_port or None,
         access_log_class=RedactingAccessLogger,
         print=lambda *_a, **_k: print(line, flush=True),
     )
