@@ -136,7 +136,7 @@ class Child:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=120)  # a profiled bot writes its report first
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
@@ -148,9 +148,16 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def timebot_argv() -> list[str]:
+def timebot_argv(profile: Path | None = None) -> list[str]:
+    """`timebot serve`; with `profile`, under pyinstrument (a dev tool: `pip install pyinstrument`), which
+    writes its text report there when the process stops."""
     script = Path(sys.executable).parent / "timebot"
-    return [str(script), "serve"] if script.exists() else [sys.executable, "-m", "bot", "serve"]
+    argv = [str(script), "serve"] if script.exists() else [sys.executable, "-m", "bot", "serve"]
+    if profile is None:
+        return argv
+    if argv[0] == sys.executable:
+        argv = argv[1:]
+    return [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), *argv]
 
 
 @dataclass
@@ -286,7 +293,9 @@ async def _healthy(session: aiohttp.ClientSession, base: str, children: list[Chi
     raise RuntimeError("the server did not become healthy:\n" + "\n".join(c.output() for c in children))
 
 
-def start_row(world: World, row: str, folder: Path) -> tuple[list[Child], int, str | None]:
+def start_row(
+    world: World, row: str, folder: Path, profile: Path | None = None
+) -> tuple[list[Child], int, str | None]:
     port = free_port()
     if row == "anchor":
         env = _env(BENCH_TOKEN_URL=world.connector_url + "/bench/token", BENCH_PORT=str(port))
@@ -297,16 +306,17 @@ def start_row(world: World, row: str, folder: Path) -> tuple[list[Child], int, s
     data_dir = folder / row
     data_dir.mkdir()
     env = bot_env(world, row, port, schema, data_dir)
-    children = [Child(f"{row}-1", timebot_argv(), env, folder)]
+    where = (lambda n: profile / f"{row}-{n}.txt") if profile is not None else (lambda _n: None)
+    children = [Child(f"{row}-1", timebot_argv(where(1)), env, folder)]
     if row == "postgres-x2":
         time.sleep(3)  # let the first one run the migrations (they take an advisory lock anyway)
-        children.append(Child(f"{row}-2", timebot_argv(), env, folder))
+        children.append(Child(f"{row}-2", timebot_argv(where(2)), env, folder))
     return children, port, schema
 
 
 async def measure_row(world: World, row: str, args: argparse.Namespace) -> list[Result]:
     folder = world.folder
-    children, port, schema = await asyncio.to_thread(start_row, world, row, folder)
+    children, port, schema = await asyncio.to_thread(start_row, world, row, folder, args.profile)
     base = f"http://127.0.0.1:{port}"
     results: list[Result] = []
     try:
@@ -433,6 +443,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rows", default=DEFAULT_ROWS, help="comma-separated subset of: " + ", ".join(ROWS))
     parser.add_argument("--scenarios", default="status,log", help="comma-separated: status, log")
+    parser.add_argument(
+        "--profile", type=Path, help="folder: run each bot under pyinstrument, its report there (dev tool)"
+    )
     args = parser.parse_args(argv)
     args.rows = [r.strip() for r in args.rows.split(",") if r.strip()]
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
