@@ -148,16 +148,12 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def timebot_argv(profile: Path | None = None) -> list[str]:
-    """`timebot serve`; with `profile`, under pyinstrument (a dev tool: `pip install pyinstrument`), which
-    writes its text report there when the process stops."""
+def timebot_argv(profile: bool = False) -> list[str]:
+    """`timebot serve`; with `profile`, the same CLI under `bench.profiled` (pyinstrument on signals)."""
+    if profile:
+        return [sys.executable, "-m", "bench.profiled", "serve"]
     script = Path(sys.executable).parent / "timebot"
-    argv = [str(script), "serve"] if script.exists() else [sys.executable, "-m", "bot", "serve"]
-    if profile is None:
-        return argv
-    if argv[0] == sys.executable:
-        argv = argv[1:]
-    return [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), *argv]
+    return [str(script), "serve"] if script.exists() else [sys.executable, "-m", "bot", "serve"]
 
 
 @dataclass
@@ -306,11 +302,15 @@ def start_row(
     data_dir = folder / row
     data_dir.mkdir()
     env = bot_env(world, row, port, schema, data_dir)
-    where = (lambda n: profile / f"{row}-{n}.txt") if profile is not None else (lambda _n: None)
-    children = [Child(f"{row}-1", timebot_argv(where(1)), env, folder)]
+    profiled = profile is not None
+    if profiled:
+        env["BENCH_PROFILE"] = str(profile / f"{row}-1")
+    children = [Child(f"{row}-1", timebot_argv(profiled), env, folder)]
     if row == "postgres-x2":
         time.sleep(3)  # let the first one run the migrations (they take an advisory lock anyway)
-        children.append(Child(f"{row}-2", timebot_argv(where(2)), env, folder))
+        if profiled:
+            env = dict(env, BENCH_PROFILE=str(profile / f"{row}-2"))
+        children.append(Child(f"{row}-2", timebot_argv(profiled), env, folder))
     return children, port, schema
 
 
@@ -337,8 +337,15 @@ async def measure_row(world: World, row: str, args: argparse.Namespace) -> list[
                 await _connector(session, world, "POST")
                 cpu = [cpu_seconds(c.proc.pid) for c in children]
                 ticks = machine_ticks()
+                profiling = args.profile is not None and row != "anchor"
+                if profiling:
+                    for child in children:
+                        child.proc.send_signal(signal.SIGUSR1)
                 result = await load.run(base, text, seconds=args.seconds, count=None)
                 ticks_after = machine_ticks()
+                if profiling:
+                    for child in children:
+                        child.proc.send_signal(signal.SIGUSR2)
                 result.server_cpu = sum(
                     cpu_seconds(c.proc.pid) - b for c, b in zip(children, cpu, strict=True)
                 )
@@ -444,7 +451,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rows", default=DEFAULT_ROWS, help="comma-separated subset of: " + ", ".join(ROWS))
     parser.add_argument("--scenarios", default="status,log", help="comma-separated: status, log")
     parser.add_argument(
-        "--profile", type=Path, help="folder: run each bot under pyinstrument, its report there (dev tool)"
+        "--profile",
+        type=Path,
+        help="folder: profile each bot during the measured seconds with pyinstrument, reports there "
+        "(<row>-<process>-<n>.txt, n counting the scenarios run; a dev tool: pip install pyinstrument)",
     )
     args = parser.parse_args(argv)
     args.rows = [r.strip() for r in args.rows.split(",") if r.strip()]

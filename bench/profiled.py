@@ -1,0 +1,45 @@
+"""`python -m bench.profiled serve`: `timebot serve` (the real CLI), profiling only what the bench measures.
+
+SIGUSR1 starts pyinstrument (a dev tool: `pip install pyinstrument`), SIGUSR2 stops it and writes its text
+report to `$BENCH_PROFILE-<n>.txt` (n = 1, 2, … per stop). So a profile shows the measured scenario alone,
+not start-up or the warm-up's first contacts.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from types import FrameType
+from typing import Any
+
+from bot.cli import main
+
+_state: dict[str, Any] = {"profiler": None, "n": 0}
+
+
+def _start(_sig: int, _frame: FrameType | None) -> None:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(async_mode="disabled", interval=0.0005)
+    profiler.start()
+    _state["profiler"] = profiler
+
+
+def _stop(_sig: int, _frame: FrameType | None) -> None:
+    profiler = _state["profiler"]
+    if profiler is None:
+        return
+    profiler.stop()
+    _state["profiler"] = None
+    _state["n"] += 1
+    path = f"{os.environ['BENCH_PROFILE']}-{_state['n']}.txt"
+    with open(path + ".part", "w") as out:
+        out.write(profiler.output_text(unicode=True, show_all=False))
+    os.replace(path + ".part", path)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGUSR1, _start)
+    signal.signal(signal.SIGUSR2, _stop)
+    sys.exit(main(sys.argv[1:]))
