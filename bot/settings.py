@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     reuse_port: bool = Field(default=False, validation_alias="TIMEBOT_REUSE_PORT")
     data_dir: Path = Field(default_factory=_default_data_dir, validation_alias="TIMEBOT_DATA_DIR")
     database_url: str = Field(default="", validation_alias="TIMEBOT_DATABASE_URL")
+    # Pooled connections per process. PostgreSQL: kept open (default 10) and the extra ones opened under load
+    # (default 10); SQLite: read connections (default 4; the single writer has one of its own).
+    database_pool_size: int | None = Field(
+        default=None, ge=1, le=1000, validation_alias="TIMEBOT_DATABASE_POOL_SIZE"
+    )
+    database_max_overflow: int | None = Field(
+        default=None, ge=0, le=1000, validation_alias="TIMEBOT_DATABASE_MAX_OVERFLOW"
+    )
     # Shared rate-limit buckets for several bot processes (redis://host:6379/0); empty: in-process buckets.
     redis_url: str = Field(default="", validation_alias="TIMEBOT_REDIS_URL")
     backend: Literal["local", "toggl", "focus", "awork", "timeghost"] = Field(
@@ -228,6 +236,12 @@ class Settings(BaseSettings):
             return self.public_url.rstrip("/")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def database_pool(self) -> dict[str, int]:
+        """The pool settings given (`adapters.sql.create_engine` keeps its defaults for the others)."""
+        pool = {"pool_size": self.database_pool_size, "max_overflow": self.database_max_overflow}
+        return {name: value for name, value in pool.items() if value is not None}
 
     @property
     def effective_database_url(self) -> str:

@@ -9,11 +9,14 @@ from typing import Any
 
 from adapters.backend import BackendFactory
 from adapters.local.changes import ORIGIN
+from adapters.sql import is_disconnect, unit_of_work
+from adapters.sql.unit import Unit
 from bot.activity import Activity, InvokeResponse, OutgoingMessage, TurnResult
 from bot.app import ProactiveSender
 from bot.features import card_actions, commands, lifecycle, reports, search, signin
 from bot.features.feed_api import FeedApi
 from bot.features.feed_push import FeedPush
+from bot.features.housekeeping import Housekeeping
 from bot.features.notifications import RENDERERS
 from bot.features.outbox import OutboxWorker
 from bot.features.people import PersonalChats
@@ -22,12 +25,13 @@ from bot.features.respond import render
 from bot.features.signin_pages import SignInPages
 from bot.notify import DeliveryWorker
 from bot.notify.runtime import Notifications
-from bot.routing.router import Router
+from bot.routing.router import Route, Router
 from bot.routing.turn import Turn
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.feedposts import ChannelCheck, FeedPosts, SubscribedChannels
 from bot.service.outcomes import Problem
+from bot.store.state import AlreadyProcessed
 
 log = logging.getLogger(__name__)
 Hook = Callable[[], Awaitable[None]]
@@ -77,6 +81,7 @@ class Timebot:
         self.chats = PersonalChats(services, self.backends, default_backend)
         self.reminder_interval = reminder_interval
         self.reminder_worker: ReminderWorker | None = None
+        self.housekeeping = Housekeeping(services.store)  # real time: the ids are stamped with it
         self.feed_api: FeedApi | None = None
         if services.feed is not None:
             if channels is None:
@@ -121,8 +126,10 @@ class Timebot:
         ):
             self.reminder_worker = ReminderWorker(self.services, self.chats, interval=self.reminder_interval)
             self.reminder_worker.start()
+        self.housekeeping.start()
 
     async def shutdown(self) -> None:
+        await self.housekeeping.stop()
         if self.reminder_worker is not None:
             await self.reminder_worker.stop()
         if self.notifications is not None:
@@ -142,35 +149,50 @@ class Timebot:
         return await self.notifications.receive_webhook(backend, subscription, headers, body, url)
 
     async def handle(self, activity: Activity) -> TurnResult:
-        turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
-        route = self.router.find(turn)
-        if route is not None and route.name != "removed":
-            await lifecycle.remember(turn)  # every activity brings the conversation's freshest reference
-        ORIGIN.set(activity.conversation.id or None)  # local writes of this turn say where they came from
-        if route is None:
-            # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".
-            return (
-                TurnResult(invoke=InvokeResponse(status=501)) if activity.type == "invoke" else TurnResult()
+        """Run one activity as one unit of work: whatever it writes (the entry, its undo record, the activity
+        id) commits together before the reply is returned, or nothing does."""
+        for attempt in (1, 2):
+            turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
+            route = self.router.find(turn)
+            if route is None:
+                # Typing, reactions, … are fine to ignore; an unknown invoke is answered "not implemented".
+                if activity.type == "invoke":
+                    return TurnResult(invoke=InvokeResponse(status=501))
+                return TurnResult()
+            guard = (
+                f"{activity.conversation.id}|{activity.id}"
+                if activity.type == "message" and activity.id
+                else None
             )
-        if (
-            activity.type == "message"
-            and activity.id
-            and await self.services.store.seen_activity(f"{activity.conversation.id}|{activity.id}")
-        ):
+            unit: Unit | None = None
+            try:
+                async with unit_of_work() as unit:
+                    return await self._run(turn, route, guard)
+            except AlreadyProcessed:
+                log.info("ignoring redelivered activity (its writes were committed before)")
+                return TurnResult()
+            except Exception as exc:
+                if guard is not None:
+                    self.services.store.forget_activity(guard)  # nothing of it was committed
+                if attempt == 1 and is_disconnect(exc) and unit is not None and not unit.statements:
+                    # A pooled connection that dropped fails its first statement (there is no ping on
+                    # checkout); nothing of the turn has run yet, so it runs again on a fresh connection.
+                    log.warning("the database connection dropped; running the turn again")
+                    continue
+                log.exception("route %s failed", route.name)
+                return _failed(turn)
+        raise AssertionError("unreachable")
+
+    async def _run(self, turn: Turn, route: Route, guard: str | None) -> TurnResult:
+        if route.name != "removed":
+            await lifecycle.remember(turn)  # every activity brings the conversation's freshest reference
+        ORIGIN.set(turn.activity.conversation.id or None)  # this turn's local writes say where they came from
+        if guard is not None and await self.services.store.guard_activity(guard):
             log.info("ignoring redelivered activity")
             return TurnResult()
-        try:
-            result = await route.handler(turn)
-            await self._remember(turn)
-            return result
-        except Exception:
-            log.exception("route %s failed", route.name)
-            text = (activity.text or "").strip() or None
-            card = render(turn, Problem("error.internal", retry_command=text))
-            if activity.type == "invoke":
-                body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}
-                return TurnResult(invoke=InvokeResponse(body=body))
-            return TurnResult(messages=[OutgoingMessage(card=card)])
+        result = await route.handler(turn)
+        await self._remember(turn)
+        return result
 
     async def _remember(self, turn: Turn) -> None:
         """Where to reach the person later, and their reminders for the day ahead (never fails the turn)."""
@@ -178,3 +200,14 @@ class Timebot:
             await self.chats.note(turn)
         except Exception:
             log.exception("could not remember the personal chat")
+
+
+def _failed(turn: Turn) -> TurnResult:
+    """The error card (nothing of the turn was committed): no stack trace ever reaches a person."""
+    activity = turn.activity
+    text = (activity.text or "").strip() or None
+    card = render(turn, Problem("error.internal", retry_command=text))
+    if activity.type == "invoke":
+        body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": card}
+        return TurnResult(invoke=InvokeResponse(body=body))
+    return TurnResult(messages=[OutgoingMessage(card=card)])

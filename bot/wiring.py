@@ -39,7 +39,7 @@ def build_handler(settings: Settings) -> Timebot:
     from bot.store.reminders import Reminders
     from bot.store.state import Store
 
-    engine = create_engine(settings.effective_database_url)
+    engine = create_engine(settings.effective_database_url, **settings.database_pool)
     roots = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)
     connections = ConnectionStore(engine, roots)
     signin = signin_from_settings(settings, engine, roots, connections)

@@ -1,9 +1,11 @@
 """What every part of the local backend shares: validation helpers, and `LocalBase` (the engine, the bound
 workspace and user, read and write transactions, the read memo, visibility and permission rules).
 
-Every method is one short transaction. Invariants that matter under concurrency are enforced by the database
-(unique constraints for names, partial unique indexes for "one running timer" and "one open work interval"),
-and the pre-checks in Python only exist to give a clear message; an `IntegrityError` becomes `Conflict`.
+Every write method is one step of the command's unit of work (`adapters.sql.unit`: the entry commits with
+its undo record and the activity id), or a transaction of its own outside one. Invariants that matter under
+concurrency are enforced by the database (unique constraints for names, partial unique indexes for "one
+running timer" and "one open work interval"), and the pre-checks in Python only exist to give a clear
+message; an `IntegrityError` becomes `Conflict`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from adapters.local import tables as t
 from adapters.local.cache import MISS, EntryReadCache
 from adapters.local.changes import record as record_change
 from adapters.models import User, Workspace
-from adapters.sql import read_connection
+from adapters.sql import after_unit, read_connection, write
 
 Clock = Callable[[], datetime]
 R = TypeVar("R")
@@ -116,15 +118,16 @@ class LocalBase:
         self, conflict_message: str = "conflicts with existing data"
     ) -> AsyncIterator[AsyncConnection]:
         try:
-            async with self._engine.begin() as conn:
+            async with write(self._engine) as conn:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(conflict_message, detail=type(exc.orig).__name__ if exc.orig else None) from exc
         finally:
-            # After the transaction ended (committed or not): a read that raced the write and memoised the
-            # old rows is dropped too.
             if self._cache is not None:
                 self._cache.invalidate(self.user.id)
+                # Again once the command's transaction ended (committed or not): a read that raced the write
+                # and memoised the old rows, or read this command's own rows before a rollback, is dropped.
+                after_unit(lambda: self._cache.invalidate(self.user.id))  # type: ignore[union-attr]
 
     def _now(self) -> datetime:
         return self._clock().astimezone(UTC)

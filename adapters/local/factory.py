@@ -22,7 +22,7 @@ from adapters.local.backend import LocalBackend
 from adapters.local.base import Clock, new_id, utcnow
 from adapters.local.cache import EntryReadCache
 from adapters.local.rows import user_from_row, workspace_from_row
-from adapters.sql import read_connection
+from adapters.sql import read_connection, write
 
 DEFAULT_WORKSPACE_NAME = "Workspace"
 _BIND_ATTEMPTS = 5
@@ -95,7 +95,7 @@ class LocalBackendFactory:
     async def _get_or_create(self, identity: Identity) -> LocalBackend:
         ws, us = t.workspaces, t.users
         now = self._clock()
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             workspace = await self._locked_workspace(conn, identity.tenant_id)
             if workspace is None:
                 await conn.execute(

@@ -1,9 +1,15 @@
 """Engines for SQLite (default, zero setup) and PostgreSQL (several bot processes), and read connections.
 
-SQLite: WAL, foreign keys and a busy timeout on every connection, and transactions that start with
-`BEGIN IMMEDIATE` (the write lock is taken up front, so a read-then-write transaction can never fail with
-"database is locked" half-way; writers queue on the busy timeout instead). PostgreSQL: asyncpg with a
-pre-pinged connection pool. A `search_path` query parameter on a PostgreSQL URL
+SQLite: WAL, foreign keys and a busy timeout on every connection; write transactions (`WRITE_OPTION`, set by
+`adapters.sql.writer`) start with `BEGIN IMMEDIATE` (the write lock is taken up front, so a read-then-write
+transaction can never fail with "database is locked" half-way), everything else with a deferred `BEGIN`, so
+readers never wait for the writer. `synchronous=NORMAL` in WAL: a commit is durable against a crash of the
+process (the WAL is in the OS's page cache before COMMIT returns); only a power loss or OS crash may lose the
+last commits, never corrupt the file; FULL would add an fsync to every commit.
+
+PostgreSQL: asyncpg with a connection pool of `pool_size` + `max_overflow` connections and no ping on checkout
+(a round trip per checkout); a connection that dropped is invalidated on its first error and the turn retried
+once (`bot.timebot`). A `search_path` query parameter on a PostgreSQL URL
 (`postgresql://host/db?search_path=timebot`) selects the schema, so several deployments can share a database.
 """
 
@@ -21,13 +27,20 @@ import sqlalchemy as sa
 from sqlalchemy import event, pool
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from adapters.sql.inline import inline_creator
+from adapters.sql.unit import current_unit, joined_connection
+from adapters.sql.writer import WRITE_OPTION, use_writer_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+SQLITE_READERS = 4
+"""Read connections of a SQLite file (the writer has one more of its own)."""
+
 READ_ONLY_OPTION = "timebot_read_only"
-"""Execution option for connections that only read: on SQLite they start with a deferred BEGIN instead of
-BEGIN IMMEDIATE, so reads never queue behind writers (see `read_connection`)."""
+"""Execution option for connections that only read (`read_connection`)."""
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -55,41 +68,51 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
-    if _is_memory(url):
+    memory = _is_memory(url)
+    if memory:
         # One shared connection, or every connection would see its own empty database.
         kwargs.setdefault("poolclass", pool.StaticPool)
     else:
         assert url.database is not None
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        # SQLite has one writer at a time. With one pooled connection, turns queue for it in the event
-        # loop; with several, a blocked writer sleeps in SQLite's busy handler (steps up to 100 ms).
-        kwargs.setdefault("pool_size", 1)
+        kwargs.setdefault("pool_size", SQLITE_READERS)
         kwargs.setdefault("max_overflow", 0)
         kwargs.setdefault("pool_timeout", 60)
     connect_args = dict(kwargs.pop("connect_args", {}) or {})
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+    _sqlite_events(engine, memory=memory, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
+    if not memory:
+        # The one writer, on a connection of its own that runs inline (`adapters.sql.inline`); a memory
+        # database has one connection for everything, so its writer uses the engine itself.
+        database = str(Path(str(url.database)).expanduser())
+        writer = create_async_engine(
+            url, async_creator=inline_creator(database), pool_size=1, max_overflow=0, pool_timeout=60
+        )
+        _sqlite_events(writer, memory=False, busy_timeout_ms=0)
+        use_writer_engine(engine, writer)
+    return engine
 
-    memory = _is_memory(url)
 
+def _sqlite_events(engine: AsyncEngine, *, memory: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy (the "begin" hook below) own transaction boundaries instead of the sqlite3 module.
         dbapi_connection.isolation_level = None
-        dbapi_connection.run_async(lambda raw: _prepare_sqlite(raw, memory=memory))
+        dbapi_connection.run_async(lambda raw: _prepare_sqlite(raw, memory=memory, busy_ms=busy_timeout_ms))
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # Pure reads may opt into a deferred BEGIN (they never upgrade to a write lock, so cannot deadlock).
-        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # Only the writer takes the write lock up front; a deferred BEGIN never waits for it (WAL).
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
-    return engine
+    _track_statements(engine)
 
 
-async def _prepare_sqlite(raw: Any, *, memory: bool) -> None:
+async def _prepare_sqlite(raw: Any, *, memory: bool, busy_ms: int) -> None:
     """Per-connection settings; the busy timeout first, so everything after it waits for locks."""
-    await raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    await raw.execute(f"PRAGMA busy_timeout={busy_ms}")
     await raw.execute("PRAGMA foreign_keys=ON")
     if not memory:
         await _enable_wal(raw)
@@ -133,9 +156,26 @@ def _postgres_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         connect_args["server_settings"] = server_settings
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_pre_ping", False)
     kwargs.setdefault("pool_recycle", 1800)
-    return create_async_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_async_engine(url, connect_args=connect_args, **kwargs)
+    _track_statements(engine)
+    return engine
+
+
+def _track_statements(engine: AsyncEngine) -> None:
+    """Count the statements that completed in the current unit of work (see `unit.statements`)."""
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _done(*_: Any) -> None:
+        unit = current_unit()
+        if unit is not None:
+            unit.statements += 1
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """True for an error that came from a connection the database or the network dropped."""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def is_postgres(engine: AsyncEngine) -> bool:
@@ -144,7 +184,14 @@ def is_postgres(engine: AsyncEngine) -> bool:
 
 @asynccontextmanager
 async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for a read-only unit of work (one transaction, rolled back at the end)."""
+    """A connection for a read-only unit of work (one transaction, rolled back at the end).
+
+    Inside a unit of work that has written on `engine`, its connection: a command reads its own writes.
+    """
+    joined = joined_connection(engine)
+    if joined is not None:
+        yield joined
+        return
     async with engine.connect() as conn:
         await conn.execution_options(**{READ_ONLY_OPTION: True})
         yield conn

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql import dialect_insert
+from adapters.sql import dialect_insert, read_connection, write
 from bot.store import tables as t
 
 Entity = Literal["clients", "projects", "tasks", "tags", "times"]
@@ -81,7 +81,7 @@ class ChangeStore:
             "received_at": now,
         }
         if conn is None:
-            async with self._engine.begin() as own:
+            async with write(self._engine) as own:
                 return await self._add(own, values)
         return await self._add(conn, values)
 
@@ -99,7 +99,7 @@ class ChangeStore:
             .order_by(c.c.id)
             .limit(limit)
         )
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             if conn.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
             ids = list((await conn.execute(due)).scalars())
@@ -115,7 +115,7 @@ class ChangeStore:
 
     async def retry_later(self, change_id: int, attempts: int, at: datetime, error: str) -> None:
         c = t.changes
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 c.update()
                 .where(c.c.id == change_id)
@@ -124,7 +124,7 @@ class ChangeStore:
 
     async def get(self, change_id: int) -> Change | None:
         c = t.changes
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             value = (
                 await conn.execute(sa.select(c.c.change).where(c.c.id == change_id))
             ).scalar_one_or_none()
@@ -132,7 +132,7 @@ class ChangeStore:
 
     async def prune(self, now: datetime) -> int:
         c = t.changes
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             result = await conn.execute(
                 c.delete().where(c.c.status == DONE, c.c.received_at < now - RETENTION)
             )
@@ -140,7 +140,7 @@ class ChangeStore:
 
     async def pending(self) -> int:
         c = t.changes
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             count = await conn.execute(sa.select(sa.func.count()).select_from(c).where(c.c.status == PENDING))
             return int(count.scalar_one())
 
@@ -181,7 +181,7 @@ async def snapshots(
 ) -> dict[str, dict[str, Any]]:
     """Every last-seen state of one entity kind in one workspace (the poller diffs against these)."""
     s = t.entity_snapshots
-    async with engine.connect() as conn:
+    async with read_connection(engine) as conn:
         rows = await conn.execute(
             sa.select(s.c.entity_id, s.c.fields).where(
                 s.c.backend == backend, s.c.workspace_id == workspace_id, s.c.entity == entity
@@ -200,7 +200,7 @@ async def seed_snapshots(
 ) -> None:
     """Record states as seen without notifying (a poller's first look: nothing "changed" yet)."""
     s = t.entity_snapshots
-    async with engine.begin() as conn:
+    async with write(engine) as conn:
         for entity_id, fields in states.items():
             stmt = (
                 dialect_insert(conn, s)

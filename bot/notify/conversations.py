@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from adapters.sql import write
 from bot.notify.queue import NotificationQueue
 from bot.notify.subscriptions import SubscriptionStore
 from bot.store import tables as t
@@ -22,7 +23,7 @@ async def forget_conversation(
 ) -> int:
     """Returns how many queued sends were dropped. Webhook endpoints no conversation uses any more are
     forgotten too (their deliveries are then refused)."""
-    async with queue.engine.begin() as conn:
+    async with write(queue.engine) as conn:
         dropped = await queue.drop_conversation(conversation_id, reason, now, conn=conn)
         removed = await subscriptions.remove(conversation_id, conn=conn) if subscriptions else []
         await conn.execute(t.conversation_refs.delete().where(t.conversation_refs.c.key == conversation_id))

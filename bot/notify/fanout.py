@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.backend import ReportSource
+from adapters.sql import write
 from bot.notify.changes import Change, ChangeStore, swap_snapshot
 from bot.notify.display import Names, view_of
 from bot.notify.queue import Coalesce, NotificationQueue, utcnow
@@ -95,7 +96,7 @@ class ChangeFanout(PeriodicWorker):
                 attempts += 1
                 log.warning("fan-out of change %s failed (%d)", change_id, attempts, exc_info=True)
                 if attempts >= MAX_ATTEMPTS:
-                    async with self.engine.begin() as conn:
+                    async with write(self.engine) as conn:
                         await ChangeStore.done(conn, change_id)
                     continue
                 at = self.clock() + timedelta(seconds=backoff(attempts, ceiling=timedelta(minutes=5)))
@@ -110,7 +111,7 @@ class ChangeFanout(PeriodicWorker):
         names, users = (await self._names(wanted[0], change)) if wanted else (Names(), {})
         now = self.clock()
         enqueued = 0
-        async with self.engine.begin() as conn:
+        async with write(self.engine) as conn:
             previous = await swap_snapshot(conn, change, now)
             before = change.before if change.before is not None else previous
             if change.before is None and previous is not None and change.event == "changed":

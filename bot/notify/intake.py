@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from adapters.sql import dialect_insert
+from adapters.sql import dialect_insert, write
 from bot.notify.changes import ChangeStore
 from bot.notify.queue import utcnow
 from bot.notify.sources import Delivery, Refused, WebhookSource
@@ -66,7 +66,7 @@ class WebhookIntake:
             log.info("webhook %s/%s… refused (%d): %s", backend, token[:6], refused.status, refused.reason)
             return Answer(refused.status, {"error": refused.reason})
         stored = 0
-        async with self._subscriptions.engine.begin() as conn:
+        async with write(self._subscriptions.engine) as conn:
             signature = delivery.headers.get("x-webhook-signature-256")
             if signature:  # a signed delivery is accepted once: the same bytes again are a replay
                 seen = (

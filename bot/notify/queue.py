@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql import dialect_insert
+from adapters.sql import after_unit, dialect_insert, read_connection, write
 from bot.store import tables as t
 
 PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
@@ -121,7 +121,7 @@ class NotificationQueue:
         """
         conversation_id = conversation_of(reference)
         if conn is None:
-            async with self._engine.begin() as own:
+            async with write(self._engine) as own:
                 result = await self._enqueue(
                     own, reference, conversation_id, kind, item, locale, now, key, coalesce
                 )
@@ -130,7 +130,7 @@ class NotificationQueue:
                 conn, reference, conversation_id, kind, item, locale, now, key, coalesce
             )
         if result is not None:
-            self.wake.set()
+            after_unit(self.wake.set)  # once committed: the worker reads on its own connection
         return result
 
     async def _enqueue(
@@ -229,7 +229,7 @@ class NotificationQueue:
             .order_by(n.c.id)
             .limit(limit)
         )
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             if conn.dialect.name == "postgresql":
                 due = due.with_for_update(of=n, skip_locked=True)
             ids = list((await conn.execute(due)).scalars())
@@ -262,7 +262,7 @@ class NotificationQueue:
         if not ids:
             return
         n = t.notifications
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 n.update()
                 .where(n.c.id.in_(list(ids)), n.c.leased_by == owner, n.c.status == PENDING)
@@ -272,7 +272,7 @@ class NotificationQueue:
     async def sent(self, item: Claimed, owner: str, activity_id: str | None, now: datetime) -> None:
         """Teams has `item.version`. If items arrived meanwhile the row stays pending for an update."""
         n = t.notifications
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 n.update()
                 .where(n.c.id == item.id, n.c.leased_by == owner)
@@ -290,7 +290,7 @@ class NotificationQueue:
 
     async def retry_later(self, item: Claimed, owner: str, at: datetime, error: str) -> None:
         n = t.notifications
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 n.update()
                 .where(n.c.id == item.id, n.c.leased_by == owner)
@@ -300,7 +300,7 @@ class NotificationQueue:
     async def forget_activity(self, item: Claimed, owner: str) -> None:
         """The posted message is gone (deleted in Teams): post it anew on the next attempt."""
         n = t.notifications
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 n.update().where(n.c.id == item.id, n.c.leased_by == owner).values(activity_id=None)
             )
@@ -312,7 +312,7 @@ class NotificationQueue:
     async def _finish(self, item_id: int, owner: str | None, status: str, reason: str, now: datetime) -> None:
         n = t.notifications
         where = [n.c.id == item_id] + ([n.c.leased_by == owner] if owner else [])
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 n.update()
                 .where(*where)
@@ -332,13 +332,13 @@ class NotificationQueue:
         )
         if conn is not None:
             return int((await conn.execute(stmt)).rowcount or 0)
-        async with self._engine.begin() as own:
+        async with write(self._engine) as own:
             return int((await own.execute(stmt)).rowcount or 0)
 
     async def prune(self, now: datetime) -> int:
         """Forget finished rows and idempotency keys past their retention."""
         n, k = t.notifications, t.notification_keys
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             done = await conn.execute(
                 n.delete().where(
                     n.c.status.in_((SENT, FAILED, DROPPED)),
@@ -354,7 +354,7 @@ class NotificationQueue:
     async def counts(self) -> dict[str, int]:
         """Rows per status (tests, the bench and operators' health checks)."""
         n = t.notifications
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             rows = (await conn.execute(sa.select(n.c.status, sa.func.count()).group_by(n.c.status))).all()
         return {str(status): int(count) for status, count in rows}
 
@@ -363,5 +363,5 @@ class NotificationQueue:
         query = sa.select(n).order_by(n.c.id)
         if conversation_id is not None:
             query = query.where(n.c.conversation_id == conversation_id)
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             return [dict(row._mapping) for row in (await conn.execute(query)).all()]

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.backend import Identity
-from adapters.sql import dialect_insert
+from adapters.sql import dialect_insert, read_connection, write
 from bot.secrets import derive, key_id
 from bot.store import tables as t
 
@@ -124,7 +124,7 @@ class SubscriptionStore:
             "locale": sub.locale,
             "timezone": sub.timezone,
         }
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             updated = await conn.execute(s.update().where(*key).values(**values))
             if updated.rowcount == 0:
                 await conn.execute(
@@ -140,7 +140,7 @@ class SubscriptionStore:
 
     async def of_conversation(self, conversation_id: str) -> list[Subscription]:
         s = t.subscriptions
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             rows = await conn.execute(
                 sa.select(s).where(s.c.conversation_id == conversation_id).order_by(s.c.id)
             )
@@ -157,12 +157,12 @@ class SubscriptionStore:
         )
         if conn is not None:
             return [_subscription(r) for r in await conn.execute(query)]
-        async with self._engine.connect() as own:
+        async with read_connection(self._engine) as own:
             return [_subscription(r) for r in await own.execute(query)]
 
     async def of_backend(self, backend: str) -> list[Subscription]:
         s = t.subscriptions
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             rows = await conn.execute(sa.select(s).where(s.c.backend == backend).order_by(s.c.id))
             return [_subscription(r) for r in rows]
 
@@ -175,7 +175,7 @@ class SubscriptionStore:
         if entities is not None:
             where.append(s.c.entity.in_(entities))
         if conn is None:
-            async with self._engine.begin() as own:
+            async with write(self._engine) as own:
                 return await self._remove(own, where)
         return await self._remove(conn, where)
 
@@ -189,7 +189,7 @@ class SubscriptionStore:
     async def workspace_in_use(self, backend: str, workspace_id: str) -> set[str]:
         """The entities any conversation still subscribes to in that workspace."""
         s = t.subscriptions
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             rows = await conn.execute(
                 sa.select(s.c.entity)
                 .where(s.c.backend == backend, s.c.workspace_id == workspace_id)
@@ -217,13 +217,13 @@ class SubscriptionStore:
         if len(token) > 64:
             return None
         w = t.webhook_endpoints
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             row = (await conn.execute(sa.select(w).where(w.c.token == token))).one_or_none()
         return self._endpoint(row)
 
     async def endpoint_for(self, backend: str, workspace_id: str) -> Endpoint | None:
         w = t.webhook_endpoints
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             row = (
                 await conn.execute(
                     sa.select(w).where(w.c.backend == backend, w.c.workspace_id == workspace_id)
@@ -257,7 +257,8 @@ class SubscriptionStore:
             return existing
         token, secret = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
         blob, kid = self._encrypt(token, secret)
-        async with self._engine.begin() as conn:
+        # Committed now: the tracker calls the endpoint back while the command registers it.
+        async with write(self._engine, separate=True) as conn:
             stmt = (
                 dialect_insert(conn, t.webhook_endpoints)
                 .values(
@@ -288,9 +289,10 @@ class SubscriptionStore:
         if validated_at is not None:
             values["validated_at"] = validated_at
         if values:
-            async with self._engine.begin() as conn:
+            # Committed now, like `create_endpoint`: the tracker's validation call reads it meanwhile.
+            async with write(self._engine, separate=True) as conn:
                 await conn.execute(w.update().where(w.c.token == token).values(**values))
 
     async def delete_endpoint(self, token: str) -> None:
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(t.webhook_endpoints.delete().where(t.webhook_endpoints.c.token == token))

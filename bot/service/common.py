@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from adapters.backend import Capability
 from adapters.errors import PermissionDenied
 from adapters.models import TagDraft, TimeEntry, TimeEntryDraft
+from adapters.sql import after_rollback
 from bot.operations import LogEntry, ProjectRef, StartTimer
 from bot.service.context import UserContext
 from bot.service.outcomes import ProjectPick
@@ -195,6 +196,8 @@ async def tag_ids(ctx: UserContext, names: list[str]) -> list[str]:
 def wrote(ctx: UserContext, entry_id: str, after: TimeEntry | None) -> None:
     """Keep the person's recent view true after their own write (`after=None`: deleted)."""
     ctx.services.recent.wrote(ctx.recent_key, entry_id, after)
+    key, recent = ctx.recent_key, ctx.services.recent
+    after_rollback(lambda: recent.forget(key))  # the command's transaction did not commit: read afresh
 
 
 async def read_entries(ctx: UserContext, start: datetime, end: datetime) -> list[TimeEntry]:

@@ -58,3 +58,7 @@ class RecentEntries:
         view.entries.pop(entry_id, None)
         if after is not None and after.start < view.end and (after.end is None or after.end > view.start):
             view.entries[after.id] = after
+
+    def forget(self, key: Key) -> None:
+        """Drop the person's view (a write it took in was rolled back)."""
+        self._views.pop(key, None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from adapters.backend import Backend, Capability
 from adapters.models import Client, Project, Tag, Task
 from adapters.refcache import ReferenceCache
+from adapters.sql import after_unit
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,5 @@ class RefDataCache:
     def invalidate(self, backend: Backend) -> None:
         """Drop every cached view of this workspace (all users, and the adapter's): master data is shared."""
         self.cache.invalidate(backend.kind, backend.workspace.id)
+        # Again when the command's transaction ended: another turn may have read the old rows before it.
+        after_unit(lambda: self.cache.invalidate(backend.kind, backend.workspace.id))

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
-from adapters.sql import dialect_insert, read_connection
+from adapters.sql import dialect_insert, read_connection, write
 from bot.store import tables as t
 
 KEEP = timedelta(days=7)
@@ -54,7 +54,7 @@ class CalendarWindows:
     async def save(self, identity: Identity, start: datetime, end: datetime, window: Window) -> None:
         table = t.calendar_windows
         values = {"events": window.events, "delta_link": window.delta_link, "synced_at": window.synced_at}
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(table.delete().where(table.c.synced_at < window.synced_at - KEEP))
             stmt = dialect_insert(conn, table).values(
                 tenant_id=identity.tenant_id,
@@ -71,7 +71,7 @@ class CalendarWindows:
 
     async def forget(self, identity: Identity) -> None:
         c = t.calendar_windows.c
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 t.calendar_windows.delete().where(
                     c.tenant_id == identity.tenant_id, c.aad_object_id == identity.aad_object_id

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
 from adapters.credentials import Connection
-from adapters.sql import read_connection
+from adapters.sql import read_connection, write
 from bot.secrets import Sealer
 from bot.store import tables as t
 
@@ -49,7 +49,7 @@ class ConnectionStore:
             "extra": dict(connection.extra),
             "updated_at": datetime.now(UTC),
         }
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             updated = await conn.execute(c.update().where(*key).values(**values))
             if updated.rowcount == 0:
                 await conn.execute(
@@ -84,7 +84,7 @@ class ConnectionStore:
 
     async def set_workspace(self, identity: Identity, backend: str, workspace_id: str) -> None:
         c = t.connections
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 c.update()
                 .where(
@@ -97,7 +97,7 @@ class ConnectionStore:
 
     async def delete(self, identity: Identity, backend: str) -> bool:
         c = t.connections
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             result = await conn.execute(
                 c.delete().where(
                     c.c.tenant_id == identity.tenant_id,

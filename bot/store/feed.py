@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.models import FEED_RETENTION, FeedEvent
-from adapters.sql import dialect_insert, read_connection
+from adapters.sql import dialect_insert, read_connection, write
 from bot.store import tables as t
 from bot.store.feedkeys import FeedKeys
 from bot.store.feedmap import FeedMappings
@@ -135,7 +135,7 @@ class FeedStore:
         }
         e = t.feed_events
         try:
-            async with self._engine.begin() as conn:
+            async with write(self._engine) as conn:
                 if (
                     values["external_id"] is not None
                 ):  # an expired event not pruned yet no longer holds its id
@@ -187,7 +187,7 @@ class FeedStore:
             values["description"] = ""
         e = t.feed_events
         try:
-            async with self._engine.begin() as conn:
+            async with write(self._engine) as conn:
                 row = (
                     await conn.execute(
                         e.update().where(e.c.id == event_id).values(**values, modified_at=now).returning(*e.c)
@@ -199,7 +199,7 @@ class FeedStore:
 
     async def set_remote_id(self, event_id: str, remote_id: str) -> None:
         e = t.feed_events
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(e.update().where(e.c.id == event_id).values(remote_id=remote_id))
 
     async def list_for(
@@ -233,7 +233,7 @@ class FeedStore:
     async def prune(self, now: datetime) -> int:
         """Forget expired events and old marks; returns how many events went."""
         now = now.astimezone(UTC)
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             gone = await conn.execute(t.feed_events.delete().where(t.feed_events.c.expires_at <= now))
             await conn.execute(t.feed_marks.delete().where(t.feed_marks.c.marked_at < now - MARK_RETENTION))
         return int(gone.rowcount or 0)
@@ -260,7 +260,7 @@ class FeedStore:
             "dismissed": dismissed,
             "marked_at": now,
         }
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             stmt = dialect_insert(conn, t.feed_marks).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["tenant_id", "aad_object_id", "source", "event_id"],
@@ -270,7 +270,7 @@ class FeedStore:
 
     async def unmark(self, tenant_id: str, aad_object_id: str, source: str, event_id: str) -> None:
         m = t.feed_marks
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 m.delete().where(
                     m.c.tenant_id == tenant_id,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
-from adapters.sql import read_connection
+from adapters.sql import read_connection, write
 from bot.store import tables as t
 
 PREFIX = "tbf_"
@@ -66,7 +66,7 @@ class FeedKeys:
         secret = PREFIX + secrets.token_urlsafe(32)
         k = t.feed_keys
         try:
-            async with self._engine.begin() as conn:
+            async with write(self._engine) as conn:
                 taken = sa.exists().where(
                     k.c.tenant_id == tenant_id,
                     k.c.backend == backend,
@@ -107,7 +107,7 @@ class FeedKeys:
     async def revoke(self, tenant_id: str, backend: str, workspace_id: str, name: str) -> bool:
         """Delete the key (a revoked key is simply gone); False if there was none by that name."""
         k = t.feed_keys
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             result = await conn.execute(
                 k.delete().where(
                     k.c.tenant_id == tenant_id,
@@ -129,6 +129,6 @@ class FeedKeys:
             return None
         key = _key(row)
         if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY:
-            async with self._engine.begin() as conn:
+            async with write(self._engine) as conn:
                 await conn.execute(k.update().where(k.c.id == key.id).values(last_used_at=now))
         return key

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql import dialect_insert, read_connection
+from adapters.sql import dialect_insert, read_connection, write
 from bot.store import tables as t
 
 Kind = Literal["external", "category", "name"]
@@ -59,7 +59,7 @@ class FeedMappings:
     ) -> None:
         """One booking of an event with these keys to `project_id` (and `task_id`)."""
         m = t.feed_mappings
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             for kind, key in keys:
                 stmt = dialect_insert(conn, m).values(
                     tenant_id=scope.tenant_id,

@@ -16,6 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sql import WRITE_OPTION
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Any fixed 64-bit number works; this one is "timebot" in ASCII.
 ADVISORY_LOCK_KEY = 0x74696D65626F74
@@ -35,10 +37,12 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the database at `engine` to `revision` (default: the newest)."""
-    async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-        await conn.run_sync(_upgrade, revision)
+    async with engine.connect() as conn:
+        await conn.execution_options(**{WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE
+        async with conn.begin():
+            if conn.dialect.name == "postgresql":
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            await conn.run_sync(_upgrade, revision)
 
 
 def _current(connection: Connection) -> str | None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
+from adapters.sql import read_connection, write
 from bot.store import tables as t
 
 LEASE = timedelta(minutes=2)  # a claimed row is invisible this long; a crashed worker's rows come back
@@ -45,7 +46,7 @@ class Outbox:
         now: datetime,
         first_attempt_in: timedelta = timedelta(seconds=30),
     ) -> int:
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             result = await conn.execute(
                 t.outbox.insert()
                 .values(
@@ -68,7 +69,7 @@ class Outbox:
     async def claim_due(self, now: datetime, limit: int = 20) -> list[Pending]:
         """Rows whose time has come, leased to the caller (oldest first)."""
         o = t.outbox
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             due = sa.select(o.c.id).where(o.c.next_attempt_at <= now).order_by(o.c.id).limit(limit)
             if self._engine.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
@@ -93,11 +94,11 @@ class Outbox:
         ]
 
     async def done(self, item_id: int) -> None:
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(t.outbox.delete().where(t.outbox.c.id == item_id))
 
     async def retry_later(self, item_id: int, attempts: int, at: datetime, error: str) -> None:
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 t.outbox.update()
                 .where(t.outbox.c.id == item_id)
@@ -106,7 +107,7 @@ class Outbox:
 
     async def pending_for(self, identity: Identity) -> int:
         o = t.outbox
-        async with self._engine.connect() as conn:
+        async with read_connection(self._engine) as conn:
             count = await conn.execute(
                 sa.select(sa.func.count())
                 .select_from(o)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql import dialect_insert, read_connection
+from adapters.sql import dialect_insert, read_connection, write
 from bot.store import tables as t
 
 
@@ -42,7 +42,7 @@ class People:
 
     async def save(self, person: Person, now: datetime) -> None:
         values = {name: getattr(person, name) for name in _FIELDS} | {"updated_at": now}
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             stmt = dialect_insert(conn, t.people).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["tenant_id", "aad_object_id"],

@@ -17,7 +17,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sql import dialect_insert
+from adapters.sql import dialect_insert, write
 from bot.store import tables as t
 
 Kind = Literal["timer", "nudge"]
@@ -48,7 +48,7 @@ class Reminders:
         """Make sure the row exists and is checked by `due_at`: an earlier check already planned stays (the
         check itself finds out whether the day is over); a sent row or one being checked is left alone."""
         r = t.reminders
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             stmt = dialect_insert(conn, r).values(
                 tenant_id=tenant_id,
                 aad_object_id=aad_object_id,
@@ -73,7 +73,7 @@ class Reminders:
     async def cancel(self, tenant_id: str, aad_object_id: str, kind: Kind, since: date) -> None:
         """Nothing more of `kind` from `since` on (the person switched it off)."""
         r = t.reminders
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 r.update()
                 .where(
@@ -90,7 +90,7 @@ class Reminders:
     async def claim(self, now: datetime, worker: str, limit: int = 50) -> list[Due]:
         now = now.astimezone(UTC)
         r = t.reminders
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             due = (
                 sa.select(r.c.id)
                 .where(r.c.due_at <= now, r.c.sent_at.is_(None))
@@ -109,7 +109,7 @@ class Reminders:
     async def later(self, item: Due, worker: str, due_at: datetime | None) -> None:
         """Check again at `due_at` (None: nothing more to do for that day); only while holding the lease."""
         r = t.reminders
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(
                 r.update()
                 .where(r.c.id == item.id, r.c.leased_by == worker, r.c.sent_at.is_(None))
@@ -126,7 +126,7 @@ class Reminders:
         """Mark the row sent and queue its message (`enqueue`) in one transaction; False if another worker
         took the row over (its lease ran out) and nothing was queued."""
         r = t.reminders
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             marked = await conn.execute(
                 r.update()
                 .where(r.c.id == item.id, r.c.leased_by == worker, r.c.sent_at.is_(None))
@@ -139,5 +139,5 @@ class Reminders:
 
     async def prune(self, today: date) -> None:
         r = t.reminders
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(r.delete().where(r.c.day < today - timedelta(days=KEEP_DAYS)))

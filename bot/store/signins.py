@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
-from adapters.sql import read_connection
+from adapters.sql import read_connection, write
 from bot.secrets import Sealer
 from bot.store import tables as t
 
@@ -58,7 +58,7 @@ class PendingSignIns:
         blob, kid = self._sealer.seal(
             payload, self._aad(state_hash, identity.tenant_id, identity.aad_object_id, provider)
         )
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(t.signin_states.delete().where(t.signin_states.c.expires_at < now))
             await conn.execute(
                 t.signin_states.insert().values(
@@ -104,7 +104,7 @@ class PendingSignIns:
         )
         blob, kid = self._sealer.seal(payload, aad)
         s = t.signin_states
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             result = await conn.execute(
                 s.update().where(s.c.state_hash == state_hash).values(blob=blob, key_id=kid)
             )
@@ -114,7 +114,7 @@ class PendingSignIns:
         """Take the pending sign-in (it is gone afterwards, whatever happens next)."""
         state_hash = _hash(state)
         s = t.signin_states
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             row = (
                 await conn.execute(s.delete().where(s.c.state_hash == state_hash).returning(*s.c))
             ).one_or_none()

@@ -2,6 +2,11 @@
 
 Works the same on SQLite and PostgreSQL: upserts use each dialect's `INSERT … ON CONFLICT`, and the undo pop
 is a single `DELETE … RETURNING` so two concurrent pops can never return the same record.
+
+Writes join the command's unit of work (`adapters.sql.unit`): the undo record and the processed activity id
+are deferred to its COMMIT, so they commit together with the write they belong to. Nothing is pruned on the
+request path: `prune` (run by `bot.features.housekeeping`) trims each person's journal to `undo_depth` and
+forgets old activity ids, and reads never look past `undo_depth` records.
 """
 
 from __future__ import annotations
@@ -13,15 +18,19 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sql import dialect_insert, read_connection
+from adapters.sql import after_commit, after_unit, defer, dialect_insert, read_connection, write
 from bot.store import tables as t
 
 UNDO_DEPTH = 20
 SEEN_RETENTION = timedelta(days=2)
-_PRUNE_EVERY = 100
 _POP_ATTEMPTS = 10
+
+
+class AlreadyProcessed(Exception):
+    """The activity's writes were committed before (Teams redelivered it): the unit is rolled back."""
 
 
 class UserPrefs(BaseModel):
@@ -70,12 +79,12 @@ class Store:
         self._engine = engine
         self._undo_depth = undo_depth
         self._seen_retention = seen_retention
-        self._seen_calls = 0
         # SQLite means one bot process (several need PostgreSQL): then this process sees every write, and
         # preferences and recently processed activity ids can be answered from memory (written through).
         self._single_process = engine.dialect.name == "sqlite"
         self._prefs: dict[tuple[str, str], UserPrefs] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen_insert: Any = None
         self._refs: dict[str, tuple[str, str, str | None, str | None]] = {}
 
     # ---- preferences ---------------------------------------------------------------------------------------
@@ -104,51 +113,57 @@ class Store:
 
     async def save_prefs(self, prefs: UserPrefs) -> None:
         values = prefs.model_dump() | {"updated_at": datetime.now(UTC)}
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             stmt = dialect_insert(conn, t.user_prefs).values(**values)
             stmt = stmt.on_conflict_do_update(
                 index_elements=["tenant_id", "aad_object_id"],
                 set_={k: stmt.excluded[k] for k in values if k not in {"tenant_id", "aad_object_id"}},
             )
             await conn.execute(stmt)
-        self._prefs.pop((prefs.tenant_id, prefs.aad_object_id), None)
+        key = (prefs.tenant_id, prefs.aad_object_id)
+        self._prefs.pop(key, None)
+        after_unit(lambda: self._prefs.pop(key, None))  # a read before the commit may have kept the old
 
     # ---- undo journal --------------------------------------------------------------------------------------
 
     async def push_undo(self, tenant_id: str, aad_object_id: str, record: UndoRecord) -> None:
-        """Remember `record` as the user's latest write; only the newest `undo_depth` are kept."""
+        """Remember `record` as the user's latest write, committed with the command's unit of work."""
+        await defer(
+            self._engine,
+            _INSERT_UNDO,
+            {
+                "tenant_id": tenant_id,
+                "aad_object_id": aad_object_id,
+                "token": record.token,
+                "action": record.action,
+                "entity": record.entity,
+                "entity_id": record.entity_id,
+                "before": record.before,
+                "after": record.after,
+                "description": record.description,
+                "created_at": _aware(record.created_at),
+                "conversation_id": record.conversation_id,
+            },
+        )
+
+    def _newest(self, mine: sa.ColumnElement[bool]) -> sa.Select[Any]:
+        """The ids of the newest `undo_depth` records (older ones wait for `prune`, unseen)."""
         u = t.undo_records
-        mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
-        async with self._engine.begin() as conn:
-            await conn.execute(
-                u.insert().values(
-                    tenant_id=tenant_id,
-                    aad_object_id=aad_object_id,
-                    token=record.token,
-                    action=record.action,
-                    entity=record.entity,
-                    entity_id=record.entity_id,
-                    before=record.before,
-                    after=record.after,
-                    description=record.description,
-                    created_at=_aware(record.created_at),
-                    conversation_id=record.conversation_id,
-                )
-            )
-            keep = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(self._undo_depth)
-            # Wrapped in a derived table: some databases refuse LIMIT directly inside IN (…).
-            await conn.execute(u.delete().where(mine, u.c.id.not_in(sa.select(keep.subquery().c.id))))
+        # Wrapped in a derived table: some databases refuse LIMIT directly inside IN (…).
+        keep = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(self._undo_depth)
+        return sa.select(keep.subquery().c.id)
 
     async def pop_undo(
         self, tenant_id: str, aad_object_id: str, token: str | None = None
     ) -> UndoRecord | None:
         """Remove and return the user's latest record (or the one with `token`); None if there is none."""
         u = t.undo_records
-        mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
-        if token is not None:
-            mine = sa.and_(mine, u.c.token == token)
-        for _ in range(_POP_ATTEMPTS):
-            async with self._engine.begin() as conn:
+        person = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
+        mine = person if token is None else sa.and_(person, u.c.token == token)
+        for attempt in range(_POP_ATTEMPTS):
+            async with write(self._engine) as conn:
+                if attempt == 0:  # their journal trimmed to `undo_depth` first: older records never come back
+                    await conn.execute(u.delete().where(person, u.c.id.not_in(self._newest(person))))
                 latest = sa.select(u.c.id).where(mine).order_by(u.c.id.desc()).limit(1).scalar_subquery()
                 # One statement: whoever deletes the row gets it; a concurrent pop deletes nothing, retries.
                 row = (await conn.execute(u.delete().where(u.c.id == latest).returning(*u.c))).one_or_none()
@@ -173,7 +188,9 @@ class Store:
         u = t.undo_records
         mine = sa.and_(u.c.tenant_id == tenant_id, u.c.aad_object_id == aad_object_id)
         async with read_connection(self._engine) as conn:
-            rows = (await conn.execute(sa.select(u).where(mine).order_by(u.c.id.desc()))).all()
+            rows = (
+                await conn.execute(sa.select(u).where(mine).order_by(u.c.id.desc()).limit(self._undo_depth))
+            ).all()
         return [
             UndoRecord(
                 token=row.token,
@@ -213,16 +230,20 @@ class Store:
             "scope": scope,
             "aad_object_id": aad_object_id if scope == "personal" else None,
         }
-        async with self._engine.begin() as conn:
-            stmt = dialect_insert(conn, t.conversation_refs).values(**values)
-            updated = ["tenant_id", "reference", "updated_at"] + (["scope", "aad_object_id"] if scope else [])
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["key"], set_={k: stmt.excluded[k] for k in updated}
-            )
-            await conn.execute(stmt)
-        if len(self._refs) >= _MEMO_LIMIT:
-            self._refs.clear()
-        self._refs[key] = memo
+        insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
+        stmt = insert(t.conversation_refs).values(**values)
+        updated = ["tenant_id", "reference", "updated_at"] + (["scope", "aad_object_id"] if scope else [])
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={k: stmt.excluded[k] for k in updated})
+        # With the turn's COMMIT: the reference is for later (notifications), and the turn need not hold the
+        # database from its start for it.
+        await defer(self._engine, stmt)
+
+        def saved() -> None:
+            if len(self._refs) >= _MEMO_LIMIT:
+                self._refs.clear()
+            self._refs[key] = memo
+
+        after_commit(saved)  # remembered only once committed (a rolled-back turn must save it again)
 
     async def personal_conversation(self, tenant_id: str, aad_object_id: str) -> dict[str, Any] | None:
         """The reference of the person's 1:1 chat with the bot (the latest seen), if they ever had one."""
@@ -240,7 +261,7 @@ class Store:
 
     async def delete_conversation_ref(self, key: str) -> None:
         self._refs.pop(key, None)
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             await conn.execute(t.conversation_refs.delete().where(t.conversation_refs.c.key == key))
 
     async def get_conversation_ref(self, key: str) -> dict[str, Any] | None:
@@ -251,48 +272,98 @@ class Store:
 
     # ---- processed activities ------------------------------------------------------------------------------
 
-    async def seen_activity(self, activity_id: str) -> bool:
-        """Record `activity_id`; True if it was already recorded (a Teams retry), False the first time.
+    async def guard_activity(self, activity_id: str) -> bool:
+        """True if `activity_id` was processed before (a Teams retry); else record it with this turn's writes.
 
         Activity ids are only unique within a conversation: callers pass e.g. f"{conversation_id}|{id}".
-        With a single process (SQLite) the recent ids are kept in memory: Teams redelivers within seconds.
+        Recent ids are kept in memory (Teams redelivers within seconds). The durable record is deferred to the
+        turn's unit of work and sent only if the turn writes: the id commits exactly with the writes it
+        guards, and if another delivery of it committed first (another process, or before a crash), the
+        INSERT finds it and `AlreadyProcessed` rolls the whole turn back. A turn that only reads writes
+        nothing; its retry (rare) is answered again.
         """
-        if self._single_process:
-            if activity_id in self._seen:
-                return True
-            self._seen[activity_id] = None
-            if len(self._seen) > _MEMO_LIMIT:
-                self._seen.popitem(last=False)
-            return False
-        now = datetime.now(UTC)
-        async with self._engine.begin() as conn:
-            stmt = (
-                dialect_insert(conn, t.seen_activities)
-                .values(activity_id=activity_id, seen_at=now)
-                .on_conflict_do_nothing(index_elements=["activity_id"])
+        if activity_id in self._seen:
+            return True
+        self._remember_seen(activity_id)
+
+        def first_time(result: Any) -> None:
+            if result.rowcount != 1:
+                raise AlreadyProcessed(activity_id)
+
+        await defer(
+            self._engine,
+            self._insert_seen(),
+            {"activity_id": activity_id, "seen_at": datetime.now(UTC)},
+            check=first_time,
+            alone=False,
+        )
+        return False
+
+    def forget_activity(self, activity_id: str) -> None:
+        """The turn of `activity_id` failed and was rolled back: a redelivery of it must run."""
+        self._seen.pop(activity_id, None)
+
+    def _remember_seen(self, activity_id: str) -> None:
+        self._seen[activity_id] = None
+        if len(self._seen) > _MEMO_LIMIT:
+            self._seen.popitem(last=False)
+
+    def _insert_seen(self) -> Any:
+        if self._seen_insert is None:
+            insert = postgresql.insert if self._engine.dialect.name == "postgresql" else sqlite.insert
+            statement = insert(t.seen_activities)
+            self._seen_insert = statement.on_conflict_do_nothing(index_elements=["activity_id"])
+        return self._seen_insert
+
+    async def seen_activity(self, activity_id: str) -> bool:
+        """Record `activity_id` now, committed on its own; True if it was recorded before, else False.
+
+        For a record that must stay whatever the turn does next (a sign-in token exchange); turns use
+        `guard_activity`.
+        """
+        if self._single_process and activity_id in self._seen:
+            return True
+        async with write(self._engine, separate=True) as conn:
+            result = await conn.execute(
+                self._insert_seen(), {"activity_id": activity_id, "seen_at": datetime.now(UTC)}
             )
-            inserted = (await conn.execute(stmt)).rowcount == 1
-            if self._seen_calls % _PRUNE_EVERY == 0:
-                await self._prune_seen(conn, now - self._seen_retention)
-            self._seen_calls += 1
-        return not inserted
+        self._remember_seen(activity_id)
+        return result.rowcount != 1
 
     async def unsee_activity(self, activity_id: str) -> None:
         """Forget one recorded id: its processing failed and a retry of it must run (a token exchange)."""
         self._seen.pop(activity_id, None)
-        if self._single_process:
-            return
-        async with self._engine.begin() as conn:
+        async with write(self._engine, separate=True) as conn:
             seen = t.seen_activities
             await conn.execute(seen.delete().where(seen.c.activity_id == activity_id))
 
+    # ---- housekeeping --------------------------------------------------------------------------------------
+
+    async def prune(self, now: datetime) -> tuple[int, int]:
+        """Off the request path: each person's journal beyond `undo_depth`, and activity ids older than the
+        retention. Returns (undo records, activity ids) removed."""
+        return await self.prune_undo(), await self.prune_seen_activities(now - self._seen_retention)
+
+    async def prune_undo(self) -> int:
+        """Delete every record that has `undo_depth` newer ones of the same person."""
+        u = t.undo_records
+        ranked = sa.select(
+            u.c.id,
+            sa.func.row_number()
+            .over(partition_by=(u.c.tenant_id, u.c.aad_object_id), order_by=u.c.id.desc())
+            .label("n"),
+        ).subquery()
+        old = sa.select(ranked.c.id).where(ranked.c.n > self._undo_depth)
+        async with write(self._engine) as conn:
+            result = await conn.execute(u.delete().where(u.c.id.in_(old)))
+        return int(result.rowcount or 0)
+
     async def prune_seen_activities(self, before: datetime) -> int:
         """Forget activity ids recorded before `before`; returns how many were removed."""
-        async with self._engine.begin() as conn:
-            return await self._prune_seen(conn, _aware(before))
-
-    @staticmethod
-    async def _prune_seen(conn: AsyncConnection, before: datetime) -> int:
         s = t.seen_activities
-        result = await conn.execute(s.delete().where(s.c.seen_at < before))
+        async with write(self._engine) as conn:
+            result = await conn.execute(s.delete().where(s.c.seen_at < _aware(before)))
         return int(result.rowcount or 0)
+
+
+_INSERT_UNDO = t.undo_records.insert()

@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.backend import Identity
-from adapters.sql import read_connection
+from adapters.sql import read_connection, write
 from bot.secrets import Sealer
 from bot.store import tables as t
 
@@ -104,7 +104,7 @@ class TokenStore:
         blob, kid = self._sealer.seal(text.encode(), self._aad(identity, provider))
         now = datetime.now(UTC)
         table = t.token_caches
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             if expected_version == 0:
                 insert = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(table)
                 result = await conn.execute(
@@ -127,7 +127,7 @@ class TokenStore:
         return result.rowcount == 1
 
     async def delete(self, identity: Identity, provider: str) -> bool:
-        async with self._engine.begin() as conn:
+        async with write(self._engine) as conn:
             result = await conn.execute(t.token_caches.delete().where(self._where(identity, provider)))
         return bool(result.rowcount)
 

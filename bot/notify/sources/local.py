@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.local import tables as lt
+from adapters.sql import write
 from bot.notify.changes import Change, ChangeStore
 
 
@@ -46,7 +47,7 @@ async def relay(engine: AsyncEngine, changes: ChangeStore, now: datetime, limit:
         .order_by(c.c.id)
         .limit(limit)
     )
-    async with engine.begin() as conn:
+    async with write(engine) as conn:
         if conn.dialect.name == "postgresql":
             query = query.with_for_update(of=c, skip_locked=True)
         rows = (await conn.execute(query)).all()
