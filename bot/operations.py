@@ -321,6 +321,7 @@ class ShowForm(Op):
 
     kind: Literal["form"] = "form"
     form: Literal["log", "start"] = "log"
+    project: ProjectRef | None = None  # chosen in the form already (a project list's Log… button)
 
 
 # ---- account -------------------------------------------------------------------------------------------

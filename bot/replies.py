@@ -165,7 +165,9 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 truncated=outcome.truncated,
             )
         case ListShown():
-            return lists.list_card(outcome.heading, outcome.items, locale, empty_hint=outcome.empty_hint)
+            return lists.list_card(
+                outcome.heading, outcome.items, locale, empty_hint=outcome.empty_hint, actions=outcome.actions
+            )
         case ProjectPick():
             return pickers.pick_project_card(
                 outcome.query,

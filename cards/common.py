@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from bot.i18n import t
+from bot.i18n import Message, render, t
 from bot.views.entries import EntryView
 from cards import format as fmt
 from cards.elements import facts, tags_text, user_text
@@ -58,3 +58,19 @@ def entry_details(
     if entry.billable:
         pairs.append((t("card.field.billable", locale), t("card.field.yes", locale)))
     return facts(pairs, spacing="Small") if pairs else None
+
+
+# Periods whose name already is its dates, and the one without sensible bounds.
+_NAMED_BY_DATES = ("parse.period.date", "parse.period.range")
+_UNBOUNDED = ("parse.period.all",)
+
+
+def period_title(name: str | Message, start: date, end: date, locale: str) -> str:
+    """A period's heading with its days: "This week · Mon 30 Nov – Sun 6 Dec", "Today · Tue 17 Nov"; a period
+    named by its dates is just them, with day names. Escaped (the name may carry text a person typed)."""
+    if isinstance(name, Message) and name.key in _NAMED_BY_DATES:
+        return fmt.day_range(start, end, locale)
+    label = user_text(render(name, locale), 120)
+    if isinstance(name, Message) and name.key in _UNBOUNDED:
+        return label
+    return f"{label} · {fmt.day_range(start, end, locale)}"

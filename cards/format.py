@@ -81,6 +81,18 @@ def date_span(first: date, last: date, locale: str) -> str:
     return f"{day(first)} – {day(last)}"
 
 
+def day_range(start: date, end: date, locale: str) -> str:
+    """The days [start, end) with their day names, like every other reply: "Mon 30 Nov – Sun 6 Dec", one day
+    "Tue 17 Nov"; the years when they differ ("Mon 29 Dec 2025 – Sun 4 Jan 2026")."""
+    last = max(start, end - timedelta(days=1))
+    first_label, last_label = day_label(start, locale), day_label(last, locale)
+    if last == start:
+        return first_label
+    if start.year != last.year:
+        return f"{first_label} {start.year} – {last_label} {last.year}"
+    return f"{first_label} – {last_label}"
+
+
 def time_of_day(moment: datetime) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 

@@ -11,6 +11,7 @@ from cards import actions as act
 from cards import format as fmt
 from cards.common import entry_path, entry_range
 from cards.elements import (
+    action_set,
     card,
     column,
     columns,
@@ -24,6 +25,13 @@ from cards.elements import (
 
 MAX_ENTRY_ROWS = 40
 MAX_ITEM_ROWS = 60
+MAX_ACTION_ROWS = 15  # items that get their own buttons; the rest of a long list is names only (size)
+# What an item's button runs: the operation a `on_project` button carries (the project is filled in).
+_ITEM_ACTIONS = {
+    "start": ("card.list.btn.start", {"kind": "start"}),
+    "log": ("card.list.btn.log", {"kind": "form", "form": "log"}),
+    "tasks": ("card.list.btn.tasks", {"kind": "tasks"}),
+}
 
 
 def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
@@ -96,14 +104,36 @@ def _item_line(item: NamedItem | ProjectView, locale: str) -> str:
     return " · ".join(parts)
 
 
+def _item_row(
+    item: NamedItem | ProjectView, index: int, actions: Sequence[str], locale: str
+) -> dict[str, Any]:
+    """An item's line; with `actions` (and among the first `MAX_ACTION_ROWS`) its buttons under it."""
+    line = text(_item_line(item, locale), spacing="Small")
+    if not actions or index >= MAX_ACTION_ROWS:
+        return line
+    buttons = [
+        act.execute(
+            t(_ITEM_ACTIONS[name][0], locale),
+            act.ON_PROJECT,
+            {"project_id": item.id, "op": _ITEM_ACTIONS[name][1]},
+            inputs=False,
+        )
+        for name in actions
+        if name in _ITEM_ACTIONS
+    ]
+    return container([line, action_set(buttons, spacing="Small")], separator=index > 0, spacing="Small")
+
+
 def list_card(
     title: str | Message,
     items: Sequence[NamedItem | ProjectView],
     locale: str,
     *,
     empty_hint: str | Message | None = None,
+    actions: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Projects (with client and billable marker), clients, tasks or tags; long lists end in "…and N more".
+    `actions` ("start", "log", "tasks"): the buttons each item offers (the first `MAX_ACTION_ROWS` items).
 
     `title` is plain text (escaped); `empty_hint` is catalogue markdown."""
     body: list[dict[str, Any]] = [heading(user_text(render(title, locale), 120))]
@@ -112,7 +142,7 @@ def list_card(
         if empty_hint:
             body.append(text(render(empty_hint, locale), subtle=True, size="Small"))
         return card(body, locale)
-    rows = [text(_item_line(item, locale), spacing="Small") for item in items[:MAX_ITEM_ROWS]]
+    rows = [_item_row(item, i, actions, locale) for i, item in enumerate(items[:MAX_ITEM_ROWS])]
     shown = fit_rows(rows, max_rows=MAX_ITEM_ROWS)
     body.extend(shown)
     line = more_line(len(items) - len(shown), locale)

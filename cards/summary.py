@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from bot.i18n import render, t
-from bot.views.entries import SummaryView
+from bot.views.entries import EntryView, SummaryView, TotalsRow
 from cards import actions as act
 from cards import format as fmt
-from cards.common import entry_path, entry_range
+from cards.common import entry_path, entry_range, period_title
 from cards.elements import (
     action_set,
     card,
@@ -26,6 +26,7 @@ from cards.elements import (
 
 MAX_GROUPS = 25
 MAX_DAYS = 31
+MAX_ENTRIES = 20  # a day's entries listed on its summary; `times` lists all of them
 BAR_WIDTH = 10
 
 
@@ -59,9 +60,63 @@ def _group_row(label: str, seconds: int, total: int, locale: str) -> dict[str, A
     )
 
 
+def _label(row: TotalsRow, locale: str) -> str:
+    """A row's label for `_group_row` (which escapes it): a day reads "Tue 17 Nov", like every other reply."""
+    return fmt.day_label(row.day, locale) if row.day else render(row.label, locale)
+
+
+def _span(entry: EntryView, locale: str) -> str:
+    """The entry's times on the day's card, where the heading already names the day: "14:00–15:30", "since
+    14:00"; an entry reaching into another day keeps its days."""
+    end = entry.end.astimezone(entry.start.tzinfo) if entry.end and entry.start.tzinfo else entry.end
+    if end is not None and end.date() != entry.start.date():
+        return entry_range(entry, locale)
+    if end is None:
+        shown = t("card.range.since", locale, time=fmt.time_of_day(entry.start))
+    else:
+        shown = f"{fmt.time_of_day(entry.start)}–{fmt.time_of_day(end)}"
+    return f"{shown} ({user_text(entry.zone_note, 64)})" if entry.zone_note else shown
+
+
+def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
+    """One entry of the day: its `@N` handle, times, duration, path and note, and its Edit button."""
+    handle = f"@{entry.handle}" if entry.handle is not None else "·"
+    duration = fmt.duration(entry.duration_seconds, locale)
+    what = [  # short lines, so a 320 px card breaks none of them mid-figure
+        text(_span(entry, locale) + (" ⏱" if entry.running else "")),
+        text(f"**{duration}** · {entry_path(entry, locale, limit=60)}", size="Small", spacing="None"),
+    ]
+    if entry.note.strip():
+        what.append(text(user_text(entry.note, 120), subtle=True, size="Small", spacing="None", max_lines=2))
+    edit = act.execute(t("card.btn.edit", locale), act.EDIT, {"entry_id": entry.id}, inputs=False)
+    return columns(
+        [
+            column([text(handle, weight="Bolder")], "36px"),
+            column(what, "stretch"),
+            column([action_set([edit])], "auto", verticalContentAlignment="Center"),
+        ],
+        separator=True,
+        spacing="Small",
+    )
+
+
+def _entries(view: SummaryView, locale: str) -> list[dict[str, Any]]:
+    if not view.entries:
+        return []
+    rows = fit_rows([_entry_row(e, locale) for e in view.entries], max_rows=MAX_ENTRIES, budget=14 * 1024)
+    items: list[dict[str, Any]] = [text(t("card.summary.entries_of_day", locale), weight="Bolder"), *rows]
+    hidden = len(view.entries) + view.more_entries - len(rows)
+    if hidden > 0:
+        line = more_line(hidden, locale)
+        if line:
+            items.append(line)
+        items.append(action_set([act.run(t("card.summary.all_entries", locale), "times")], spacing="Small"))
+    return items
+
+
 def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
     period = render(view.period_label, locale)
-    body: list[dict[str, Any]] = [heading(user_text(period, 120))]
+    body: list[dict[str, Any]] = [heading(period_title(view.period_label, view.start, view.end, locale))]
     if view.total_seconds <= 0 and not view.rows and view.running is None:
         body.append(text(t("card.summary.empty", locale)))
         body.append(text(t("card.summary.empty_hint", locale), subtle=True, size="Small"))
@@ -84,6 +139,7 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
         stats.append(t("card.summary.entries", locale, count=view.entry_count))
     if stats:
         body.append(text(" · ".join(stats), subtle=True, spacing="None"))
+    body.extend(_entries(view, locale))
 
     if view.rows:
         by = (
@@ -93,7 +149,7 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
         )
         body.append(text(t("card.summary.by", locale, by=by), weight="Bolder", separator=True))
         rows = [
-            _group_row(render(r.label, locale), r.seconds, view.total_seconds, locale)
+            _group_row(_label(r, locale), r.seconds, view.total_seconds, locale)
             for r in view.rows[:MAX_GROUPS]
         ]
         shown = fit_rows(rows, max_rows=MAX_GROUPS, budget=12 * 1024)
@@ -108,7 +164,7 @@ def summary_card(view: SummaryView, locale: str) -> dict[str, Any]:
         days = view.days[:MAX_DAYS]
         body.append(
             facts(
-                [(user_text(render(d.label, locale), 40), fmt.duration(d.seconds, locale)) for d in days],
+                [(user_text(_label(d, locale), 40), fmt.duration(d.seconds, locale)) for d in days],
                 spacing="Small",
             )
         )

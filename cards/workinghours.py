@@ -12,6 +12,7 @@ from bot.i18n import render, t
 from bot.views.workinghours import ClockView, DayRow, Fix, HoursView, Note
 from cards import actions as act
 from cards import format as fmt
+from cards.common import period_title
 from cards.elements import (
     action_set,
     card,
@@ -289,7 +290,14 @@ def hours_card(
     """`hours`: per day clocked/breaks/booked/unassigned, totals, balance, rule warnings, gap buttons."""
     period = render(view.period_label, locale)
     body: list[dict[str, Any]] = [
-        heading("🕘 " + t("wh.card.hours_title", locale, period=fmt.escape(fmt.shorten(period, 80))))
+        heading(
+            "🕘 "
+            + t(
+                "wh.card.hours_title",
+                locale,
+                period=period_title(view.period_label, view.start, view.end, locale),
+            )
+        )
     ]
     if notice is not None:
         body.append(success("✅ " + _say(notice.key, locale, notice.params)))

@@ -240,6 +240,7 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.DELETE: (_delete, True),
     verbs.DELETE_CONFIRM: (_delete_confirm, True),
     verbs.PICK_PROJECT: (_pick_project, True),
+    verbs.ON_PROJECT: (_pick_project, False),  # the project list stays as it was
     verbs.CREATE_PROJECT: (_create_project, True),
     verbs.RUN: (_run, False),
     verbs.WRITE: (_write, True),

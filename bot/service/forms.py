@@ -68,7 +68,8 @@ async def form_view(
 
 
 async def show_form(ctx: UserContext, op: ShowForm) -> Outcome:
-    return FormShown(await form_view(ctx, op.form))
+    values = {"project": op.project.id} if op.project and op.project.id else None
+    return FormShown(await form_view(ctx, op.form, values))
 
 
 def may_change_workspace(ctx: UserContext) -> bool:

@@ -32,9 +32,12 @@ def _require(ctx: UserContext, capability: Capability, name: str) -> None:
         raise Unsupported(name)
 
 
-def _shown(ctx: UserContext, kind: str, items: list[NamedItem]) -> ListShown:
-    """A master-data list: titled `list.<kind>`, with `list.<kind>_empty` saying how to add the first one."""
-    return ListShown(Message(f"list.{kind}"), items, Message(f"list.{kind}_empty"), locale=ctx.locale)
+def _shown(ctx: UserContext, kind: str, items: list[NamedItem], actions: tuple[str, ...] = ()) -> ListShown:
+    """A master-data list: titled `list.<kind>`, with `list.<kind>_empty` saying how to add the first one;
+    `actions`: what each item offers (`ListShown.actions`)."""
+    return ListShown(
+        Message(f"list.{kind}"), items, Message(f"list.{kind}_empty"), locale=ctx.locale, actions=actions
+    )
 
 
 async def list_projects(ctx: UserContext, op: ListProjects) -> Outcome:
@@ -57,7 +60,8 @@ async def list_projects(ctx: UserContext, op: ListProjects) -> Outcome:
                 marks=[Message("list.billable")] if p.billable else [],
             )
         )
-    return _shown(ctx, "projects", items)
+    actions = ("start", "log", "tasks") if Capability.TASKS in ctx.backend.capabilities else ("start", "log")
+    return _shown(ctx, "projects", items, actions)
 
 
 async def add_project(ctx: UserContext, op: AddProject) -> Outcome:

@@ -92,6 +92,7 @@ class ListShown:
     items: list[NamedItem]
     empty_hint: Message | None = None
     locale: str = "en"  # the language it was asked in
+    actions: tuple[str, ...] = ()  # what each item offers: "start", "log", "tasks" (projects)
 
     @property
     def title(self) -> str:

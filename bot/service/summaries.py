@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from adapters.models import TimeEntry
 from bot.i18n import Message
 from bot.operations import Summary
-from bot.service.common import entry_view, read_entries
+from bot.service.common import entry_view, read_entries, recent_entries
 from bot.service.context import UserContext
 from bot.service.outcomes import Outcome, SummaryShown
 from bot.service.refdata import RefData
 from bot.service.timer import clipped_seconds
 from bot.views.entries import SummaryView, TotalsRow
+
+DAY_ENTRIES = 30  # entries a single day's summary lists (the card shows as many as fit)
 
 
 async def summary(ctx: UserContext, op: Summary) -> Outcome:
@@ -37,6 +39,10 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
             days[day_label][1] += day_seconds if entry.billable else 0
     running = next((e for e in entries if e.running), None)
     single_day = op.period.end - op.period.start == timedelta(days=1)
+    listed: list[TimeEntry] = sorted(entries, key=lambda e: e.start)[:DAY_ENTRIES] if single_day else []
+    handles: dict[str, int] = {}
+    if listed:  # the `@N` a person types to edit or delete one (as `times` shows them)
+        handles = {e.id: i for i, e in enumerate(await recent_entries(ctx, 0), start=1)}
     return SummaryShown(
         SummaryView(
             period_label=op.period.name,
@@ -45,13 +51,18 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
             total_seconds=total,
             billable_seconds=billable,
             by=op.by,
-            rows=_rows(groups),
+            rows=_rows(groups, by_day=op.by == "day"),
             days=[]
             if single_day
-            else [TotalsRow(label=k, seconds=v[0], billable_seconds=v[1]) for k, v in sorted(days.items())],
+            else [
+                TotalsRow(label=k, seconds=v[0], billable_seconds=v[1], day=date.fromisoformat(k))
+                for k, v in sorted(days.items())
+            ],
             entry_count=len(entries),
             running=entry_view(running, data, ctx) if running else None,
             gaps_seconds=_gaps(entries, ctx) if single_day and entries else None,
+            entries=[entry_view(e, data, ctx, handles.get(e.id)) for e in listed],
+            more_entries=len(entries) - len(listed) if single_day else 0,
         )
     )
 
@@ -60,10 +71,15 @@ NONE = Message("summary.none")
 _NONE_SORTS_AS = "("  # where "(no project)" / "(kein Projekt)" sorts among names of the same total
 
 
-def _rows(groups: dict[str | None, list[int]]) -> list[TotalsRow]:
+def _rows(groups: dict[str | None, list[int]], *, by_day: bool = False) -> list[TotalsRow]:
     ordered = sorted(groups.items(), key=lambda kv: (-kv[1][0], _NONE_SORTS_AS if kv[0] is None else kv[0]))
     return [
-        TotalsRow(label=NONE if label is None else label, seconds=s, billable_seconds=b)
+        TotalsRow(
+            label=NONE if label is None else label,
+            seconds=s,
+            billable_seconds=b,
+            day=date.fromisoformat(label) if by_day and label else None,
+        )
         for label, (s, b) in ordered
     ]
 

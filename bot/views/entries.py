@@ -60,6 +60,7 @@ class TotalsRow(View):
     label: str | Message  # a name, or the catalogue's word for "no project"
     seconds: int = Field(ge=0)
     billable_seconds: int = Field(default=0, ge=0)
+    day: date | None = None  # a row per day: its date, which the card names ("Tue 17 Nov")
 
 
 class SummaryView(View):
@@ -74,6 +75,8 @@ class SummaryView(View):
     entry_count: int = 0
     running: EntryView | None = None
     gaps_seconds: int | None = None  # untracked time between the first and last entry of a single day
+    entries: list[EntryView] = Field(default_factory=list)  # a single day: its entries, earliest first
+    more_entries: int = 0  # of that day, not in `entries`
 
 
 class Choice(View):

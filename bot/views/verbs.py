@@ -24,6 +24,7 @@ DELETE: Final = "delete"
 DELETE_CONFIRM: Final = "delete_confirm"
 RUN: Final = "run"
 PICK_PROJECT: Final = "pick_project"
+ON_PROJECT: Final = "on_project"  # a project list's Start / Log… / Tasks: like a pick, in a reply of its own
 CREATE_PROJECT: Final = "create_project"
 REFRESH_STATUS: Final = "refresh_status"
 CONTINUE: Final = "continue"
@@ -265,6 +266,7 @@ VERBS: Final[Mapping[str, type[Payload]]] = {
     DELETE_CONFIRM: EntryData,
     RUN: RunData,
     PICK_PROJECT: PickData,
+    ON_PROJECT: PickData,
     CREATE_PROJECT: CreateData,
     REFRESH_STATUS: Empty,
     CONTINUE: EntryData,

@@ -49,7 +49,7 @@ def test_verb_in_data_must_agree() -> None:
 def test_verbs_table_is_the_contract() -> None:
     assert set(act.VERBS) == {
         "undo", "stop", "switch", "edit", "edit_save", "delete", "delete_confirm", "run",
-        "pick_project", "create_project", "refresh_status", "continue", "write", "dismiss",
+        "pick_project", "on_project", "create_project", "refresh_status", "continue", "write", "dismiss",
         "come", "go", "break_start", "break_end", "add_break", "book_gap", "hours",
         "log_form", "log_save", "start_form", "start_save", "settings_save",
         "feed_book", "feed_dismiss", "feed_unbook", "reminder_stop", "reminder_keep", "copy_day",

@@ -227,6 +227,21 @@ def test_summary_week_month_year_extreme(check: Check, locale: str) -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_summary_day_with_many_extreme_entries_stays_under_the_limit(check: Check, locale: str) -> None:
+    entries = [extreme_entry(id=f"{i:064d}", handle=i) for i in range(1, 31)]
+    view = make_summary(days=1, groups=60, extreme=True, entries=entries, more_entries=70)
+    card = check(summary_card(view, locale))
+    edits = [a for a in iter_actions(card) if a["data"]["verb"] == "edit"]
+    assert 0 < len(edits) < 30  # as many as fit, then "…and N more" with a button to all of them
+    assert any(a["data"].get("command") == "times" for a in iter_actions(card))
+
+
+def test_list_card_buttons_per_project_stay_under_the_limit(check: Check) -> None:
+    card = check(list_card(NASTY, make_projects(500, extreme=True), "en", actions=("start", "log", "tasks")))
+    assert 0 < len(list(iter_actions(card))) <= 2 * 3 * 15  # each with its Action.Submit fallback
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_summary_empty(check: Check, locale: str) -> None:
     view = make_summary(
         days=1, groups=0, total_seconds=0, billable_seconds=0, entry_count=0, gaps_seconds=None

@@ -18,7 +18,7 @@ from bot.transport.server import create_web_app
 from tests.http.test_teams_http import NOW, Bot, actions, card_text
 from tests.support.cards import assert_valid_card
 from tests.support.fake_connector import FakeConnector
-from tests.support.harness import Harness
+from tests.support.harness import Harness, activity_json
 
 SECONDS = re.compile(r"\b\d+\s*(s|sec|Sek\.?)(?![\w.])")  # "20 s", "20 Sek." — never shown to people
 NARROW = 320 - 2 * 16  # a 320 px card minus its padding
@@ -172,3 +172,111 @@ async def test_hours_totals_agree_with_the_table(bot: Bot) -> None:
     facts = _facts(card)
     assert _prose_minutes(facts["Booked to projects"]) == sum(_minutes(row[2]) for row in rows) == 40, facts
     assert _prose_minutes(facts["Clocked (without breaks)"]) == sum(_minutes(row[0]) for row in rows), facts
+
+
+async def _pressed(bot: Bot, card: dict[str, Any], verb: str, index: int = 0) -> dict[str, Any]:
+    """Press the `index`th `verb` button; return the card that comes back (in place or as a new reply)."""
+    button = [a for a in actions(card) if a["data"]["verb"] == verb][index]
+    before = len(bot.connector.messages)
+    invoke = activity_json(
+        kind="invoke",
+        invoke_name="adaptiveCard/action",
+        service_url=bot.service_url,
+        value={"action": {"type": "Action.Execute", "verb": button["verb"], "data": button["data"]}},
+    )
+    status, body = await bot.post(invoke)
+    assert status == 200 and body["statusCode"] == 200, body
+    sent = bot.connector.messages[before:]
+    if body["type"] == "application/vnd.microsoft.card.adaptive":
+        assert not sent
+        return body["value"]
+    assert len(sent) == 1, sent
+    reply: dict[str, Any] = sent[0].json["attachments"][0]["content"]
+    assert_valid_card(reply)
+    return reply
+
+
+async def test_today_lists_the_days_entries_with_their_handles_and_edit_buttons(bot: Bot) -> None:
+    await bot.say("project add Website")
+    await bot.say("log 9-10 @website design review")
+    await bot.say("log 1h @website yesterday")
+    await bot.say("log 10-11:30 @website")
+    await bot.say("start @website")
+    bot.harness.advance(minutes=20)
+    card = await bot.say("today")
+    assert_valid_card(card)
+    text = card_text(card)
+    assert text.startswith("Today · Tue 17 Nov"), text
+    rows = re.findall(r"^(@\d)\n(.+)\n(.+)$", text, re.M)
+    # earliest first, each with the handle `edit @N` takes (1 = the newest entry, yesterday's is @4)
+    assert rows == [
+        ("@3", "09:00–10:00", "**1 h** · Website"),
+        ("@2", "10:00–11:30", "**1 h 30 min** · Website"),
+        ("@1", "since 15:00 ⏱", "**20 min** · Website"),
+    ], text
+    assert "design review" in text
+    edits = [a for a in actions(card) if a["data"]["verb"] == "edit"]
+    assert len(edits) == 3
+    form = await _pressed(bot, card, "edit", 1)
+    assert "10:00" in str(form) and "11:30" in str(form)  # the edit form of the second row's entry
+    heute = card_text(await bot.say("heute", locale="de-DE"))
+    assert heute.startswith("Heute · Di. 17. Nov.") and "@3\n09:00–10:00\n**1 Std.** · Website" in heute, (
+        heute
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "command", "title", "day"),
+    [
+        ("en-US", "week", "This week · Mon 16 Nov – Sun 22 Nov", "Tue 17 Nov"),
+        ("de-DE", "woche", "Diese Woche · Mo. 16. Nov. – So. 22. Nov.", "Di. 17. Nov."),
+        ("en-US", "month", "This month · Sun 1 Nov – Mon 30 Nov", "Tue 17 Nov"),
+        ("en-US", "summary last week by day", "Last week · Mon 9 Nov – Sun 15 Nov", "Mon 9 Nov"),
+    ],
+)
+async def test_week_and_month_show_their_range_and_day_names(
+    bot: Bot, locale: str, command: str, title: str, day: str
+) -> None:
+    await bot.say("project add Website")
+    await bot.say("log 1h @website", locale=locale)
+    await bot.say("log 2h @website 2026-11-09", locale=locale)
+    card = await bot.say(command, locale=locale)
+    assert_valid_card(card)
+    text = card_text(card)
+    assert text.startswith(title), text
+    days = [f["title"] for n in _walk(card) if n.get("type") == "FactSet" for f in n["facts"]]
+    assert day in days or day in text, (days, text)
+    assert not re.search(r"\d{4}-\d\d-\d\d", str(card["body"])), text  # no ISO dates shown to people
+
+
+async def test_hours_name_their_days(bot: Bot) -> None:
+    await bot.say("come at 8")
+    text = card_text(await bot.say("hours week"))
+    assert text.startswith("🕘 Working hours · This week · Mon 16 Nov – Sun 22 Nov"), text
+
+
+async def test_projects_offer_start_log_and_tasks_per_project(bot: Bot) -> None:
+    for command in (
+        "project add Internal",
+        "project add Website Relaunch",
+        "task add website relaunch/Design",
+    ):
+        await bot.say(command)
+    card = await bot.say("projects")
+    assert_valid_card(card)
+    [block] = [n for n in _walk(card) if n.get("type") == "Container" and "Website Relaunch" in card_text(n)]
+    assert [a["title"] for a in actions(block)] == ["Start", "Log…", "Tasks"]
+
+    timer = card_text(await _pressed(bot, card, "on_project", 3))  # Website Relaunch's Start
+    assert "Timer running" in timer and "Website Relaunch" in timer
+    assert card_text(await bot.say("status")).count("Website Relaunch") == 1
+
+    form = await _pressed(bot, card, "on_project", 4)  # its Log…: the log form with the project chosen
+    [project] = [n for n in _walk(form) if n.get("id") == "project"]
+    chosen = [c["title"] for c in project["choices"] if c["value"] == project.get("value")]
+    assert chosen == ["Website Relaunch"], project
+
+    tasks = card_text(await _pressed(bot, card, "on_project", 5))
+    assert "Design" in tasks, tasks
+    gesamt = await bot.say("projekte", locale="de-DE")
+    assert [a["title"] for a in actions(gesamt)][:3] == ["Starten", "Erfassen…", "Aufgaben"]

@@ -134,6 +134,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "card.summary.by.tag": {"en": "tag", "de": "Tag"},
     "card.summary.by.day": {"en": "day", "de": "Datum"},
     "card.summary.days": {"en": "Per day", "de": "Pro Tag"},
+    "card.summary.entries_of_day": {"en": "Entries", "de": "Einträge"},
+    "card.list.btn.start": {"en": "Start", "de": "Starten"},
+    "card.list.btn.log": {"en": "Log…", "de": "Erfassen…"},
+    "card.list.btn.tasks": {"en": "Tasks", "de": "Aufgaben"},
+    "card.summary.all_entries": {"en": "All entries", "de": "Alle Einträge"},
     "card.summary.gaps": {
         "en": "Untracked gaps: **{duration}**",
         "de": "Nicht erfasste Lücken: **{duration}**",
