@@ -16,7 +16,7 @@ from bot.notify import Coalesce, DeliveryWorker, NotificationQueue, Rendering, m
 from bot.notify.queue import DROPPED, FAILED, SENT
 from bot.notify.worker import backoff
 from bot.transport.connector import ConnectorClient, RetryPolicy
-from bot.transport.ratelimit import RateLimits
+from bot.transport.ratelimit import ConversationRateLimiter, RateLimits
 from bot.transport.server import ProactiveConnectorSender
 from tests.support.db import engine_for, postgres_schema
 from tests.support.teams_connector import TeamsConnector
@@ -79,7 +79,9 @@ class World:
 async def world(engine: AsyncEngine) -> AsyncIterator[World]:
     clock = Clock()
     async with TeamsConnector() as teams:
-        client = ConnectorClient(retry=ONE_TRY, limits=RateLimits.unlimited())
+        # The limiter reads the same clock as the queue, so a Retry-After is waited out by advancing it.
+        permits = ConversationRateLimiter(RateLimits.unlimited(), clock=lambda: clock().timestamp())
+        client = ConnectorClient(retry=ONE_TRY, permits=permits)
         queue = NotificationQueue(engine, max_age=timedelta(hours=1))
         worker = DeliveryWorker(
             queue, ProactiveConnectorSender(client), {"digest": count_renderer}, clock=clock, concurrency=4
