@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from adapters.backend import BackendFactory
@@ -34,6 +34,7 @@ from bot.service.outcomes import Problem
 from bot.store.state import AlreadyProcessed
 
 log = logging.getLogger(__name__)
+RECALL_ACTIVITIES = timedelta(minutes=15)
 Hook = Callable[[], Awaitable[None]]
 
 
@@ -105,6 +106,8 @@ class Timebot:
     async def startup(self) -> None:
         for hook in self._on_startup:
             await hook()
+        # Teams redelivers within minutes: what this or another process committed lately is known at once.
+        await self.services.store.recall_activities(datetime.now(UTC) - RECALL_ACTIVITIES)
         outbox = self.services.outbox
         if outbox is not None and self._sender is not None:
             self.outbox_worker = OutboxWorker(self.services, outbox, self.backends, self._sender)

@@ -41,15 +41,19 @@ async def record(
     before: BaseModel | dict[str, Any] | None = None,
 ) -> None:
     await conn.execute(
-        t.changes.insert().values(
-            workspace_id=workspace_id,
-            entity=entity,
-            event=event,
-            entity_id=entity_id,
-            actor_id=actor_id,
-            before=_state(before),
-            after=_state(after),
-            origin=ORIGIN.get(),
-            occurred_at=now,
-        )
+        _INSERT,
+        {
+            "workspace_id": workspace_id,
+            "entity": entity,
+            "event": event,
+            "entity_id": entity_id,
+            "actor_id": actor_id,
+            "before": _state(before),
+            "after": _state(after),
+            "origin": ORIGIN.get(),
+            "occurred_at": now,
+        },
     )
+
+
+_INSERT = t.changes.insert()  # built once: every write records its change

@@ -161,9 +161,7 @@ class TimeEntries(LocalBase):
                 billable=draft.billable,
             )
             await conn.execute(
-                t.time_entries.insert().values(
-                    **entry.model_dump(exclude={"tag_ids"}), created_at=now, updated_at=now
-                )
+                _INSERT_ENTRY, entry.model_dump(exclude={"tag_ids"}) | {"created_at": now, "updated_at": now}
             )
             await self._set_tags(conn, entry.id, tag_ids, replace=False)
             await self._record(conn, "times", "created", entry, entry.id)
@@ -219,3 +217,6 @@ class TimeEntries(LocalBase):
             if result.rowcount == 0 or not gone:
                 raise NotFound(f"no time entry {entry_id!r}")
             await self._record(conn, "times", "deleted", gone[0], entry_id)
+
+
+_INSERT_ENTRY = t.time_entries.insert()  # built once: the hot statement of `log` and `start`

@@ -58,23 +58,34 @@ def _commits(engine: AsyncEngine) -> list[int]:
     return commits
 
 
-async def test_a_log_is_one_commit_and_its_redelivery_after_a_restart_writes_nothing(
+async def test_a_log_is_one_commit_of_the_entry_its_undo_record_and_the_activity_id(
     engine: AsyncEngine,
 ) -> None:
     harness = Harness(engine, NOW)
     await harness.turn(_log("status"))  # first contact: workspace, user, conversation
     commits = _commits(engine)
-    activity = _log()
-    assert "Logged" in _reply(await harness.turn(activity))
+    assert "Logged" in _reply(await harness.turn(_log()))
     assert commits[0] == 1
     assert await _count(engine, time_entries) == 1
     assert await _count(engine, undo_records) == 1
     assert await _count(engine, seen_activities) == 2  # the first contact wrote too (workspace, user)
 
-    restarted = Harness(engine, NOW)  # a new process: nothing in memory
-    assert (await restarted.turn(activity)).messages == []
-    assert await _count(engine, time_entries) == 1
-    assert await _count(engine, undo_records) == 1
+
+async def test_a_redelivered_undo_that_another_process_committed_undoes_nothing_more(
+    engine: AsyncEngine,
+) -> None:
+    first, second = Harness(engine, NOW), Harness(engine, NOW)  # two processes on one database
+    await first.turn(_log("status"))
+    await second.turn(_log("status"))  # it knows the conversation too: its turns need not write for it
+    assert "Logged" in _reply(await first.turn(_log("log 9-9:30")))
+    assert "Logged" in _reply(await first.turn(_log("log 10-10:30")))
+    undo = _log("undo")
+    assert _reply(await first.turn(undo))  # 10:00-10:30 undone
+    assert (await second.turn(undo)).messages == []  # Teams redelivered it elsewhere: rolled back, unanswered
+    async with read_connection(engine) as conn:
+        starts = (await conn.execute(sa.select(time_entries.c.start))).scalars().all()
+    assert [start.hour for start in starts] == [8]  # 09:00 Berlin: only the one undo happened
+    assert await _count(engine, undo_records) == 2  # the first log's, and the undo's own
 
 
 async def test_a_turn_that_fails_at_commit_leaves_nothing_and_runs_again(
