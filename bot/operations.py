@@ -139,6 +139,7 @@ class EditEntry(Op):
     project: ProjectRef | None = None
     add_tags: list[str] = []
     remove_tags: list[str] = []
+    set_tags: list[str] | None = None  # the edit form: exactly these tags (names), replacing the others
     note: str | None = None
     billable: bool | None = None
     allow: list[Allowance] = []

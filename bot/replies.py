@@ -157,12 +157,24 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
         case SummaryShown():
             return summary.summary_card(outcome.view, locale)
         case EntriesShown():
+            changed = outcome.changed
+            notice = (
+                [
+                    entry_cards.echo_notice(
+                        changed.action, changed.entry, locale, undo_token=changed.undo_token
+                    )
+                ]
+                if changed is not None
+                else []
+            )
             return lists.entries_card(
                 outcome.period_label,
                 outcome.entries,
                 locale,
                 total_seconds=outcome.total_seconds,
                 truncated=outcome.truncated,
+                source=outcome.source,
+                notice=notice,
             )
         case ListShown():
             return lists.list_card(
@@ -179,8 +191,27 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 current=outcome.current,
                 span=outcome.span,
             )
+        case EditForm(around=EntriesShown() as listed):  # the form inside the list it was opened from
+            form = entry_cards.edit_form_body(
+                outcome.entry, locale, errors=outcome.errors, options=outcome.options, origin=outcome.origin
+            )
+            return lists.entries_card(
+                listed.period_label,
+                listed.entries,
+                locale,
+                total_seconds=listed.total_seconds,
+                truncated=listed.truncated,
+                source=listed.source,
+                editing=(outcome.entry.id, form),
+            )
         case EditForm():
-            return entry_cards.edit_form_card(outcome.entry, locale, errors=outcome.errors or None)
+            return entry_cards.edit_form_card(
+                outcome.entry,
+                locale,
+                errors=outcome.errors or None,
+                options=outcome.options,
+                origin=outcome.origin,
+            )
         case DeleteConfirm():
             return entry_cards.delete_confirm_card(outcome.entry, locale)
         case ProjectCreated(undo_token=str() as token):

@@ -24,6 +24,7 @@ from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules
     DELETE_CONFIRM,
     DISMISS,
     EDIT,
+    EDIT_CANCEL,
     EDIT_SAVE,
     GO,
     HOURS,
@@ -46,7 +47,7 @@ from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules
 VERBS: Final[Mapping[str, tuple[str, ...]]] = {
     name: tuple(model.model_fields) for name, model in verbs.VERBS.items()
 }
-EDIT_INPUTS: Final = ("date", "start", "end", "note")
+EDIT_INPUTS: Final = ("project", "task", "tags", "date", "start", "end", "note")
 
 __all__ = [
     "ADD_BREAK",
@@ -61,6 +62,7 @@ __all__ = [
     "DELETE_CONFIRM",
     "DISMISS",
     "EDIT",
+    "EDIT_CANCEL",
     "EDIT_INPUTS",
     "EDIT_SAVE",
     "GO",

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.i18n import t
-from bot.views.entries import EntryView
+from bot.views.entries import EditOrigin, EntryView
+from bot.views.forms import FormView
 from cards import actions as act
 from cards import format as fmt
+from cards import forms
 from cards.common import echo_fields, entry_details
-from cards.elements import action_set, card, container, heading, text, user_text
+from cards.elements import action_set, card, column, columns, container, heading, text, user_text
 
 ENTRY_ACTIONS = ("logged", "stopped", "edited", "deleted", "cancelled", "continued", "restored", "started")
 _GONE = ("deleted", "cancelled")  # the entry no longer exists: nothing to edit or continue
@@ -48,9 +50,9 @@ def entry_card(
     if action not in _GONE:
         if entry.running:
             buttons.append(act.execute(t("card.btn.stop", locale), act.STOP, inputs=False))
-        buttons.append(
-            act.execute(t("card.btn.edit", locale), act.EDIT, {"entry_id": entry.id}, inputs=False)
-        )
+        # Cancel on the edit form brings this card back, Undo included
+        back = {"entry_id": entry.id, "echo": action, **({"token": undo_token} if undo_token else {})}
+        buttons.append(act.execute(t("card.btn.edit", locale), act.EDIT, back, inputs=False))
         if not entry.running:
             buttons.append(
                 act.execute(
@@ -60,6 +62,17 @@ def entry_card(
     if buttons:
         body.append(action_set(buttons))
     return card(body, locale, fallback_text=_plain(sentence))
+
+
+def echo_notice(
+    action: str, entry: EntryView, locale: str, *, undo_token: str | None = None
+) -> dict[str, Any]:
+    """A write said on top of another card (an edit saved inside a `times` list): the echo and its Undo."""
+    items: list[dict[str, Any]] = [text("✓ " + echo(action, entry, locale))]
+    if undo_token:
+        undo = act.execute(t("card.btn.undo", locale), act.UNDO, {"token": undo_token}, inputs=False)
+        items.append(action_set([undo], spacing="Small"))
+    return container(items, style="good", spacing="Small")
 
 
 def _plain(markdown: str) -> str:
@@ -75,20 +88,33 @@ def _field_error(errors: Mapping[str, str], field: str) -> list[dict[str, Any]]:
     ]
 
 
-def edit_form_card(
-    entry: EntryView, locale: str, *, errors: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """Edit date, start, end (optional while running) and note. Server-side errors (by field name; other keys
-    are shown on top) appear in red under their field. Save sends verb `edit_save` + `entry_id` + inputs."""
+def _origin_data(entry: EntryView, origin: EditOrigin | None) -> dict[str, Any]:
+    return {"entry_id": entry.id, **(origin.data() if origin else {})}
+
+
+def edit_form_body(
+    entry: EntryView,
+    locale: str,
+    *,
+    errors: Mapping[str, str] | None = None,
+    options: FormView | None = None,
+    origin: EditOrigin | None = None,
+) -> list[dict[str, Any]]:
+    """The edit form's inputs and buttons: project and task (pickers; typeahead when there are many), date,
+    From/To (To optional while running), note, tags. Server-side errors (by field; other keys on top) show in
+    red under their field. Save sends verb `edit_save` + `entry_id` + the origin + inputs; Cancel
+    (`edit_cancel`) brings back the card the form came from."""
     errors = dict(errors or {})
-    body: list[dict[str, Any]] = [heading(t("card.edit.title", locale))]
-    body.append(text(echo_line(entry, locale), subtle=True, spacing="Small"))
+    body: list[dict[str, Any]] = []
     general = [msg for key, msg in errors.items() if key not in act.EDIT_INPUTS and msg]
     if errors:
         body.append(text(t("card.edit.errors", locale), color="Attention", weight="Bolder"))
         body.extend(
             text(user_text(msg, 300), color="Attention", size="Small", spacing="None") for msg in general
         )
+    view = options.model_copy(update={"errors": errors}) if options is not None else None
+    if view is not None:
+        body.extend(forms.target_pickers(view, locale, every_project=True))
     end = entry.end.astimezone(entry.start.tzinfo) if entry.end and entry.start.tzinfo else entry.end
     body.append(
         {
@@ -101,17 +127,14 @@ def edit_form_card(
         }
     )
     body.extend(_field_error(errors, "date"))
-    body.append(
-        {
-            "type": "Input.Time",
-            "id": "start",
-            "label": t("card.edit.start", locale),
-            "value": fmt.time_of_day(entry.start),
-            "isRequired": True,
-            "errorMessage": t("card.edit.start_required", locale),
-        }
-    )
-    body.extend(_field_error(errors, "start"))
+    start_input: dict[str, Any] = {
+        "type": "Input.Time",
+        "id": "start",
+        "label": t("card.edit.start", locale),
+        "value": fmt.time_of_day(entry.start),
+        "isRequired": True,
+        "errorMessage": t("card.edit.start_required", locale),
+    }
     end_input: dict[str, Any] = {"type": "Input.Time", "id": "end"}
     if entry.running:
         end_input["label"] = t("card.edit.end_running", locale)
@@ -122,8 +145,14 @@ def edit_form_card(
         end_input["errorMessage"] = t("card.edit.end_required", locale)
         if end is not None:
             end_input["value"] = fmt.time_of_day(end)
-    body.append(end_input)
-    body.extend(_field_error(errors, "end"))
+    body.append(
+        columns(
+            [
+                column([start_input, *_field_error(errors, "start")], "stretch"),
+                column([end_input, *_field_error(errors, "end")], "stretch"),
+            ]
+        )
+    )
     body.append(
         {
             "type": "Input.Text",
@@ -136,18 +165,34 @@ def edit_form_card(
         }
     )
     body.extend(_field_error(errors, "note"))
+    if view is not None:
+        body.extend(forms.tags_picker(view, locale))
+    data = _origin_data(entry, origin)
     body.append(
         action_set(
             [
-                act.execute(
-                    t("card.btn.save", locale), act.EDIT_SAVE, {"entry_id": entry.id}, style="positive"
-                ),
-                act.execute(t("card.btn.cancel", locale), act.REFRESH_STATUS, inputs=False),
+                act.execute(t("card.btn.save", locale), act.EDIT_SAVE, data, style="positive"),
+                act.execute(t("card.btn.cancel", locale), act.EDIT_CANCEL, data, inputs=False),
                 act.execute(t("card.btn.delete", locale), act.DELETE, {"entry_id": entry.id}, inputs=False),
             ]
         )
     )
-    return card(body, locale)
+    return body
+
+
+def edit_form_card(
+    entry: EntryView,
+    locale: str,
+    *,
+    errors: Mapping[str, str] | None = None,
+    options: FormView | None = None,
+    origin: EditOrigin | None = None,
+) -> dict[str, Any]:
+    """The edit form on a card of its own (it replaced the echo it was opened from)."""
+    body: list[dict[str, Any]] = [heading(t("card.edit.title", locale))]
+    body.append(text(echo_line(entry, locale), subtle=True, spacing="Small"))
+    body.extend(edit_form_body(entry, locale, errors=errors, options=options, origin=origin))
+    return card(body, locale, fallback_text=t("card.edit.title", locale))
 
 
 def echo_line(entry: EntryView, locale: str) -> str:

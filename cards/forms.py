@@ -115,9 +115,13 @@ def picker(
     return element
 
 
-def _task_options(view: FormView) -> list[Option]:
-    """Static task titles name their project unless the project is already chosen."""
+def _task_options(view: FormView, *, every_project: bool = False) -> list[Option]:
+    """Static task titles name their project unless the project is already chosen (and the choices are only
+    its tasks). `every_project`: all tasks, named, whatever is chosen — a static list cannot follow a changed
+    project, and the edit form starts with one chosen."""
     project, task = view.values.get("project"), view.values.get("task")
+    if every_project:
+        project = None
     names = {p.value: p.title for p in view.projects}
 
     def named(o: Option) -> Option:
@@ -131,7 +135,8 @@ def _task_options(view: FormView) -> list[Option]:
     return [named(o) for o in view.tasks]
 
 
-def _pickers(view: FormView, locale: str) -> list[Element]:
+def target_pickers(view: FormView, locale: str, *, every_project: bool = False) -> list[Element]:
+    """Project and task pickers (the task's typeahead follows the chosen project), problems under them."""
     values, errors = view.values, view.errors
     body: list[Element] = [
         picker(
@@ -148,7 +153,7 @@ def _pickers(view: FormView, locale: str) -> list[Element]:
     body.extend(_field_error(errors, "project"))
     if view.tasks:
         dynamic = len(view.projects) > STATIC_LIMIT or len(view.tasks) > STATIC_LIMIT
-        tasks = _task_options(view)
+        tasks = _task_options(view, every_project=every_project)
         body.append(
             picker(
                 "task",
@@ -166,25 +171,30 @@ def _pickers(view: FormView, locale: str) -> list[Element]:
     return body
 
 
+def tags_picker(view: FormView, locale: str) -> list[Element]:
+    """The tags multi-picker (none when the workspace has no tags), its problem under it."""
+    if not view.tags:
+        return []
+    return [
+        picker(
+            "tags",
+            t("form.tags", locale),
+            view.tags,
+            dataset="tags",
+            placeholder=t("form.tags.placeholder", locale),
+            search_placeholder=t("form.tags.search", locale),
+            value=view.values.get("tags"),
+            recent=view.recent_tags,
+            limit=STATIC_TAG_LIMIT,
+            multi=True,
+        ),
+        *_field_error(view.errors, "tags"),
+    ]
+
+
 def _details(view: FormView, locale: str) -> list[Element]:
     values, errors = view.values, view.errors
-    body: list[Element] = []
-    if view.tags:
-        body.append(
-            picker(
-                "tags",
-                t("form.tags", locale),
-                view.tags,
-                dataset="tags",
-                placeholder=t("form.tags.placeholder", locale),
-                search_placeholder=t("form.tags.search", locale),
-                value=values.get("tags"),
-                recent=view.recent_tags,
-                limit=STATIC_TAG_LIMIT,
-                multi=True,
-            )
-        )
-        body.extend(_field_error(errors, "tags"))
+    body: list[Element] = tags_picker(view, locale)
     body.append(
         {
             "type": "Input.Toggle",
@@ -255,7 +265,7 @@ def form_card(view: FormView, locale: str) -> dict[str, Any]:
     inputs = LOG_INPUTS if log else START_INPUTS
     body: list[Element] = [heading(t("form.log.title" if log else "form.start.title", locale))]
     body.extend(_error_header(view.errors, inputs, locale))
-    body.extend(_pickers(view, locale))
+    body.extend(target_pickers(view, locale))
     if log:
         body.extend(_when(view, locale))
     body.extend(_details(view, locale))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.i18n import Message, render, t
@@ -11,6 +11,7 @@ from cards import actions as act
 from cards import format as fmt
 from cards.common import entry_path, entry_range
 from cards.elements import (
+    ROW_BUDGET_BYTES,
     action_set,
     card,
     column,
@@ -19,11 +20,14 @@ from cards.elements import (
     fit_rows,
     heading,
     more_line,
+    size_of,
     text,
     user_text,
 )
 
 MAX_ENTRY_ROWS = 40
+Element = dict[str, Any]
+Editing = tuple[str, Sequence[Element]]  # the entry being edited and its form
 MAX_ITEM_ROWS = 60
 MAX_ACTION_ROWS = 15  # items that get their own buttons; the rest of a long list is names only (size)
 # What an item's button runs: the operation a `on_project` button carries (the project is filled in).
@@ -34,7 +38,7 @@ _ITEM_ACTIONS = {
 }
 
 
-def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
+def _entry_row(entry: EntryView, locale: str, source: Mapping[str, Any] | None) -> dict[str, Any]:
     handle = f"@{entry.handle}" if entry.handle is not None else "·"
     duration = fmt.duration(entry.duration_seconds, locale)
     if entry.running:
@@ -51,9 +55,27 @@ def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
     ]
     if entry.note.strip():
         lines.append(text(user_text(entry.note, 120), subtle=True, size="Small", spacing="None", max_lines=2))
-    # Tapping a row opens its edit form.
-    select = act.execute(t("card.btn.edit", locale), act.EDIT, {"entry_id": entry.id}, inputs=False)
+    # Tapping a row opens its edit form inside this list (`back`: the list's operation, so it can be shown
+    # again with the row expanded, and brought back by Cancel).
+    data: dict[str, Any] = {"entry_id": entry.id}
+    if source is not None:
+        data["back"] = dict(source)
+    select = act.execute(t("card.btn.edit", locale), act.EDIT, data, inputs=False)
     return container(lines, separator=True, spacing="Small", selectAction=select)
+
+
+def _with_form(rows: list[Element], entries: Sequence[EntryView], editing: Editing) -> list[Element]:
+    """The rows with the edit form right below the row of the entry it edits (on top if that row is not
+    shown); the edited row is highlighted and loses its tap action (it is open already)."""
+    entry_id, form = editing
+    ids = [e.id for e in entries[: len(rows)]]
+    panel = container(list(form), style="emphasis", spacing="None")
+    if entry_id not in ids:
+        return [panel, *rows]
+    at = ids.index(entry_id)
+    row = {k: v for k, v in rows[at].items() if k != "selectAction"}
+    row["style"] = "accent"
+    return [*rows[:at], row, panel, *rows[at + 1 :]]
 
 
 def entries_card(
@@ -63,11 +85,17 @@ def entries_card(
     *,
     total_seconds: int,
     truncated: int = 0,
+    source: Mapping[str, Any] | None = None,
+    editing: Editing | None = None,
+    notice: Sequence[Element] = (),
 ) -> dict[str, Any]:
     """`times`: one row per entry (handle, range, duration, path, note), at most 40 rows and within the size
-    budget; the rest (plus `truncated` entries the service did not send) as "…and N more"."""
+    budget; the rest (plus `truncated` entries the service did not send) as "…and N more".
+
+    `source` is the list's operation (a row's Edit carries it); `editing` (entry id, form elements) opens
+    that row's edit form inside the list; `notice` goes on top (a change just saved, with its Undo)."""
     title = t("card.entries.title", locale, period=user_text(render(period_label, locale), 120))
-    body: list[dict[str, Any]] = [heading(title)]
+    body: list[dict[str, Any]] = [heading(title), *notice]
     count = len(entries) + truncated
     if count == 0:
         body.append(text(t("card.entries.empty", locale)))
@@ -78,9 +106,10 @@ def entries_card(
             spacing="Small",
         )
     )
-    rows = [_entry_row(e, locale) for e in entries[:MAX_ENTRY_ROWS]]
-    shown = fit_rows(rows, max_rows=MAX_ENTRY_ROWS)
-    body.extend(shown)
+    rows = [_entry_row(e, locale, source) for e in entries[:MAX_ENTRY_ROWS]]
+    reserved = size_of(list(editing[1])) + size_of(list(notice)) if editing else size_of(list(notice))
+    shown = fit_rows(rows, max_rows=MAX_ENTRY_ROWS, budget=ROW_BUDGET_BYTES - reserved)
+    body.extend(_with_form(shown, entries, editing) if editing else shown)
     line = more_line(count - len(shown), locale)
     if line:
         body.append(line)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, time
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -18,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from bot.activity import InvokeResponse, OutgoingMessage, TurnResult
 from bot.features import signin
 from bot.features.account import ACCOUNT_HANDLERS
+from bot.features.edit import EDIT_HANDLERS
 from bot.features.feed import FEED_HANDLERS
 from bot.features.forms import FORM_HANDLERS
 from bot.features.notify_actions import NOTIFY_HANDLERS
@@ -48,7 +48,6 @@ from bot.routing.filters import HasCardVerb, IsMessage, card_verb, invoke_named
 from bot.routing.router import Router
 from bot.routing.turn import Turn
 from bot.service.outcomes import (
-    EditForm,
     Notice,
     Outcome,
     Problem,
@@ -60,7 +59,6 @@ from bot.service.picks import switch_choices, with_project
 from bot.views import verbs
 from bot.views.verbs import (
     CreateData,
-    EditSaveData,
     Empty,
     EntryData,
     PickData,
@@ -101,10 +99,6 @@ async def _status(turn: Turn, data: Empty) -> Result:
 
 async def _continue(turn: Turn, data: EntryData) -> Result:
     return await run_operation(turn, ContinueEntry(entry_id=data.entry_id), None)
-
-
-async def _edit(turn: Turn, data: EntryData) -> Result:
-    return await run_operation(turn, EditEntry(entry_id=data.entry_id), None)
 
 
 async def _delete(turn: Turn, data: EntryData) -> Result:
@@ -161,53 +155,6 @@ async def _create_project(turn: Turn, data: CreateData) -> Result:
     return op if isinstance(op, Problem) else await run_operation(turn, op, None)
 
 
-async def _edit_save(turn: Turn, data: EditSaveData) -> Result:
-    """The edit form: validate each field and return the form with the problem marked, not an error."""
-    ctx = await turn.user()
-    if ctx is None:
-        return Problem("error.no_identity")
-    errors: dict[str, str] = {}
-    day = _parse_date(data.date)
-    if data.date and day is None:
-        errors["date"] = t("form.bad_date", turn.locale)
-    start_t = _parse_time(data.start)
-    if data.start and start_t is None:
-        errors["start"] = t("form.bad_time", turn.locale)
-    end_t = _parse_time(data.end)
-    if data.end and end_t is None:
-        errors["end"] = t("form.bad_time", turn.locale)
-    if not errors:
-        on = day or ctx.today
-        fields: dict[str, Any] = {"entry_id": data.entry_id, "note": data.note or ""}
-        if day:
-            fields["day"] = day
-        if start_t:
-            fields["start"] = datetime.combine(on, start_t, tzinfo=ctx.tz)
-        if end_t:
-            fields["end"] = datetime.combine(on, end_t, tzinfo=ctx.tz)
-        outcome = await run_operation(turn, EditEntry(**fields), None)
-        if not isinstance(outcome, Problem):
-            return outcome
-        field = "end" if outcome.key in ("service.end_before_start", "service.too_long") else "date"
-        errors[field] = t(outcome.key, turn.locale, **outcome.params)
-    form = await run_operation(turn, EditEntry(entry_id=data.entry_id), None)
-    return dataclasses.replace(form, errors=errors) if isinstance(form, EditForm) else form
-
-
-def _parse_date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _parse_time(value: str | None) -> time | None:
-    try:
-        return time.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 _WRITES = (LogEntry, StartTimer, ContinueEntry, StopTimer, EditEntry, ClockIn, ClockOut, TakeBreak)
 
 
@@ -235,8 +182,6 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.SWITCH: (_switch, False),
     verbs.REFRESH_STATUS: (_status, True),
     verbs.CONTINUE: (_continue, False),
-    verbs.EDIT: (_edit, True),
-    verbs.EDIT_SAVE: (_edit_save, True),
     verbs.DELETE: (_delete, True),
     verbs.DELETE_CONFIRM: (_delete_confirm, True),
     verbs.PICK_PROJECT: (_pick_project, True),
@@ -245,6 +190,7 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.RUN: (_run, False),
     verbs.WRITE: (_write, True),
     verbs.DISMISS: (_dismiss, True),
+    **EDIT_HANDLERS,
     **HOURS_HANDLERS,
     **FORM_HANDLERS,
     **ACCOUNT_HANDLERS,

@@ -64,20 +64,26 @@ def _time(value: str | None) -> time | None:
         return None
 
 
-async def _target(
-    ctx: UserContext, data: EntryForm, errors: dict[str, str], locale: str
-) -> tuple[ProjectRef | None, list[str], bool | None]:
-    """The project/task reference, tag names and billable flag of a form, each checked against what exists."""
+async def picked_target(
+    ctx: UserContext,
+    project_id: str | None,
+    task_id: str | None,
+    tags: str | None,
+    errors: dict[str, str],
+    locale: str,
+) -> tuple[ProjectRef | None, list[str]]:
+    """The project/task reference and tag names picked on a form (ids; tags comma-separated), each checked
+    against what exists; a problem goes into `errors` under its input."""
     refdata = await ctx.refdata()
-    project = refdata.project(data.project) if data.project else None
-    if data.project and (project is None or project.done):
+    project = refdata.project(project_id) if project_id else None
+    if project_id and (project is None or project.done):
         errors["project"] = t("form.project.unknown", locale)
         project = None
-    task = refdata.task(data.task) if data.task else None
-    if data.task:
+    task = refdata.task(task_id) if task_id else None
+    if task_id:
         if task is None or task.done:
             errors["task"] = t("form.task.unknown", locale)
-        elif project is None and not data.project:
+        elif project is None and not project_id:
             project = refdata.project(task.project_id)  # a task picked alone names its project
         elif project is not None and task.project_id != project.id:
             errors["task"] = t("form.task.unknown", locale)
@@ -86,11 +92,19 @@ async def _target(
         ref = ProjectRef(path=[project.name], id=project.id, task_id=task.id if task else None)
     tag_names: list[str] = []
     by_id = {tag.id: tag.name for tag in refdata.tags}
-    for tag_id in dict.fromkeys(v.strip() for v in (data.tags or "").split(",") if v.strip()):
+    for tag_id in dict.fromkeys(v.strip() for v in (tags or "").split(",") if v.strip()):
         if tag_id not in by_id:
             errors["tags"] = t("form.tags.unknown", locale)
         else:
             tag_names.append(by_id[tag_id])
+    return ref, tag_names
+
+
+async def _target(
+    ctx: UserContext, data: EntryForm, errors: dict[str, str], locale: str
+) -> tuple[ProjectRef | None, list[str], bool | None]:
+    """The project/task reference, tag names and billable flag of a form, each checked against what exists."""
+    ref, tag_names = await picked_target(ctx, data.project, data.task, data.tags, errors, locale)
     billable = True if data.billable == "true" else None  # unticked: the project's default
     return ref, tag_names, billable
 

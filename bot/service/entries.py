@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from adapters.errors import Conflict, NotFound
 from adapters.models import TimeEntry, TimeEntryDraft, TimeEntryPatch
-from bot.operations import DeleteEntry, EditEntry, ListTimes, LogEntry, Undo
+from bot.operations import DeleteEntry, EditEntry, EntryRef, ListTimes, LogEntry, Undo
 from bot.service.checks import ask_about_overlaps, check_times, nearby_entries
 from bot.service.common import (
     Target,
@@ -21,6 +21,7 @@ from bot.service.common import (
     utc,
 )
 from bot.service.context import UserContext
+from bot.service.forms import form_view
 from bot.service.masterdata import undo_project
 from bot.service.outcomes import (
     DeleteConfirm,
@@ -33,6 +34,7 @@ from bot.service.outcomes import (
 from bot.service.resolve import match_name
 from bot.service.timer import clipped_seconds, find_entry
 from bot.service.workinghours import undo as undo_working_hours
+from bot.views.entries import EntryView
 
 WORKDAY_START = time(9, 0)
 LIST_LIMIT = 40
@@ -112,7 +114,7 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
         return entry
     data = await ctx.refdata()
     if _nothing_to_change(op):
-        return EditForm(entry_view(entry, data, ctx))
+        return await edit_form(ctx, entry)
     patch: dict[str, object] = {}
     start, end = _retime(ctx, entry, op)
     if start != entry.start:
@@ -133,7 +135,9 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
             return resolved
         target = resolved
         patch["project_id"], patch["task_id"] = target[0], target[1]
-    if op.add_tags or op.remove_tags:
+    if op.set_tags is not None:
+        patch["tag_ids"] = await tag_ids(ctx, op.set_tags)
+    elif op.add_tags or op.remove_tags:
         removing = set()
         for name in op.remove_tags:
             tag, _ = match_name(name.lstrip("#"), data.tags)
@@ -160,8 +164,24 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
 
 
 def _nothing_to_change(op: EditEntry) -> bool:
-    values = (op.start, op.end, op.duration, op.day, op.project, op.note, op.billable)
+    values = (op.start, op.end, op.duration, op.day, op.project, op.note, op.billable, op.set_tags)
     return all(v is None for v in values) and not op.add_tags and not op.remove_tags
+
+
+async def edit_form(ctx: UserContext, entry: TimeEntry) -> EditForm:
+    """The edit form of `entry`, its project, task and tags chosen in pickers offering the open ones (recently
+    used first)."""
+    chosen = {"project": entry.project_id or "", "task": entry.task_id or "", "tags": ",".join(entry.tag_ids)}
+    options = await form_view(ctx, "log", {k: v for k, v in chosen.items() if v})
+    return EditForm(entry_view(entry, await ctx.refdata(), ctx), options=options)
+
+
+async def entry_by_id(ctx: UserContext, entry_id: str) -> EntryView | Problem:
+    """One entry as shown on a card (the edit form's Cancel brings its card back)."""
+    entry = await find_entry(ctx, EntryRef(), entry_id)
+    if isinstance(entry, Problem):
+        return entry
+    return entry_view(entry, await ctx.refdata(), ctx)
 
 
 def _retime(ctx: UserContext, entry: TimeEntry, op: EditEntry) -> tuple[datetime, datetime | None]:
@@ -269,4 +289,5 @@ async def times(ctx: UserContext, op: ListTimes) -> Outcome:
         entries=[entry_view(e, data, ctx, handles.get(e.id)) for e in shown],
         total_seconds=total,
         truncated=len(entries) - len(shown),
+        source={"kind": op.kind, **op.model_dump(mode="json", exclude_defaults=True)},
     )

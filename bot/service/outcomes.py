@@ -10,7 +10,7 @@ from typing import Any, Literal
 from bot.i18n import Message, render
 from bot.views.backends import ConnectionView
 from bot.views.changes import SubscriptionsView
-from bot.views.entries import EntryView, NamedItem, ProjectView, SummaryView
+from bot.views.entries import EditOrigin, EntryView, NamedItem, ProjectView, SummaryView
 from bot.views.feed import FeedKeyView, FeedView
 from bot.views.forms import FormView, SettingsView
 from bot.views.questions import WriteQuestion
@@ -82,6 +82,8 @@ class EntriesShown:
     entries: list[EntryView]
     total_seconds: int
     truncated: int = 0
+    source: dict[str, Any] | None = None  # the `times` operation (JSON), so an edit can show the list again
+    changed: EntryChanged | None = None  # an edit saved from this list: said on top, with Undo
 
 
 @dataclass(frozen=True)
@@ -117,8 +119,14 @@ class ProjectPick:
 
 @dataclass(frozen=True)
 class EditForm:
+    """The edit form of `entry` with the pickers' `options`; `origin` is the card it came from (Cancel brings
+    it back), `around` that card when the form opens inside it (a `times` list stays, the row expanded)."""
+
     entry: EntryView
     errors: dict[str, str] = field(default_factory=dict)
+    options: FormView | None = None
+    origin: EditOrigin | None = None
+    around: EntriesShown | None = None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ The service builds these from backend results; card builders only lay them out.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +36,18 @@ class EntryView(View):
     @property
     def running(self) -> bool:
         return self.end is None
+
+
+class EditOrigin(View):
+    """The card an edit form came from, carried on its buttons so Cancel can bring that card back: a `times`
+    list (`back`: its operation as JSON) or the echo of a write (`echo`: the action, `token`: its Undo)."""
+
+    back: dict[str, Any] | None = None
+    echo: str | None = None
+    token: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
 
 
 class ProjectView(View):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -20,6 +20,7 @@ STOP: Final = "stop"
 SWITCH: Final = "switch"
 EDIT: Final = "edit"
 EDIT_SAVE: Final = "edit_save"
+EDIT_CANCEL: Final = "edit_cancel"
 DELETE: Final = "delete"
 DELETE_CONFIRM: Final = "delete_confirm"
 RUN: Final = "run"
@@ -69,11 +70,27 @@ class EntryData(Payload):
     entry_id: str = Field(min_length=1, max_length=200)
 
 
-class EditSaveData(EntryData):
+EchoAction = Literal["logged", "stopped", "edited", "continued", "restored", "started"]
+
+
+class EditData(EntryData):
+    """Edit (and its form's Cancel and Save): the entry, and the card the form came from so Cancel can bring
+    it back — a `times` list (`back`: its operation, run again) or a write's echo (`echo`: its action, with
+    its Undo `token`)."""
+
+    back: dict[str, Any] | None = None
+    echo: EchoAction | None = None
+    token: str | None = Field(default=None, max_length=100)
+
+
+class EditSaveData(EditData):
     date: str | None = None
     start: str | None = None
     end: str | None = None
     note: str | None = Field(default=None, max_length=2000)
+    project: str | None = Field(default=None, max_length=200)
+    task: str | None = Field(default=None, max_length=200)
+    tags: str | None = Field(default=None, max_length=20_000)
 
 
 class RunData(Payload):
@@ -260,8 +277,9 @@ VERBS: Final[Mapping[str, type[Payload]]] = {
     UNDO: TokenData,
     STOP: Empty,
     SWITCH: Empty,
-    EDIT: EntryData,
+    EDIT: EditData,
     EDIT_SAVE: EditSaveData,  # the entry plus the edit form's inputs
+    EDIT_CANCEL: EditData,
     DELETE: EntryData,
     DELETE_CONFIRM: EntryData,
     RUN: RunData,

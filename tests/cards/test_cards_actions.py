@@ -48,7 +48,7 @@ def test_verb_in_data_must_agree() -> None:
 
 def test_verbs_table_is_the_contract() -> None:
     assert set(act.VERBS) == {
-        "undo", "stop", "switch", "edit", "edit_save", "delete", "delete_confirm", "run",
+        "undo", "stop", "switch", "edit", "edit_save", "edit_cancel", "delete", "delete_confirm", "run",
         "pick_project", "on_project", "create_project", "refresh_status", "continue", "write", "dismiss",
         "come", "go", "break_start", "break_end", "add_break", "book_gap", "hours",
         "log_form", "log_save", "start_form", "start_save", "settings_save",
@@ -56,4 +56,4 @@ def test_verbs_table_is_the_contract() -> None:
         "change_undo", "subscriptions_save",
     }  # fmt: skip
     assert act.VERBS["pick_project"] == ("project_id", "op")
-    assert act.EDIT_INPUTS == ("date", "start", "end", "note")
+    assert act.EDIT_INPUTS == ("project", "task", "tags", "date", "start", "end", "note")

@@ -9,9 +9,18 @@ from typing import Any
 
 import pytest
 
-from bot.views.entries import Choice, EntryView, NamedItem
+from bot.views.entries import Choice, EditOrigin, EntryView, NamedItem
+from bot.views.forms import FormView, Option
 from cards import actions as act
-from cards.entry import ENTRY_ACTIONS, delete_confirm_card, echo, edit_form_card, entry_card
+from cards.entry import (
+    ENTRY_ACTIONS,
+    delete_confirm_card,
+    echo,
+    echo_notice,
+    edit_form_body,
+    edit_form_card,
+    entry_card,
+)
 from cards.help import GROUPS, TOPICS, help_card
 from cards.lists import entries_card, list_card
 from cards.messages import error_card, notice_card
@@ -34,6 +43,20 @@ from tests.support.cards import iter_actions
 
 Check = Callable[[dict[str, Any]], dict[str, Any]]
 LOCALES = ["en", "de-DE"]
+
+
+def texts_of(node: Any) -> list[dict[str, Any]]:
+    """Every TextBlock of a card, however deep."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node.get("type") == "TextBlock":
+            found.append(node)
+        for value in node.values():
+            found += texts_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += texts_of(value)
+    return found
 
 
 def texts(card: Any) -> list[str]:
@@ -158,10 +181,41 @@ def test_entry_card_extreme_and_switch(check: Check) -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def form_inputs(node: Any) -> dict[str, dict[str, Any]]:
+    """Every input of a card by id, however deep (From/To sit side by side in columns)."""
+    found: dict[str, dict[str, Any]] = {}
+    if isinstance(node, dict):
+        if str(node.get("type", "")).startswith("Input."):
+            found[node["id"]] = node
+        for value in node.values():
+            found |= form_inputs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= form_inputs(value)
+    return found
+
+
+def edit_options() -> FormView:
+    return FormView(
+        kind="log",
+        today=finished().start.date(),
+        projects=[Option(value="p1", title="Website"), Option(value="p2", title="Marketing")],
+        tasks=[Option(value="t1", title="Design", parent="p1"), Option(value="t2", title="Ads", parent="p2")],
+        tags=[Option(value="g1", title="meeting")],
+        values={"project": "p1", "task": "t1", "tags": "g1"},
+    )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
 def test_edit_form(check: Check, locale: str) -> None:
     card = check(edit_form_card(finished(), locale))
-    inputs = {el["id"]: el for el in card["body"] if el["type"].startswith("Input.")}
-    assert set(inputs) == set(act.EDIT_INPUTS)
+    inputs = form_inputs(card)
+    assert set(inputs) == {"date", "start", "end", "note"}  # no pickers without options
+    full = form_inputs(check(edit_form_card(finished(), locale, options=edit_options())))
+    assert set(full) == set(act.EDIT_INPUTS)
+    assert (full["project"]["value"], full["task"]["value"], full["tags"]["value"]) == ("p1", "t1", "g1")
+    # every task is offered, named by its project: a static list cannot follow a changed project
+    assert [c["value"] for c in full["task"]["choices"]] == ["t1", "t2"]
     assert inputs["date"]["value"] == "2026-11-17"
     assert inputs["start"]["value"] == "14:00"
     assert inputs["end"]["value"] == "15:30"
@@ -179,9 +233,9 @@ def test_edit_form_running_and_errors(check: Check) -> None:
     card = check(
         edit_form_card(running(), "en", errors={"end": "End must be after start.", "form": "Conflict"})
     )
-    end = next(el for el in card["body"] if el.get("id") == "end")
+    end = form_inputs(card)["end"]
     assert end["isRequired"] is False and "value" not in end
-    errors = [el for el in card["body"] if el.get("color") == "Attention"]
+    errors = [el for el in texts_of(card) if el.get("color") == "Attention"]
     assert any(el["text"] == "End must be after start." and el.get("id") == "error_end" for el in errors)
     assert any(el["text"] == "Conflict" for el in errors)
     check(
@@ -281,6 +335,34 @@ def test_entries_card_500(check: Check, extreme: bool) -> None:
     shown = sum(1 for line in texts(card) if line.startswith("@"))
     assert 0 < shown <= 40
     assert f"and {507 - shown} more" in joined
+
+
+@pytest.mark.parametrize("extreme", [False, True])
+def test_entries_card_500_with_the_form_open_and_a_change_on_top(check: Check, extreme: bool) -> None:
+    """The longest list with a row's edit form open (15 long project names, many tasks and tags) and the
+    echo of a change on top still fits: rows give way to the form."""
+    entries = many_entries(500, extreme=extreme)
+    source = {"kind": "times", "period": {"start": "2026-11-01", "end": "2026-12-01", "name": {"key": "x"}}}
+    name = LONG_NAME if extreme else "Website"
+    options = FormView(
+        kind="log",
+        today=entries[0].start.date(),
+        projects=[Option(value=f"p{i}" * 8, title=f"{name} {i}") for i in range(15)],
+        tasks=[Option(value=f"t{i}" * 8, title=f"{name} {i}", parent="p0" * 8) for i in range(15)],
+        tags=[Option(value=f"g{i}" * 8, title=f"{name} {i}") for i in range(30)],
+        values={"project": "p0" * 8},
+    )
+    target = entries[3]
+    form = edit_form_body(target, "en", options=options, origin=EditOrigin(back=source))
+    notice = [echo_notice("edited", target, "en", undo_token="u" * 12)]
+    card = check(
+        entries_card(
+            LONG_NAME, entries, "en", total_seconds=1, source=source, editing=(target.id, form), notice=notice
+        )
+    )
+    assert set(form_inputs(card)) == set(act.EDIT_INPUTS)
+    cancel = next(a for a in iter_actions(card) if a.get("verb") == act.EDIT_CANCEL)
+    assert cancel["data"]["back"] == source and cancel["data"]["entry_id"] == target.id
 
 
 @pytest.mark.parametrize("locale", LOCALES)
