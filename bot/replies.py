@@ -213,7 +213,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 origin=outcome.origin,
             )
         case DeleteConfirm():
-            return entry_cards.delete_confirm_card(outcome.entry, locale)
+            return entry_cards.delete_confirm_card(outcome.entry, locale, origin=outcome.origin)
         case ProjectCreated(undo_token=str() as token):
             return messages.notice_card(say(outcome.key, locale, outcome.params), locale, undo_token=token)
         case Notice():

@@ -173,7 +173,7 @@ def edit_form_body(
             [
                 act.execute(t("card.btn.save", locale), act.EDIT_SAVE, data, style="positive"),
                 act.execute(t("card.btn.cancel", locale), act.EDIT_CANCEL, data, inputs=False),
-                act.execute(t("card.btn.delete", locale), act.DELETE, {"entry_id": entry.id}, inputs=False),
+                act.execute(t("card.btn.delete", locale), act.DELETE, data, inputs=False),
             ]
         )
     )
@@ -200,8 +200,15 @@ def echo_line(entry: EntryView, locale: str) -> str:
     return t("card.delete.what", locale, **echo_fields(entry, locale))
 
 
-def delete_confirm_card(entry: EntryView, locale: str) -> dict[str, Any]:
-    """ "Delete this entry?" with the entry, Delete (verb `delete_confirm`) and Keep."""
+def delete_confirm_card(entry: EntryView, locale: str, *, origin: EditOrigin | None = None) -> dict[str, Any]:
+    """ "Delete this entry?" with the entry, Delete (verb `delete_confirm`) and Keep (back to the card the
+    edit form came from, `origin`; else the status)."""
+    data = _origin_data(entry, origin)
+    keep = (
+        act.execute(t("card.btn.keep", locale), act.EDIT_CANCEL, data, inputs=False)
+        if origin is not None
+        else act.execute(t("card.btn.keep", locale), act.REFRESH_STATUS, inputs=False)
+    )
     body: list[dict[str, Any]] = [
         heading(t("card.delete.title", locale)),
         container([text(echo_line(entry, locale))], style="emphasis"),
@@ -213,13 +220,9 @@ def delete_confirm_card(entry: EntryView, locale: str) -> dict[str, Any]:
         action_set(
             [
                 act.execute(
-                    t("card.btn.delete", locale),
-                    act.DELETE_CONFIRM,
-                    {"entry_id": entry.id},
-                    style="destructive",
-                    inputs=False,
+                    t("card.btn.delete", locale), act.DELETE_CONFIRM, data, style="destructive", inputs=False
                 ),
-                act.execute(t("card.btn.keep", locale), act.REFRESH_STATUS, inputs=False),
+                keep,
             ]
         )
     )

@@ -62,15 +62,17 @@ def day_label(day: date | datetime, locale: str) -> str:
 
 def date_span(first: date, last: date, locale: str) -> str:
     """The days from `first` to `last` (inclusive), as briefly as is unambiguous: "17 Nov", "1–31 Dec",
-    "30 Nov – 6 Dec", "29 Dec 2025 – 4 Jan 2026" (de: "1.–31. Dez.", "30. Nov. – 6. Dez.")."""
+    "30 Nov – 6 Dec", "29 Dec 2025 – 4 Jan 2026" (de: "1.–31. Dez.", "30. Nov. – 6. Dez."), a day never
+    broken across lines."""
     lang = language(locale)
 
     def day(d: date, *, month: bool = True, year: bool = False) -> str:
+        # no-break spaces: a narrow card wraps between the days, never inside one ("31 | Dec")
         sep = "." if lang == "de" else ""
         text = f"{d.day}{sep}"
         if month:
-            text += f" {_MONTHS[lang][d.month - 1]}"
-        return f"{text} {d.year}" if year else text
+            text += f"\u00a0{_MONTHS[lang][d.month - 1]}"
+        return f"{text}\u00a0{d.year}" if year else text
 
     if first == last:
         return day(first)

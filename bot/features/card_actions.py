@@ -32,7 +32,6 @@ from bot.operations import (
     ClockIn,
     ClockOut,
     ContinueEntry,
-    DeleteEntry,
     EditEntry,
     LogEntry,
     Operation,
@@ -99,14 +98,6 @@ async def _status(turn: Turn, data: Empty) -> Result:
 
 async def _continue(turn: Turn, data: EntryData) -> Result:
     return await run_operation(turn, ContinueEntry(entry_id=data.entry_id), None)
-
-
-async def _delete(turn: Turn, data: EntryData) -> Result:
-    return await run_operation(turn, DeleteEntry(entry_id=data.entry_id), None)
-
-
-async def _delete_confirm(turn: Turn, data: EntryData) -> Result:
-    return await run_operation(turn, DeleteEntry(entry_id=data.entry_id, confirmed=True), None)
 
 
 async def _run(turn: Turn, data: RunData) -> Result:
@@ -182,8 +173,6 @@ HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.SWITCH: (_switch, False),
     verbs.REFRESH_STATUS: (_status, True),
     verbs.CONTINUE: (_continue, False),
-    verbs.DELETE: (_delete, True),
-    verbs.DELETE_CONFIRM: (_delete_confirm, True),
     verbs.PICK_PROJECT: (_pick_project, True),
     verbs.ON_PROJECT: (_pick_project, False),  # the project list stays as it was
     verbs.CREATE_PROJECT: (_create_project, True),

@@ -1,4 +1,5 @@
-"""The edit form's buttons: Edit opens it, Save writes it, Cancel brings back the card it came from.
+"""The edit form's buttons: Edit opens it, Save writes it, Cancel (and Keep on Delete's question) brings back
+the card it came from.
 
 Edit on a `times` row opens the form inside that list (the list stays, the row expanded; Save shows the list
 again with the change and its Undo on top); Edit on a write's echo replaces the echo, and Cancel puts the
@@ -18,10 +19,10 @@ from pydantic import TypeAdapter, ValidationError
 from bot.features.forms import picked_target
 from bot.features.respond import run_operation
 from bot.i18n import t
-from bot.operations import Ambiguity, EditEntry, ListTimes, ParseFailure, Status
+from bot.operations import Ambiguity, DeleteEntry, EditEntry, ListTimes, ParseFailure, Status
 from bot.routing.turn import Turn
 from bot.service.entries import entry_by_id
-from bot.service.outcomes import EditForm, EntriesShown, EntryChanged, Outcome, Problem
+from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
 from bot.views import verbs
 from bot.views.entries import EditOrigin
 from bot.views.verbs import EditData, EditSaveData
@@ -67,6 +68,22 @@ async def _framed(turn: Turn, data: EditData, errors: dict[str, str] | None = No
 
 async def _edit(turn: Turn, data: EditData) -> Result:
     return await _framed(turn, data)
+
+
+async def _delete(turn: Turn, data: EditData) -> Result:
+    """Delete asks first; its Keep brings back the card the form came from, like Cancel."""
+    asked = await run_operation(turn, DeleteEntry(entry_id=data.entry_id), None)
+    return dataclasses.replace(asked, origin=_origin(data)) if isinstance(asked, DeleteConfirm) else asked
+
+
+async def _delete_confirm(turn: Turn, data: EditData) -> Result:
+    """Deleted: from a list, the list again with the deletion and its Undo on top."""
+    deleted = await run_operation(turn, DeleteEntry(entry_id=data.entry_id, confirmed=True), None)
+    if isinstance(deleted, EntryChanged):
+        listed = await _list(turn, data.back)
+        if isinstance(listed, EntriesShown):
+            return dataclasses.replace(listed, changed=deleted)
+    return deleted
 
 
 async def _cancel(turn: Turn, data: EditData) -> Result:
@@ -149,4 +166,6 @@ EDIT_HANDLERS: dict[str, tuple[Action, bool]] = {
     verbs.EDIT: (_edit, True),
     verbs.EDIT_SAVE: (_save, True),
     verbs.EDIT_CANCEL: (_cancel, True),
+    verbs.DELETE: (_delete, True),
+    verbs.DELETE_CONFIRM: (_delete_confirm, True),
 }

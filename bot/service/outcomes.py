@@ -132,6 +132,7 @@ class EditForm:
 @dataclass(frozen=True)
 class DeleteConfirm:
     entry: EntryView
+    origin: EditOrigin | None = None  # the card the edit form came from: Keep brings it back
 
 
 @dataclass(frozen=True)

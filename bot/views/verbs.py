@@ -280,8 +280,8 @@ VERBS: Final[Mapping[str, type[Payload]]] = {
     EDIT: EditData,
     EDIT_SAVE: EditSaveData,  # the entry plus the edit form's inputs
     EDIT_CANCEL: EditData,
-    DELETE: EntryData,
-    DELETE_CONFIRM: EntryData,
+    DELETE: EditData,  # from the edit form: its origin comes along, so Keep can bring that card back
+    DELETE_CONFIRM: EditData,
     RUN: RunData,
     PICK_PROJECT: PickData,
     ON_PROJECT: PickData,

@@ -145,3 +145,21 @@ def test_duration_never_empty_and_consistent(seconds: int) -> None:
     if seconds >= 60:
         assert (f"{hours} h" in text) == bool(hours)
         assert (f"{minutes} min" in text) == bool(minutes) or (not hours and minutes == 0)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "locale", "expected"),
+    [
+        (date(2026, 11, 17), date(2026, 11, 17), "en", "17 Nov"),
+        (date(2026, 12, 1), date(2026, 12, 31), "en", "1–31 Dec"),
+        (date(2026, 12, 1), date(2026, 12, 31), "de-DE", "1.–31. Dez."),
+        (date(2026, 11, 30), date(2026, 12, 6), "en", "30 Nov – 6 Dec"),
+        (date(2026, 11, 30), date(2026, 12, 6), "de", "30. Nov. – 6. Dez."),
+        (date(2025, 12, 29), date(2026, 1, 4), "en", "29 Dec 2025 – 4 Jan 2026"),
+    ],
+)
+def test_date_span(first: date, last: date, locale: str, expected: str) -> None:
+    # a day is never broken across lines: its parts are joined by no-break spaces
+    assert fmt.date_span(first, last, locale) == expected.replace(" ", "\u00a0").replace(
+        "\u00a0–\u00a0", " – "
+    )

@@ -6,6 +6,7 @@ node_modules (`npm ci`). Without them the tests skip, except under CI (env `CI` 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -14,7 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -172,11 +173,70 @@ class PlaygroundChat:
     CARD_ACTIONS = ".ac-actionSet"
     SEND_BOX = "[role=textbox][contenteditable=true]"
 
+    CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+    # A card's width as Teams gives it: a phone (320 px) and the desktop client at about 1280 px, where a
+    # full-width card gets the message column (about 720 px; the Playground itself draws cards narrower).
+    CARD_WIDTHS: ClassVar[dict[str, str]] = {"320": "320px", "1280": "720px"}
+
     def __init__(self, page: Any, service: Service, screenshots: Path) -> None:
         self.page = page
         self.service = service
         self.screenshots = screenshots
         self.shots = 0
+        self.cards: list[dict[str, Any]] = []  # every card the bot sent or answered a button with, in order
+        page.on("websocket", self._watch)
+        page.on("response", self._invoke_answer)
+
+    def _watch(self, socket: Any) -> None:
+        """The Playground's UI hears the bot's messages on its conversation stream (`createMessage`)."""
+        if "_ws_conversation" in socket.url:
+            socket.on("framereceived", self._frame)
+
+    def _frame(self, payload: Any) -> None:
+        try:
+            event = json.loads(payload)
+        except (TypeError, ValueError):
+            return
+        message = event.get("message") if isinstance(event, dict) else None
+        for attachment in (message or {}).get("attachments") or []:
+            if attachment.get("contentType") == self.CARD_TYPE:
+                self.cards.append(attachment["content"])
+
+    def _invoke_answer(self, response: Any) -> None:
+        """A card button's `adaptiveCard/action` invoke: the card that replaces the pressed one."""
+        if response.request.method != "POST" or not response.url.endswith("/_conversation/v1/invoke"):
+            return
+        try:
+            body = response.json()
+        except Exception:
+            return
+        if isinstance(body, dict) and body.get("type") == self.CARD_TYPE:
+            self.cards.append(body["value"])
+
+    def shoot(self, label: str) -> list[Path]:
+        """The newest bot message as a person sees it at each of CARD_WIDTHS, as `<label>-<width>.png`."""
+        paths = []
+        for name, width in self.CARD_WIDTHS.items():
+            self.page.evaluate(
+                """([css]) => {
+                    let style = document.getElementById('timebot-width');
+                    if (!style) { style = document.createElement('style'); style.id = 'timebot-width';
+                                  document.head.appendChild(style); }
+                    style.textContent = css;
+                }""",
+                [
+                    f"{self.BOT_MESSAGE} {{ width: {width} !important; max-width: {width} !important;"
+                    " min-width: 0 !important; box-sizing: border-box !important }"
+                    f" {self.BOT_MESSAGE} > div, {self.BOT_MESSAGE} .ac-adaptiveCard {{"
+                    " width: auto !important; max-width: 100% !important; min-width: 0 !important;"
+                    " box-sizing: border-box !important }"
+                ],
+            )
+            self.page.wait_for_timeout(150)
+            path = self.screenshots / f"{label}-{name}.png"
+            self.page.locator(self.BOT_MESSAGE).last.screenshot(path=str(path))
+            paths.append(path)
+        return paths
 
     def open(self, chat: str = "Personal Chat") -> None:
         self.page.goto(self.service.url, wait_until="domcontentloaded")

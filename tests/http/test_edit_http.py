@@ -116,3 +116,25 @@ async def test_a_times_row_opens_the_form_inside_the_list(bot: Bot) -> None:
     text = card_text(saved)
     assert text.startswith("Times: Today") and "Updated: **1 h 30 min**" in text and "first, longer" in text
     assert "undo" in verbs(saved) and not inputs(saved)
+
+
+async def test_delete_from_the_list_keeps_the_list(bot: Bot) -> None:
+    await setup(bot)
+    await bot.say("log 9:00-10:00 @website first")
+    await bot.say("log 10:00-11:00 @marketing second")
+    listed = await bot.say("times")
+    plain = card_text(listed)
+    row = [a for a in actions(listed) if a["data"]["verb"] == "edit"][1]
+    opened = await press(bot, row)
+    asked = await press(bot, action(opened, "delete"))
+    assert "Delete this entry?" in card_text(asked)
+    kept = await press(bot, action(asked, "edit_cancel"))  # Keep: the list, as it was
+    assert card_text(kept) == plain
+    opened = await press(bot, row)
+    asked = await press(bot, action(opened, "delete"))
+    gone = await press(bot, action(asked, "delete_confirm"))
+    text = card_text(gone)
+    assert text.startswith("Times: Today") and "Deleted **1 h** on *Website*" in text
+    assert "second" in text and "first" not in text and "**1** entry" in text
+    restored = await press(bot, action(gone, "undo"))
+    assert "Restored **1 h** on *Website*" in card_text(restored)

@@ -103,10 +103,12 @@ async def test_a_report_names_its_period_with_the_dates(bot: Bot) -> None:
     await bot.say("project add Website")
     await bot.say("log 9:00-10:00 @website")
     await bot.say("log 2h @website 2026-11-10")
-    assert "Your times report for this month (1–30 Nov) is ready: 2 entries" in await _report(bot, "report")
-    assert "for last week (9–15 Nov) is ready: 1 entry" in await _report(bot, "report last week")
-    assert "for today (17 Nov) is ready" in await _report(bot, "report today")
+    assert "Your times report for this month (1–30\u00a0Nov) is ready: 2 entries" in await _report(
+        bot, "report"
+    )
+    assert "for last week (9–15\u00a0Nov) is ready: 1 entry" in await _report(bot, "report last week")
+    assert "for today (17\u00a0Nov) is ready" in await _report(bot, "report today")
     german = await _report(bot, "bericht", "de-DE")
-    assert "Dein Zeitbericht für diesen Monat (1.–30. Nov.) ist fertig" in german
+    assert "Dein Zeitbericht für diesen Monat (1.–30.\u00a0Nov.) ist fertig" in german
     empty = card_text(await bot.say("report last month"))
     assert "No finished time entries for last month match" in empty
