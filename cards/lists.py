@@ -40,7 +40,7 @@ _ITEM_ACTIONS = {
 
 def _entry_row(entry: EntryView, locale: str, source: Mapping[str, Any] | None) -> dict[str, Any]:
     handle = f"@{entry.handle}" if entry.handle is not None else "·"
-    duration = fmt.duration(entry.duration_seconds, locale)
+    duration = fmt.clock(entry.duration_seconds)  # a figure in a column, like the hours table ("1:30")
     if entry.running:
         duration = f"⏱ {duration}"
     lines = [

@@ -4,7 +4,8 @@ the card it came from.
 Edit on a `times` row opens the form inside that list (the list stays, the row expanded; Save shows the list
 again with the change and its Undo on top); Edit on a write's echo replaces the echo, and Cancel puts the
 same echo back, Undo included. The origin travels on the buttons (`EditData.back`/`echo`/`token`), checked
-like every card payload: `back` must be a `times` operation, which is simply run again.
+like every card payload: `back` must be a `times` (or `summary`) operation, which is simply run again; only a
+`times` list takes the form inside it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from bot.features.forms import picked_target
 from bot.features.respond import run_operation
 from bot.i18n import t
-from bot.operations import Ambiguity, DeleteEntry, EditEntry, ListTimes, ParseFailure, Status
+from bot.operations import Ambiguity, DeleteEntry, EditEntry, ListTimes, ParseFailure, Status, Summary
 from bot.routing.turn import Turn
 from bot.service.entries import entry_by_id
 from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
@@ -28,7 +29,7 @@ from bot.views.entries import EditOrigin
 from bot.views.verbs import EditData, EditSaveData
 
 Result = Outcome | Ambiguity | ParseFailure
-_list_op = TypeAdapter(ListTimes)
+_back_op: TypeAdapter[ListTimes | Summary] = TypeAdapter(ListTimes | Summary)
 
 # Which field a service problem belongs to (others go on top of the form).
 _PROBLEM_FIELDS = {
@@ -46,11 +47,12 @@ def _origin(data: EditData) -> EditOrigin | None:
 
 
 async def _list(turn: Turn, back: dict[str, Any] | None) -> Result | None:
-    """The `times` list the form came from, read again (None when `back` is not a `times` operation)."""
+    """The list the form came from, read again: a `times` list, or a day's summary (`today`, whose rows have
+    Edit too); None when `back` is neither."""
     if back is None:
         return None
     try:
-        op = _list_op.validate_python(back)
+        op = _back_op.validate_python(back)
     except ValidationError:
         return None
     return await run_operation(turn, op, None)
@@ -61,7 +63,8 @@ async def _framed(turn: Turn, data: EditData, errors: dict[str, str] | None = No
     form = await run_operation(turn, EditEntry(entry_id=data.entry_id), None)
     if not isinstance(form, EditForm):
         return form
-    listed = await _list(turn, data.back)
+    inside = data.back is not None and data.back.get("kind") == "times"  # only a list takes the form inside
+    listed = await _list(turn, data.back) if inside else None
     around = listed if isinstance(listed, EntriesShown) else None
     return dataclasses.replace(form, errors=errors or {}, origin=_origin(data), around=around)
 

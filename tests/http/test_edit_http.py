@@ -138,3 +138,21 @@ async def test_delete_from_the_list_keeps_the_list(bot: Bot) -> None:
     assert "second" in text and "first" not in text and "**1** entry" in text
     restored = await press(bot, action(gone, "undo"))
     assert "Restored **1 h** on *Website*" in card_text(restored)
+
+
+async def test_cancel_brings_a_day_summary_back(bot: Bot) -> None:
+    """An Edit button on `today` (a summary) names that summary: Cancel shows it again."""
+    await setup(bot)
+    await bot.say("log 9:00-10:00 @website first")
+    today = await bot.say("today")
+    entry_id = action(await bot.say("times"), "edit")["data"]["entry_id"]
+    back = {"kind": "summary", "period": {"start": "2026-11-17", "end": "2026-11-18",
+                                          "name": {"key": "parse.period.today"}}}  # fmt: skip
+    form = await press(bot, {"verb": "edit", "data": {"verb": "edit", "entry_id": entry_id, "back": back}})
+    assert "edit_save" in verbs(form) and not card_text(form).startswith("Times")  # a form of its own
+    assert card_text(await press(bot, action(form, "edit_cancel"))) == card_text(today)
+    # something else than a list operation is not run: the status, as for a card that says nothing
+    odd = {"kind": "log", "duration": 3600}
+    form = await press(bot, {"verb": "edit", "data": {"verb": "edit", "entry_id": entry_id, "back": odd}})
+    assert "Logged" not in card_text(await press(bot, action(form, "edit_cancel")))
+    assert "**1** entry" in card_text(await bot.say("times"))
