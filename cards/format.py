@@ -63,7 +63,7 @@ def day_label(day: date | datetime, locale: str) -> str:
 def date_span(first: date, last: date, locale: str) -> str:
     """The days from `first` to `last` (inclusive), as briefly as is unambiguous: "17 Nov", "1–31 Dec",
     "30 Nov – 6 Dec", "29 Dec 2025 – 4 Jan 2026" (de: "1.–31. Dez.", "30. Nov. – 6. Dez."), a day never
-    broken across lines."""
+    broken across lines (nor "1–31 Dec")."""
     lang = language(locale)
 
     def day(d: date, *, month: bool = True, year: bool = False) -> str:
@@ -79,7 +79,7 @@ def date_span(first: date, last: date, locale: str) -> str:
     if first.year != last.year:
         return f"{day(first, year=True)} – {day(last, year=True)}"
     if first.month == last.month:
-        return f"{day(first, month=False)}–{day(last)}"
+        return f"{day(first, month=False)}\u2060–\u2060{day(last)}"  # word joiners: "1–31 Dec" stays whole
     return f"{day(first)} – {day(last)}"
 
 
