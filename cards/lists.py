@@ -38,7 +38,18 @@ _ITEM_ACTIONS = {
 }
 
 
-def _entry_row(entry: EntryView, locale: str, source: Mapping[str, Any] | None) -> dict[str, Any]:
+def _row_range(entry: EntryView, locale: str, one_day: bool) -> str:
+    """A row's range; on a list of one day (its day said once, on top) only the clock times, so the range fits
+    one line at 320 px."""
+    if not one_day or entry.end is None or entry.end.date() != entry.start.date():
+        return entry_range(entry, locale)
+    shown = f"{fmt.time_of_day(entry.start)}–{fmt.time_of_day(entry.end)}"
+    return f"{shown} ({user_text(entry.zone_note, 64)})" if entry.zone_note else shown
+
+
+def _entry_row(
+    entry: EntryView, locale: str, source: Mapping[str, Any] | None, *, one_day: bool = False
+) -> dict[str, Any]:
     handle = f"@{entry.handle}" if entry.handle is not None else "·"
     duration = fmt.clock(entry.duration_seconds)  # a figure in a column, like the hours table ("1:30")
     if entry.running:
@@ -47,7 +58,7 @@ def _entry_row(entry: EntryView, locale: str, source: Mapping[str, Any] | None) 
         columns(
             [
                 column([text(handle, weight="Bolder")], "40px"),
-                column([text(entry_range(entry, locale))], "stretch"),
+                column([text(_row_range(entry, locale, one_day))], "stretch"),
                 column([text(duration, weight="Bolder", align="Right")], "auto"),
             ]
         ),
@@ -106,7 +117,11 @@ def entries_card(
             spacing="Small",
         )
     )
-    rows = [_entry_row(e, locale, source) for e in entries[:MAX_ENTRY_ROWS]]
+    days = {e.start.date() for e in entries}
+    one_day = len(days) == 1 and truncated == 0 and all(e.end is not None for e in entries)
+    if one_day:
+        body.append(text(fmt.day_label(entries[0].start, locale), subtle=True, spacing="None"))
+    rows = [_entry_row(e, locale, source, one_day=one_day) for e in entries[:MAX_ENTRY_ROWS]]
     reserved = size_of(list(editing[1])) + size_of(list(notice)) if editing else size_of(list(notice))
     shown = fit_rows(rows, max_rows=MAX_ENTRY_ROWS, budget=ROW_BUDGET_BYTES - reserved)
     body.extend(_with_form(shown, entries, editing) if editing else shown)

@@ -324,6 +324,15 @@ def test_entries_card(check: Check, locale: str) -> None:
     assert act.EDIT not in verbs(empty)
 
 
+def test_entries_of_one_day_name_the_day_once(check: Check) -> None:
+    """One day's rows give only clock times (the day said once, on top): a range fits a line at 320 px."""
+    entries = [e.model_copy(update={"end": e.end or e.start + timedelta(hours=1)}) for e in many_entries(4)]
+    lines = texts(check(entries_card("Today", entries[:2], "en", total_seconds=9000)))
+    assert "Tue 17 Nov" in lines and "08:00–09:00" in lines and "05:00–06:15" in lines
+    mixed = texts(check(entries_card("This week", entries, "en", total_seconds=18000)))
+    assert any(line.startswith("Mon 16 Nov") for line in mixed)  # rows of several days keep their day
+
+
 @pytest.mark.parametrize("extreme", [False, True])
 def test_entries_card_500(check: Check, extreme: bool) -> None:
     card = check(
