@@ -78,8 +78,9 @@ def _span(entry: EntryView, locale: str) -> str:
     return f"{shown} ({user_text(entry.zone_note, 64)})" if entry.zone_note else shown
 
 
-def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
-    """One entry of the day: its `@N` handle, times, duration, path and note, and its Edit button."""
+def _entry_row(entry: EntryView, locale: str, source: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One entry of the day: its `@N` handle, times, duration, path and note, and its Edit button (whose
+    form's Cancel brings this summary back: `source`)."""
     handle = f"@{entry.handle}" if entry.handle is not None else "·"
     duration = fmt.duration(entry.duration_seconds, locale)
     what = [  # short lines, so a 320 px card breaks none of them mid-figure
@@ -88,7 +89,8 @@ def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
     ]
     if entry.note.strip():
         what.append(text(user_text(entry.note, 120), subtle=True, size="Small", spacing="None", max_lines=2))
-    edit = act.execute(t("card.btn.edit", locale), act.EDIT, {"entry_id": entry.id}, inputs=False)
+    data: dict[str, Any] = {"entry_id": entry.id, **({"back": dict(source)} if source else {})}
+    edit = act.execute(t("card.btn.edit", locale), act.EDIT, data, inputs=False)
     return columns(
         [
             column([text(handle, weight="Bolder")], "36px"),
@@ -103,7 +105,8 @@ def _entry_row(entry: EntryView, locale: str) -> dict[str, Any]:
 def _entries(view: SummaryView, locale: str) -> list[dict[str, Any]]:
     if not view.entries:
         return []
-    rows = fit_rows([_entry_row(e, locale) for e in view.entries], max_rows=MAX_ENTRIES, budget=14 * 1024)
+    entry_rows = [_entry_row(e, locale, view.source) for e in view.entries]
+    rows = fit_rows(entry_rows, max_rows=MAX_ENTRIES, budget=14 * 1024)
     items: list[dict[str, Any]] = [text(t("card.summary.entries_of_day", locale), weight="Bolder"), *rows]
     hidden = len(view.entries) + view.more_entries - len(rows)
     if hidden > 0:

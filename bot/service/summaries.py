@@ -63,6 +63,7 @@ async def summary(ctx: UserContext, op: Summary) -> Outcome:
             gaps_seconds=_gaps(entries, ctx) if single_day and entries else None,
             entries=[entry_view(e, data, ctx, handles.get(e.id)) for e in listed],
             more_entries=len(entries) - len(listed) if single_day else 0,
+            source={"kind": op.kind, **op.model_dump(mode="json", exclude_defaults=True)},
         )
     )
 

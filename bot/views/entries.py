@@ -90,6 +90,7 @@ class SummaryView(View):
     gaps_seconds: int | None = None  # untracked time between the first and last entry of a single day
     entries: list[EntryView] = Field(default_factory=list)  # a single day: its entries, earliest first
     more_entries: int = 0  # of that day, not in `entries`
+    source: dict[str, Any] | None = None  # the `summary` operation (JSON): an entry's Edit brings it back
 
 
 class Choice(View):

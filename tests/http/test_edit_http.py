@@ -141,14 +141,12 @@ async def test_delete_from_the_list_keeps_the_list(bot: Bot) -> None:
 
 
 async def test_cancel_brings_a_day_summary_back(bot: Bot) -> None:
-    """An Edit button on `today` (a summary) names that summary: Cancel shows it again."""
+    """An entry's Edit on `today` (a summary) names that summary: Cancel shows it again."""
     await setup(bot)
     await bot.say("log 9:00-10:00 @website first")
     today = await bot.say("today")
-    entry_id = action(await bot.say("times"), "edit")["data"]["entry_id"]
-    back = {"kind": "summary", "period": {"start": "2026-11-17", "end": "2026-11-18",
-                                          "name": {"key": "parse.period.today"}}}  # fmt: skip
-    form = await press(bot, {"verb": "edit", "data": {"verb": "edit", "entry_id": entry_id, "back": back}})
+    entry_id = action(today, "edit")["data"]["entry_id"]
+    form = await press(bot, action(today, "edit"))
     assert "edit_save" in verbs(form) and not card_text(form).startswith("Times")  # a form of its own
     assert card_text(await press(bot, action(form, "edit_cancel"))) == card_text(today)
     # something else than a list operation is not run: the status, as for a card that says nothing
