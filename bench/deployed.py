@@ -180,7 +180,6 @@ def bot_env(world: World, row: str, port: int, schema: str | None, data_dir: Pat
         TIMEBOT_PORT=str(port),
         TIMEBOT_DATA_DIR=str(data_dir),
         TIMEBOT_SECRET_KEY="bench-" + "k" * 40,
-        TIMEBOT_LOG_LEVEL="WARNING",
         HTTPS_PROXY=world.proxy_url,
         NO_PROXY="127.0.0.1,localhost",
         REQUESTS_CA_BUNDLE=str(world.folder / "entra.pem"),

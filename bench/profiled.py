@@ -15,13 +15,29 @@ from typing import Any
 
 from bot.cli import main
 
-_state: dict[str, Any] = {"profiler": None, "n": 0}
+_state: dict[str, Any] = {"profiler": None, "n": 0, "gc": {}, "t0": 0.0, "max": 0.0}
+
+
+def _gc(phase: str, info: dict[str, Any]) -> None:
+    import time
+
+    if phase == "start":
+        _state["t0"] = time.perf_counter()
+        return
+    spent = time.perf_counter() - _state["t0"]
+    n, total = _state["gc"].get(info["generation"], (0, 0.0))
+    _state["gc"][info["generation"]] = (n + 1, total + spent)
+    _state["max"] = max(_state["max"], spent)
 
 
 def _start(_sig: int, _frame: FrameType | None) -> None:
     from pyinstrument import Profiler
 
     profiler = Profiler(async_mode="disabled", interval=0.0005)
+    import gc
+
+    _state["gc"], _state["max"] = {}, 0.0
+    gc.callbacks.append(_gc)
     profiler.start()
     _state["profiler"] = profiler
 
@@ -35,7 +51,15 @@ def _stop(_sig: int, _frame: FrameType | None) -> None:
     _state["n"] += 1
     path = f"{os.environ['BENCH_PROFILE']}-{_state['n']}.txt"
     with open(path + ".part", "w") as out:
+        import gc
+
+        gc.callbacks.remove(_gc)
+        out.write(
+            f"gc: {_state['gc']} longest {_state['max'] * 1000:.1f} ms; counts {gc.get_count()}, "
+            f"objects {len(gc.get_objects())}\n"
+        )
         out.write(profiler.output_text(unicode=True, show_all=False))
+        out.write(profiler.output_text(unicode=True, flat=True))
     os.replace(path + ".part", path)
 
 

@@ -11,7 +11,6 @@ forgets old activity ids, and reads never look past `undo_depth` records.
 
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -85,7 +84,7 @@ class Store:
         self._prefs: dict[tuple[str, str], UserPrefs] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_insert: Any = None
-        self._refs: dict[str, tuple[str, str, str | None, str | None]] = {}
+        self._refs: dict[str, tuple[str, dict[str, Any], str | None, str | None]] = {}
 
     # ---- preferences ---------------------------------------------------------------------------------------
 
@@ -219,7 +218,7 @@ class Store:
     ) -> None:
         """Upsert; `aad_object_id` marks a personal chat as that person's (for `personal_conversation`).
         A reference this process saved unchanged is not written again (it arrives with every message)."""
-        memo = (tenant_id, json.dumps(reference, sort_keys=True, default=str), scope, aad_object_id)
+        memo = (tenant_id, reference, scope, aad_object_id)  # JSON values: == compares them deeply
         if not force and self._refs.get(key) == memo:
             return
         values = {

@@ -13,12 +13,23 @@ an unknown `kid`, a missing or malformed header, a JWKS fetch failure — become
 botbuilder fetches the OpenID metadata/JWKS with blocking `requests.get` inside its coroutines (daily, and
 at most hourly on an unknown `kid`). `_prefetch_keys` does that refresh in a worker thread first, so the
 event loop never blocks on it.
+
+The channel sends the same token with every activity until it nears expiry, and validating it (three
+unverified decodes, an RS256 signature, botbuilder's claim checks) was the largest cost of a turn. So a
+token that passed is remembered — keyed by a digest of the whole header, the channel id and the
+`serviceUrl` it was checked against — until its `exp`, at most `VALIDATED_TTL` seconds (so a key withdrawn
+from the JWKS stops working within that time), for at most `VALIDATED_MAX` tokens. Anything that differs in
+one byte, or another `serviceUrl`, is validated in full.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,13 +52,21 @@ from bot.transport.redact import redact
 log = logging.getLogger(__name__)
 
 
+VALIDATED_TTL = 300.0  # seconds a validated token is trusted without checking it again (capped by its exp)
+VALIDATED_MAX = 4096  # tokens remembered (least recently used go first)
+
+
 class AuthError(Exception):
     """The request is not authenticated; answer 401. The message is safe to log (no token in it)."""
 
 
 class InboundAuthenticator:
     def __init__(
-        self, settings: Settings, *, authentication: BotFrameworkAuthentication | None = None
+        self,
+        settings: Settings,
+        *,
+        authentication: BotFrameworkAuthentication | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if settings.local_mode:
             raise ValueError("no inbound authentication in local mode (no MicrosoftAppId)")
@@ -80,6 +99,8 @@ class InboundAuthenticator:
             )
         self._authentication = authentication
         self._refresh_lock = asyncio.Lock()
+        self._clock = clock
+        self._validated: OrderedDict[bytes, tuple[float, dict[str, Any]]] = OrderedDict()
 
     async def authenticate(
         self, auth_header: str | None, *, channel_id: str | None, service_url: str | None
@@ -90,6 +111,25 @@ class InboundAuthenticator:
         parts = auth_header.split(" ")
         if len(parts) != 2 or parts[0] != "Bearer" or parts[1].count(".") != 2:
             raise AuthError("malformed Authorization header")
+        key = hashlib.sha256(f"{auth_header}\n{channel_id}\n{service_url}".encode()).digest()
+        now = self._clock()
+        hit = self._validated.get(key)
+        if hit is not None:
+            if now < hit[0]:
+                self._validated.move_to_end(key)
+                return dict(hit[1])
+            del self._validated[key]
+        claims = await self._validate(auth_header, channel_id=channel_id, service_url=service_url)
+        until = min(now + VALIDATED_TTL, _number(claims.get("exp"), default=now))
+        if until > now:
+            self._validated[key] = (until, dict(claims))
+            while len(self._validated) > VALIDATED_MAX:
+                self._validated.popitem(last=False)
+        return claims
+
+    async def _validate(
+        self, auth_header: str, *, channel_id: str | None, service_url: str | None
+    ) -> dict[str, Any]:
         activity = BFActivity(
             channel_id=channel_id, service_url=service_url, recipient=BFChannelAccount(role="bot")
         )
@@ -125,6 +165,13 @@ class InboundAuthenticator:
             metadata = JwtTokenExtractor.get_open_id_metadata(url)
             if _needs_refresh(metadata, kid):
                 await asyncio.to_thread(_refresh_blocking, metadata)
+
+
+def _number(value: Any, *, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _unverified_kid(auth_header: str) -> str | None:

@@ -148,6 +148,7 @@ class ConnectorClient:
         self._sleep = sleep
         self._session: aiohttp.ClientSession | None = None
         self.sessions_created = 0  # instrumentation: stays 1 for the life of the process
+        self._bases: dict[str, str] = {}  # serviceUrl → normalised and checked (see `_base`)
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> ConnectorClient:
@@ -207,14 +208,24 @@ class ConnectorClient:
 
     # ---- the one HTTP path -------------------------------------------------------------------------------
 
-    async def _headers(self, url: str, *, fresh: bool = False) -> dict[str, str]:
-        headers = {"Content-Type": "application/json; charset=utf-8"}
-        if self._tokens is not None:
-            parts = urlsplit(url)
-            if parts.scheme != "https" and not _is_loopback(parts.hostname):
+    def _base(self, service_url: str) -> str:
+        """The service URL normalised (yarl), checked fit for a bearer token, remembered: Teams uses a few."""
+        base = self._bases.get(service_url)
+        if base is None:
+            base = str(URL(service_url)).rstrip("/")
+            parts = urlsplit(base)
+            if self._tokens is not None and parts.scheme != "https" and not _is_loopback(parts.hostname):
                 raise ConnectorError(
                     f"refusing to send a bearer token over {parts.scheme}:// to {parts.hostname}"
                 )
+            if len(self._bases) >= 1024:
+                self._bases.clear()
+            self._bases[service_url] = base
+        return base
+
+    async def _headers(self, *, fresh: bool = False) -> dict[str, str]:
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if self._tokens is not None:
             if fresh:
                 self._tokens.invalidate()
             headers["Authorization"] = f"Bearer {await self._tokens.get_token()}"
@@ -231,8 +242,7 @@ class ConnectorClient:
         tenant_id: str = "",
     ) -> Any:
         # Normalise the service URL, then append our already-escaped path verbatim (yarl would unquote `%3A`).
-        url = str(URL(service_url)).rstrip("/") + path
-        target = URL(url, encoded=True)
+        target = URL(self._base(service_url) + path, encoded=True)
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         policy = self._retry
         started = time.monotonic()
@@ -242,7 +252,7 @@ class ConnectorClient:
         for attempt in range(1, policy.max_attempts + 1):
             if conversation_key:
                 await self.permits.acquire(conversation_key, tenant_id)
-            headers = await self._headers(url, fresh=fresh_token)
+            headers = await self._headers(fresh=fresh_token)
             delay: float | None
             try:
                 async with self.session.request(method, target, data=body, headers=headers) as resp:

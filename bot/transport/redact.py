@@ -27,10 +27,13 @@ def redact(text: str) -> str:
     return _SECRETS.sub(repl, text)
 
 
+_PLAIN_PATHS = frozenset({"/api/messages", "/healthz"})  # nothing secret in them: no regex per request
+
+
 def redact_path(path: str, query_string: str) -> str:
     """A request target fit for a log: every query value hidden (only our signed links have a query, and
     all of theirs are secret or personal), and a download token in the path hidden."""
-    shown = redact(path)
+    shown = path if path in _PLAIN_PATHS else redact(path)
     if not query_string:
         return shown
     keys = [(key, "<redacted>") for key, _ in parse_qsl(query_string, keep_blank_values=True)]
@@ -40,6 +43,11 @@ def redact_path(path: str, query_string: str) -> str:
 class RedactingAccessLogger(AbstractAccessLogger):
     """aiohttp's access log without secrets: the stock one writes the whole `path?query`, which for a
     report download is the signed link with the person's Entra object id in it."""
+
+    @property
+    def enabled(self) -> bool:
+        """Below INFO (`TIMEBOT_LOG_LEVEL=WARNING`) aiohttp skips the access log altogether."""
+        return self.logger.isEnabledFor(logging.INFO)
 
     def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
         target = redact_path(request.path, request.query_string)

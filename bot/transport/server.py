@@ -14,6 +14,7 @@ an activity that got no answer). The sends have a bounded retry budget, well und
 from __future__ import annotations
 
 import asyncio
+import gc
 import inspect
 import ipaddress
 import json
@@ -448,6 +449,20 @@ class _DeferredHandler:
         return await self._handler.receive_webhook(backend, subscription, headers, body, url)
 
 
+GC_THRESHOLD = (10_000, 10, 10)
+
+
+async def settle_memory(_app: web.Application | None = None) -> None:
+    """Once started, make the garbage collector cheap for a server: what start-up built (modules, the app,
+    the catalogue) is frozen out of every later collection, and the youngest generation is collected after
+    10,000 net allocations instead of 700. With Python's defaults a full collection walked every start-up
+    object and paused all turns for 50-200 ms (the p99 of `status`), and young collections ran ~50 times a
+    second under load, promoting the objects of turns in flight to older generations."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def serve(settings: Settings) -> None:
     """Run the bot until interrupted (the `timebot serve` command)."""
     check_bind_address(settings)
@@ -457,6 +472,7 @@ def serve(settings: Settings) -> None:
     built: Any = build_handler(settings)
     handler: TurnHandler = _DeferredHandler(built) if inspect.isawaitable(built) else built
     app = create_web_app(settings, handler)
+    app.on_startup.append(settle_memory)  # after the handler's own start-up
     host = settings.host
     shown = f"[{host}]" if ":" in host else host
     mode = "local mode: no authentication" if settings.local_mode else f"app {settings.app_id}"

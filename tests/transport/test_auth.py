@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -163,3 +164,57 @@ async def test_rotated_key_is_picked_up(bot_client, handler, token_issuer, fake_
     metadata.last_updated = datetime.now() - timedelta(hours=2)
     assert (await _post(client, make_activity(fake_connector.url), f"Bearer {second}")).status == 200
     assert token_issuer.metadata_requests == 2
+
+
+async def test_an_accepted_token_is_not_accepted_for_another_service_url(
+    auth_bot, handler, token_issuer, fake_connector
+):
+    """Validated tokens are remembered per serviceUrl: having passed once does not let one be replayed."""
+    client, _ = auth_bot
+    token = token_issuer.mint(audience=APP_ID, service_url=fake_connector.url)
+    assert (await _post(client, make_activity(fake_connector.url), f"Bearer {token}")).status == 200
+    other = make_activity("https://smba.trafficmanager.net/emea/")
+    assert (await _post(client, other, f"Bearer {token}")).status == 401
+    assert len(handler.seen) == 1
+
+
+class _Counting:
+    """The real botbuilder validation, counted."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.calls = real, 0
+
+    async def authenticate_request(self, activity: Any, auth_header: str) -> Any:
+        self.calls += 1
+        return await self.real.authenticate_request(activity, auth_header)
+
+
+async def test_a_validated_token_is_trusted_until_its_expiry_or_the_ttl(token_issuer, fake_connector):
+    from bot.transport.auth import VALIDATED_TTL, AuthError, InboundAuthenticator
+
+    now = [1_000.0]
+    settings = auth_settings(token_issuer)
+    counting = _Counting(InboundAuthenticator(settings)._authentication)
+    auth = InboundAuthenticator(settings, authentication=counting, clock=lambda: now[0])  # type: ignore[arg-type]
+    url = fake_connector.url
+    token = f"Bearer {token_issuer.mint(audience=APP_ID, service_url=url)}"
+
+    claims = await auth.authenticate(token, channel_id="msteams", service_url=url)
+    assert claims["aud"] == APP_ID
+    assert await auth.authenticate(token, channel_id="msteams", service_url=url) == claims
+    assert counting.calls == 1  # the second turn with the same token was not validated again
+
+    now[0] += VALIDATED_TTL + 1  # then it is checked in full again
+    assert await auth.authenticate(token, channel_id="msteams", service_url=url) == claims
+    assert counting.calls == 2
+
+    short = f"Bearer {token_issuer.mint(audience=APP_ID, service_url=url, lifetime=30)}"
+    now[0] = time.time()
+    await auth.authenticate(short, channel_id="msteams", service_url=url)
+    now[0] += 31  # past its exp: not trusted from memory (botbuilder then judges it, with its skew)
+    await auth.authenticate(short, channel_id="msteams", service_url=url)
+    assert counting.calls == 4
+
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    with pytest.raises(AuthError):
+        await auth.authenticate(tampered, channel_id="msteams", service_url=url)

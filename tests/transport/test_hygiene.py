@@ -138,3 +138,34 @@ def test_timebot_serve_starts_and_answers_healthz(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_the_access_log_is_skipped_below_info_and_kept_at_info():
+    """aiohttp asks `enabled` before timing and formatting a request's log line."""
+    import logging
+
+    from bot.transport.redact import RedactingAccessLogger
+
+    logger = logging.getLogger("timebot.test.access")
+    access = RedactingAccessLogger(logger, "")
+    logger.setLevel(logging.WARNING)
+    assert not access.enabled
+    logger.setLevel(logging.INFO)
+    assert access.enabled
+
+
+def test_serve_settles_the_garbage_collector_after_start_up():
+    """Start-up objects frozen out of collections, young collections rarer (the p99 of a busy bot)."""
+    import asyncio
+    import gc
+
+    from bot.transport.server import GC_THRESHOLD, settle_memory
+
+    before = gc.get_threshold()
+    try:
+        asyncio.run(settle_memory())
+        assert gc.get_threshold() == GC_THRESHOLD
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)

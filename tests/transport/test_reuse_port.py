@@ -51,7 +51,7 @@ def test_without_reuse_port_the_second_process_cannot_bind(tmp_path) -> None:
     try:
         wait_healthy(first, first.url + "/healthz")
         second = _serve("second", tmp_path, port, reuse=False)
-        assert second.process.wait(timeout=60) != 0
-        assert "address already in use" in second.output().lower()
+        assert second.process.wait(timeout=60) != 0, second.output()
+        assert "address already in use" in second.output().lower(), second.output()
     finally:
         first.stop()
