@@ -184,16 +184,23 @@ def is_postgres(engine: AsyncEngine) -> bool:
 
 @asynccontextmanager
 async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for a read-only unit of work (one transaction, rolled back at the end).
+    """A connection for a read-only unit of work.
 
     Inside a unit of work that has written on `engine`, its connection: a command reads its own writes.
+    Otherwise on SQLite one deferred transaction, rolled back at the end (readers never queue behind the
+    writer); on PostgreSQL no transaction at all (autocommit), so a read is its statement's one round trip
+    instead of BEGIN, the statement and ROLLBACK. Under PostgreSQL's READ COMMITTED every statement of a
+    transaction takes its own snapshot anyway, so what the statements see is the same.
     """
     joined = joined_connection(engine)
     if joined is not None:
         yield joined
         return
     async with engine.connect() as conn:
-        await conn.execution_options(**{READ_ONLY_OPTION: True})
+        if conn.dialect.name == "postgresql":
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            await conn.execution_options(**{READ_ONLY_OPTION: True})
         yield conn
 
 
