@@ -75,7 +75,14 @@ class LocalBackendFactory:
         )
 
     async def _lookup(self, identity: Identity) -> LocalBackend | None:
-        """The common path: both rows exist and nothing changed. One query, no write."""
+        """The common path: both rows exist and nothing changed. One query (none on SQLite once seen), no
+        write."""
+        if self._cache is not None and (
+            hit := self._cache.binding(identity.tenant_id, identity.aad_object_id)
+        ):
+            workspace_row, user_row = hit
+            if _unchanged(identity, user_row):
+                return self._backend(workspace_row, user_row)
         ws, us = t.workspaces, t.users
         stmt = (
             sa.select(ws, *[c.label(f"user_{c.name}") for c in us.c])
@@ -88,8 +95,10 @@ class LocalBackendFactory:
             return None
         mapping = row._mapping
         user_row = SimpleNamespace(**{c.name: mapping[f"user_{c.name}"] for c in us.c})
-        if user_row.name != _display_name(identity) or (identity.email and user_row.email != identity.email):
+        if not _unchanged(identity, user_row):
             return None  # profile changed: take the write path
+        if self._cache is not None:
+            self._cache.keep_binding(identity.tenant_id, identity.aad_object_id, row, user_row)
         return self._backend(row, user_row)
 
     async def _get_or_create(self, identity: Identity) -> LocalBackend:
@@ -157,6 +166,13 @@ class LocalBackendFactory:
         if conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()
         return (await conn.execute(stmt)).one_or_none()
+
+
+def _unchanged(identity: Identity, user_row: Any) -> bool:
+    """The stored name and email are still the person's (else the write path updates them)."""
+    if user_row.name != _display_name(identity):
+        return False
+    return not (identity.email and user_row.email != identity.email)
 
 
 def _display_name(identity: Identity) -> str:

@@ -59,6 +59,8 @@ class MasterData(LocalBase):
                     **{f"rules_{k}": v for k, v in settings.working_time_rules.model_dump().items()},
                 )
             )
+        if self._cache is not None:
+            self._cache.forget_workspace(self.workspace.id)
         self.workspace = self.workspace.model_copy(update={"settings": settings.model_copy()})
         return self.workspace
 

@@ -110,6 +110,22 @@ async def test_only_admins_change_settings(factory: LocalBackendFactory) -> None
     assert (await factory.bind(ident("carol"))).workspace.settings == settings
 
 
+async def test_a_person_bound_again_sees_the_workspace_as_it_is_now(factory: LocalBackendFactory) -> None:
+    """Binding is answered from memory on SQLite: a settings change and a new name must still show."""
+    alice = await factory.bind(ident("alice"))
+    await factory.bind(ident("bob"))  # created
+    bob = await factory.bind(ident("bob"))  # found (and remembered)
+    assert bob.workspace.settings.weekly_target_minutes == 40 * 60
+    settings = WorkspaceSettings(weekly_target_minutes=30 * 60, default_timezone="Europe/Berlin")
+    await alice.set_workspace_settings(settings)
+    again = await factory.bind(ident("bob"))
+    assert again.workspace.settings == settings
+    assert again.user.id == bob.user.id
+    renamed = await factory.bind(ident("bob", name="Robert"))
+    assert (renamed.user.id, renamed.user.name) == (bob.user.id, "Robert")
+    assert (await factory.bind(ident("bob", name="Robert"))).user.name == "Robert"
+
+
 async def test_private_projects_visible_to_creator_and_admins(factory: LocalBackendFactory) -> None:
     alice = await factory.bind(ident("alice"))  # admin
     bob = await factory.bind(ident("bob"))
