@@ -82,6 +82,7 @@ def _timebot_app(kind: str) -> tuple[web.Application, str]:
     limits = RateLimits(
         per_conversation=(Window(BENCH_LIMITS_PER_CONVERSATION, 1.0),),
         overall=(Window(BENCH_LIMITS_OVERALL, 1.0),),
+        per_tenant=(Window(BENCH_LIMITS_OVERALL, 1.0),),  # one tenant here: Teams' 50/s would cap the row
     )
     connector = ConnectorClient(limits=limits)
     before = kind != "transport-bg"
