@@ -3,7 +3,8 @@
 `python -m bench --deployed` is the operator's view instead (`bench/deployed.py`): the bot started with
 `timebot serve` and real settings (JWTs verified, outbound tokens, Teams' rate limits), 2,048 people in 128
 tenants, on SQLite, PostgreSQL and two processes. What follows describes the in-process harness, whose
-`timebot` rows lift the rate limits to measure the code alone.
+`timebot` rows lift the rate limits to measure the code alone. With 16 people, each person's second `log 30m`
+overlaps their first and is answered with the overlap question, not written: its `log` row measures that.
 
 Set-up (chosen so every row gets the same, fair conditions):
 * each server under test runs in its **own process** (the load generator must not share its event loop);
