@@ -22,8 +22,8 @@ test: setup
 	bash scripts/test.sh
 
 lint: setup
-	$(VENV)/bin/ruff check bot cards adapters tests bench
-	$(VENV)/bin/ruff format --check bot cards adapters tests bench
+	$(VENV)/bin/ruff check bot cards adapters tests bench deploy
+	$(VENV)/bin/ruff format --check bot cards adapters tests bench deploy
 	$(VENV)/bin/mypy
 
 bench: setup

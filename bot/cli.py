@@ -1,4 +1,5 @@
-"""`timebot` command line: `serve` runs the bot, `manifest` builds the Teams app package."""
+"""`timebot` command line: `serve` runs the bot, `healthcheck` asks a running one (the container's
+HEALTHCHECK), `manifest` builds the Teams app package."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, Settings, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -15,6 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the bot (POST /api/messages, GET /healthz)")
     serve.add_argument("--host", help="address to bind (default TIMEBOT_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default TIMEBOT_PORT or 3978)")
+    sub.add_parser("healthcheck", help="exit 0 if the bot on TIMEBOT_PORT answers GET /healthz, else 1")
     manifest = sub.add_parser("manifest", help="write the Teams app package (zip)")
     manifest.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (a GUID)")
     manifest.add_argument("--out", type=Path, default=Path("timebot-teams-app.zip"), help="zip file to write")
@@ -43,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
                 overrides["port"] = args.port
             serve(load_settings(**overrides))
             return 0
+        if args.command == "healthcheck":
+            return healthcheck(load_settings())
         if args.command == "manifest":
             from bot.manifest import sso_section, write_package
 
@@ -58,6 +62,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"timebot: {exc}", file=sys.stderr)
         return 2
     return 2
+
+
+def healthcheck(settings: Settings, timeout: float = 2.0) -> int:
+    """0 if the bot serving on this machine answers `/healthz` with 200 within `timeout`, else 1."""
+    import urllib.error
+    import urllib.request
+
+    host = settings.host if settings.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    url = f"http://{host}:{settings.port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            ok = response.status == 200
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"timebot: {url} did not answer: {exc}", file=sys.stderr)
+        return 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

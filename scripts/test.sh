@@ -11,8 +11,8 @@ if [ ! -x node_modules/.bin/agentsplayground ] || [ ! -d node_modules/@microsoft
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-"$VENV/bin/ruff" check bot cards adapters tests bench
-"$VENV/bin/ruff" format --check bot cards adapters tests bench
+"$VENV/bin/ruff" check bot cards adapters tests bench deploy
+"$VENV/bin/ruff" format --check bot cards adapters tests bench deploy
 "$VENV/bin/mypy"
 # pytest exits 5 when it collected nothing: with `set -e` that fails the run, as it should.
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"

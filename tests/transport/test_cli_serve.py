@@ -41,3 +41,24 @@ def test_public_host_is_fine_with_an_app_id():
 def test_local_mode_public_host_raises_config_error():
     with pytest.raises(ConfigError):
         check_bind_address(make_settings(host="0.0.0.0"))
+
+
+async def test_healthcheck_answers_0_for_a_serving_bot_and_1_when_nothing_listens(monkeypatch):
+    """What the container's HEALTHCHECK runs: `timebot healthcheck` asks the bot's own /healthz."""
+    import asyncio
+
+    from aiohttp.test_utils import TestServer
+
+    from bot.transport.server import create_web_app
+    from tests.support.processes import free_port
+    from tests.transport.conftest import EchoHandler
+
+    server = TestServer(create_web_app(make_settings(), EchoHandler()), host="127.0.0.1")
+    await server.start_server()
+    try:
+        monkeypatch.setenv("TIMEBOT_PORT", str(server.port))
+        assert await asyncio.to_thread(cli.main, ["healthcheck"]) == 0
+    finally:
+        await server.close()
+    monkeypatch.setenv("TIMEBOT_PORT", str(free_port()))
+    assert await asyncio.to_thread(cli.main, ["healthcheck"]) == 1
