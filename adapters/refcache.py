@@ -8,6 +8,11 @@ Keys are tuples that start with the backend kind and the workspace id — `("tim
 service's resolved names and an adapter's lookups alike. One instance serves the whole bot (`bot.wiring`
 builds it from `TIMEBOT_REFDATA_TTL_SECONDS` and `TIMEBOT_REFDATA_CACHE_SIZE`); a factory made without one
 gets its own with the same defaults.
+
+With several bot processes, `announce` tells the others about an invalidation (`bot.store.broadcast`), and
+theirs arrive as `invalidate(…, announce=False)`. A value read while its workspace was invalidated is not
+stored: it may predate the write (a `put` after a `get` that missed checks that no invalidation came
+in between).
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ class ReferenceCache:
         self._clock = clock
         self._entries: OrderedDict[Key, tuple[float, Any]] = OrderedDict()
         self._by_workspace: dict[Key, set[Key]] = {}  # (kind, workspace) → its keys
+        self._epoch = 0  # invalidations so far (master data changes rarely: one counter for all)
+        self._missed: dict[Key, int] = {}  # key → the epoch when a `get` missed it
+        self.announce: Callable[[str, str], None] | None = None  # other processes learn of invalidations
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -44,10 +52,12 @@ class ReferenceCache:
     def get(self, key: Key) -> Any | None:
         """The value stored under `key`, or None when there is none or it expired (values are never None)."""
         hit = self._entries.get(key)
-        if hit is None:
-            return None
-        if hit[0] <= self._clock():
-            self._forget(key)
+        if hit is None or hit[0] <= self._clock():
+            if hit is not None:
+                self._forget(key)
+            if len(self._missed) >= self.size:
+                self._missed.clear()
+            self._missed[key] = self._epoch
             return None
         self._entries.move_to_end(key)
         return hit[1]
@@ -55,6 +65,9 @@ class ReferenceCache:
     def put(self, key: Key, value: Any) -> Any:
         if value is None:
             raise ValueError("None cannot be cached: it means 'not cached'")
+        missed_at = self._missed.pop(key, None)
+        if missed_at is not None and missed_at != self._epoch:
+            return value  # read while an invalidation landed: it may be older than the write
         self._entries[key] = (self._clock() + self.ttl, value)
         self._entries.move_to_end(key)
         self._by_workspace.setdefault(key[:2], set()).add(key)
@@ -66,10 +79,20 @@ class ReferenceCache:
         if key in self._entries:
             self._forget(key)
 
-    def invalidate(self, kind: str, workspace_id: str) -> None:
+    def invalidate(self, kind: str, workspace_id: str, *, announce: bool = True) -> None:
         """Drop everything cached about one workspace of one backend (after a write: it is shared)."""
-        for key in list(self._by_workspace.pop((kind, workspace_id), ())):
+        workspace = (kind, workspace_id)
+        for key in list(self._by_workspace.pop(workspace, ())):
             self._entries.pop(key, None)
+        self._epoch += 1
+        if announce and self.announce is not None:
+            self.announce(kind, workspace_id)
+
+    def clear(self) -> None:
+        """Forget everything (invalidations from other processes may have been missed)."""
+        self._entries.clear()
+        self._by_workspace.clear()
+        self._epoch += 1
 
     def _forget(self, key: Key) -> None:
         self._entries.pop(key, None)

@@ -154,5 +154,9 @@ class RunningTimers:
         if isinstance(known, TimeEntry) and known.id == entry_id:
             self.saw(key, None)
 
-    def forget(self, key: tuple[str, str]) -> None:
-        self._seen.pop(key, None)
+    def forget(self, key: tuple[str, str] | None) -> None:
+        """Forget one user's timer (`None`: everyone's)."""
+        if key is None:
+            self._seen.clear()
+        else:
+            self._seen.pop(key, None)

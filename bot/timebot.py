@@ -154,6 +154,13 @@ class Timebot:
     async def handle(self, activity: Activity) -> TurnResult:
         """Run one activity as one unit of work: whatever it writes (the entry, its undo record, the activity
         id) commits together before the reply is returned, or nothing does."""
+        try:
+            return await self._handle(activity)
+        finally:
+            # Other processes drop what this turn changed (once committed) before its reply leaves.
+            await self.services.bus.flush()
+
+    async def _handle(self, activity: Activity) -> TurnResult:
         for attempt in (1, 2):
             turn = Turn(activity, self.services, self.backends, self.default_timezone, self.default_backend)
             route = self.router.find(turn)

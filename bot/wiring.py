@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from adapters.backend import BackendFactory, Identity
 from adapters.credentials import Connection, ConnectionSource
+from adapters.local.cache import EntryReadCache
 from adapters.refcache import ReferenceCache
 from bot.reports.files import file_store_from_settings
 from bot.secrets import root_secrets
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
+from bot.service.recent import RecentEntries
 from bot.service.refdata import RefDataCache
 from bot.settings import Settings
+from bot.store.broadcast import Bus, LocalBus, PostgresBus
 from bot.timebot import Timebot
 
 if TYPE_CHECKING:
@@ -40,13 +44,22 @@ def build_handler(settings: Settings) -> Timebot:
     from bot.store.state import Store
 
     engine = create_engine(settings.effective_database_url, **settings.database_pool)
+    # Several processes share a PostgreSQL database: their caches are invalidated over LISTEN/NOTIFY.
+    bus = PostgresBus(engine) if engine.dialect.name == "postgresql" else None
     roots = root_secrets(settings.secret_key.get_secret_value(), settings.data_dir)
     connections = ConnectionStore(engine, roots)
     signin = signin_from_settings(settings, engine, roots, connections)
     calendar = calendar_feed(settings, engine) if signin is not None and signin.entra is not None else None
     references = ReferenceCache(ttl=settings.refdata_ttl_seconds, size=settings.refdata_cache_size)
+    recent = RecentEntries()
+    entries = None
+    if bus is not None:
+        live = bus
+        entries = EntryReadCache(
+            trusted=lambda: live.live, announce=lambda user: live.publish("entries", user)
+        )
     services = Services(
-        store=Store(engine),
+        store=Store(engine, bus=bus),
         refdata=RefDataCache(references),
         files=file_store_from_settings(settings),
         connections=connections,
@@ -66,15 +79,23 @@ def build_handler(settings: Settings) -> Timebot:
         public_url=settings.effective_public_url,
         poll_seconds=settings.focus_poll_seconds,
         feed_sources=(calendar,) if calendar is not None else (),
+        recent=recent,
+        bus=bus if bus is not None else LocalBus(),
     )
-    local = LocalBackendFactory(engine)
+    local = LocalBackendFactory(engine, read_cache=entries)
     remotes = remote_factories(settings, connections, signin, references=references)
     registry = BackendRegistry(remotes | {"local": local})
+    if bus is not None:
+        share_caches(bus, references, recent, entries, remotes)
 
     async def migrate() -> None:
         await upgrade(engine)
+        if bus is not None:
+            await bus.start()
 
     async def dispose() -> None:
+        if bus is not None:
+            await bus.close()
         if signin is not None and signin.awork is not None:
             await signin.awork.aclose()
         if calendar is not None:
@@ -91,6 +112,43 @@ def build_handler(settings: Settings) -> Timebot:
         notify_concurrency=settings.notify_concurrency,
         notify_window=timedelta(seconds=settings.notify_window_seconds),
     )
+
+
+def share_caches(
+    bus: Bus,
+    references: ReferenceCache,
+    recent: RecentEntries,
+    entries: EntryReadCache | None,
+    remotes: dict[str, BackendFactory],
+) -> None:
+    """Every process-local cache on the bus: what this process invalidates is announced to the others, what
+    they announce is dropped here, and everything is emptied when the bus may have missed something."""
+    references.announce = lambda kind, workspace: bus.publish("refdata", kind, workspace)
+    bus.subscribe(
+        "refdata", lambda key: references.invalidate(key[0], key[1], announce=False), references.clear
+    )
+
+    def forget_timers(workspace: str | None = None, user: str | None = None) -> None:
+        for factory in remotes.values():
+            forget = getattr(factory, "forget_timer", None)
+            if forget is not None:
+                forget(workspace, user)
+
+    def drop_recent(key: Sequence[str]) -> None:
+        kind, workspace, user = key[0], key[1], key[2]
+        recent.forget((kind, workspace, user))
+        forget = getattr(remotes.get(kind), "forget_timer", None)
+        if forget is not None:
+            forget(workspace, user)
+
+    def reset_recent() -> None:
+        recent.clear()
+        forget_timers()
+
+    recent.announce = lambda key: bus.publish("recent", *key)
+    bus.subscribe("recent", drop_recent, reset_recent)
+    if entries is not None:
+        bus.subscribe("entries", lambda key: entries.invalidate(key[0], announce=False), entries.clear)
 
 
 def calendar_feed(settings: Settings, engine: AsyncEngine) -> CalendarFeed:

@@ -74,6 +74,10 @@ class AworkBackendFactory:
             timers=self._timers,
         )
 
+    def forget_timer(self, workspace_id: str | None = None, user_id: str | None = None) -> None:
+        """Another bot process wrote this person's entries (None: maybe anyone's): ask the API next time."""
+        self._timers.forget(None if workspace_id is None or user_id is None else (workspace_id, user_id))
+
     async def close(self) -> None:
         await self._client.aclose()
 

@@ -3,40 +3,66 @@
 SQLite is the single-process deployment (several bot processes need PostgreSQL), so on SQLite every write
 to a user's data passes through this process and can drop that user's memo. Reads such as "today's
 entries" and "the running timer", which `status` asks on every turn, then cost no database round trip; nor
-does binding a person to their workspace and user rows (dropped when the workspace's settings change).
-On PostgreSQL the factory passes no cache and every read goes to the database.
+does binding a person to their workspace and user rows (dropped when the workspace's settings change; kept
+only where this process alone writes, since binding changes are not announced).
+On PostgreSQL several processes write: there the cache is used only with `trusted` (the invalidation bus
+is listening, `bot.store.broadcast`), each write is `announce`d to the other processes, and a value read
+while the user's memo was dropped is not stored (it may predate the write).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 _MISS = object()
 
 
 class EntryReadCache:
-    def __init__(self, max_users: int = 10_000, max_keys_per_user: int = 32) -> None:
+    def __init__(
+        self,
+        max_users: int = 10_000,
+        max_keys_per_user: int = 32,
+        *,
+        trusted: Callable[[], bool] | None = None,
+        announce: Callable[[str], None] | None = None,
+    ) -> None:
         self._users: OrderedDict[str, dict[Hashable, Any]] = OrderedDict()
         self._max_users = max_users
         self._max_keys = max_keys_per_user
         self._bindings: OrderedDict[tuple[str, str], tuple[str, Any, Any]] = OrderedDict()
+        self._trusted = trusted
+        self.announce = announce
+        self._generation = 0  # bumped when everything is dropped
+        self._epochs: dict[str, int] = {}  # user → drops of their memo so far
+        self._missed: dict[tuple[str, Hashable], tuple[int, int]] = {}  # what a `get` missed, and when
         self.hits = 0
         self.misses = 0
 
     def get(self, user_id: str, key: Hashable) -> Any:
         """The memoised value, or `MISS`."""
+        if self._trusted is not None and not self._trusted():
+            self.misses += 1
+            return _MISS
         memo = self._users.get(user_id)
         value = memo.get(key, _MISS) if memo is not None else _MISS
         if value is _MISS:
             self.misses += 1
+            if len(self._missed) >= self._max_users:
+                self._missed.clear()
+            self._missed[(user_id, key)] = self._stamp(user_id)
         else:
             self.hits += 1
             self._users.move_to_end(user_id)
         return value
 
     def put(self, user_id: str, key: Hashable, value: Any) -> None:
+        missed_at = self._missed.pop((user_id, key), None)
+        if missed_at != self._stamp(user_id):
+            return  # a drop came in while this was read (it may be older than the write), or no `get` asked
+        if self._trusted is not None and not self._trusted():
+            return
         memo = self._users.setdefault(user_id, {})
         self._users.move_to_end(user_id)
         if len(memo) >= self._max_keys:
@@ -45,11 +71,27 @@ class EntryReadCache:
         while len(self._users) > self._max_users:
             self._users.popitem(last=False)
 
-    def invalidate(self, user_id: str) -> None:
+    def invalidate(self, user_id: str, *, announce: bool = True) -> None:
         self._users.pop(user_id, None)
+        if user_id not in self._epochs and len(self._epochs) >= 4 * self._max_users:
+            self._epochs.clear()
+            self._generation += 1
+        self._epochs[user_id] = self._epochs.get(user_id, 0) + 1
+        if announce and self.announce is not None:
+            self.announce(user_id)
+
+    def clear(self) -> None:
+        self._users.clear()
+        self._generation += 1
+
+    def _stamp(self, user_id: str) -> tuple[int, int]:
+        return self._generation, self._epochs.get(user_id, 0)
 
     def binding(self, tenant_id: str, aad_object_id: str) -> tuple[Any, Any] | None:
-        """The (workspace row, user row) a person was last bound to, or None."""
+        """The (workspace row, user row) a person was last bound to, or None (always None when other
+        processes write too: a workspace's settings change there is not announced)."""
+        if self.announce is not None:
+            return None
         hit = self._bindings.get((tenant_id, aad_object_id))
         if hit is None:
             return None
@@ -57,6 +99,8 @@ class EntryReadCache:
         return hit[1], hit[2]
 
     def keep_binding(self, tenant_id: str, aad_object_id: str, workspace_row: Any, user_row: Any) -> None:
+        if self.announce is not None:
+            return
         self._bindings[(tenant_id, aad_object_id)] = (str(workspace_row.id), workspace_row, user_row)
         self._bindings.move_to_end((tenant_id, aad_object_id))
         while len(self._bindings) > self._max_users:

@@ -38,11 +38,15 @@ class LocalBackendFactory:
         default_timezone: str = "UTC",
         dispose_engine: bool = False,
         clock: Clock = utcnow,
+        read_cache: EntryReadCache | None = None,
     ) -> None:
-        """`engine` must be migrated (`bot.store.migrate.upgrade`). `close()` disposes it only if asked to."""
+        """`engine` must be migrated (`bot.store.migrate.upgrade`). `close()` disposes it only if asked to.
+        `read_cache`: for PostgreSQL, one that other processes' writes invalidate (`bot.wiring`)."""
         self._engine = engine
         # Only this process writes a SQLite database, so memoised reads stay true (see adapters.local.cache).
-        self._cache = EntryReadCache() if engine.dialect.name == "sqlite" else None
+        if read_cache is None and engine.dialect.name == "sqlite":
+            read_cache = EntryReadCache()
+        self._cache = read_cache
         self._default_timezone = default_timezone
         self._dispose_engine = dispose_engine
         self._clock = clock

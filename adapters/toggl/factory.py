@@ -90,5 +90,9 @@ class TogglBackendFactory:
             organization_id=str(workspace["organization_id"]) if workspace.get("organization_id") else None,
         )
 
+    def forget_timer(self, workspace_id: str | None = None, user_id: str | None = None) -> None:
+        """Another bot process wrote this person's entries (None: maybe anyone's): ask the API next time."""
+        self._timers.forget(None if workspace_id is None or user_id is None else (workspace_id, user_id))
+
     async def close(self) -> None:
         await self.api.aclose()

@@ -108,11 +108,16 @@ class OutboxWorker(PeriodicWorker):
     async def round(self) -> int:
         return await self.deliver_due()
 
-    async def deliver_due(self) -> int:
-        """One round: try every due row once. Returns how many were delivered or settled."""
+    async def deliver_due(self, rounds: int = 50) -> int:
+        """Try every due row once: a person's next write becomes claimable when the one before it is
+        settled, so claim again until nothing is due. Returns how many were delivered or settled."""
         settled = 0
-        for item in await self.outbox.claim_due(self.services.clock()):
-            settled += await self._deliver(item)
+        for _ in range(rounds):
+            items = await self.outbox.claim_due(self.services.clock())
+            if not items:
+                break
+            for item in items:
+                settled += await self._deliver(item)
         return settled
 
     async def _deliver(self, item: Pending) -> int:

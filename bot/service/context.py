@@ -19,6 +19,7 @@ from bot.service.recent import Key as RecentKey
 from bot.service.recent import RecentEntries
 from bot.service.refdata import RefData, RefDataCache
 from bot.signin.service import SignIn
+from bot.store.broadcast import Bus, LocalBus
 from bot.store.connections import ConnectionStore
 from bot.store.feed import FeedState
 from bot.store.outbox import Outbox
@@ -59,6 +60,7 @@ class Services:
     changes: ChangeStore | None = None  # changes received from trackers, kept a while for Undo
     public_url: str = ""  # where trackers reach the bot (webhook callback URLs)
     poll_seconds: float = 300.0  # how often trackers without webhooks are polled for changes
+    bus: Bus = field(default_factory=LocalBus)  # tells other bot processes what to drop from their caches
 
 
 @dataclass(frozen=True)

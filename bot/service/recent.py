@@ -6,10 +6,14 @@ read moments ago (`status`, `today`, `times`) and every write since went through
 still answers. The view is trusted for `ttl` seconds of the service clock: a change made elsewhere (the
 tracker's own app) is seen at the next read at the latest. Only advice is drawn from it (where to place,
 what overlaps); what the person is *shown* always comes from a fresh read.
+
+With several bot processes a write through one drops the person's view in the others (`announce`, then
+`forget` there: `bot.store.broadcast`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,6 +35,7 @@ class RecentEntries:
         self._ttl = ttl_seconds
         self._max = max_users
         self._views: dict[Key, _View] = {}
+        self.announce: Callable[[Key], None] | None = None  # tells other processes of a write
 
     def remember(
         self, key: Key, start: datetime, end: datetime, entries: list[TimeEntry], now: datetime
@@ -52,6 +57,8 @@ class RecentEntries:
 
     def wrote(self, key: Key, entry_id: str, after: TimeEntry | None) -> None:
         """One of the person's own writes: `after` is the entry now (`None` when deleted)."""
+        if self.announce is not None:
+            self.announce(key)
         view = self._views.get(key)
         if view is None:
             return
@@ -60,5 +67,8 @@ class RecentEntries:
             view.entries[after.id] = after
 
     def forget(self, key: Key) -> None:
-        """Drop the person's view (a write it took in was rolled back)."""
+        """Drop the person's view (a write it took in was rolled back, or they wrote elsewhere)."""
         self._views.pop(key, None)
+
+    def clear(self) -> None:
+        self._views.clear()

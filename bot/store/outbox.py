@@ -1,5 +1,9 @@
 """Durable storage of writes waiting for a remote backend, claimed with a lease so that several bot
-processes (PostgreSQL) never deliver the same write twice at the same time."""
+processes (PostgreSQL) never deliver the same write twice at the same time.
+
+Only a person's oldest waiting write can be claimed (a row leaves when it is delivered or refused): their
+`start` is sent before their `stop`, whichever process holds which row.
+"""
 
 from __future__ import annotations
 
@@ -67,12 +71,18 @@ class Outbox:
             return int(result.scalar_one())
 
     async def claim_due(self, now: datetime, limit: int = 20) -> list[Pending]:
-        """Rows whose time has come, leased to the caller (oldest first)."""
+        """Due rows that are their person's oldest, leased to the caller (oldest first)."""
         o = t.outbox
+        older = o.alias("older")
+        earlier = sa.exists().where(
+            older.c.tenant_id == o.c.tenant_id,
+            older.c.aad_object_id == o.c.aad_object_id,
+            older.c.id < o.c.id,
+        )
         async with write(self._engine) as conn:
-            due = sa.select(o.c.id).where(o.c.next_attempt_at <= now).order_by(o.c.id).limit(limit)
+            due = sa.select(o.c.id).where(o.c.next_attempt_at <= now, ~earlier).order_by(o.c.id).limit(limit)
             if self._engine.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
+                due = due.with_for_update(of=o, skip_locked=True)
             ids = list((await conn.execute(due)).scalars())
             if not ids:
                 return []

@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sql import after_commit, after_unit, defer, dialect_insert, read_connection, write
 from bot.store import tables as t
+from bot.store.broadcast import Bus
+from bot.store.memos import Memos
 
 UNDO_DEPTH = 20
 SEEN_RETENTION = timedelta(days=2)
@@ -74,6 +76,7 @@ class Store:
         *,
         undo_depth: int = UNDO_DEPTH,
         seen_retention: timedelta = SEEN_RETENTION,
+        bus: Bus | None = None,
     ) -> None:
         self._engine = engine
         self._undo_depth = undo_depth
@@ -85,14 +88,16 @@ class Store:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._seen_insert: Any = None
         self._refs: dict[str, tuple[str, dict[str, Any], str | None, str | None]] = {}
+        self._memos = Memos(self._prefs, self._refs, single=self._single_process, bus=bus)
 
     # ---- preferences ---------------------------------------------------------------------------------------
 
     async def get_prefs(self, tenant_id: str, aad_object_id: str) -> UserPrefs:
-        if self._single_process and (hit := self._prefs.get((tenant_id, aad_object_id))) is not None:
+        if self._memos.trusted() and (hit := self._prefs.get((tenant_id, aad_object_id))) is not None:
             return hit
+        epoch = self._memos.epoch
         prefs = await self._load_prefs(tenant_id, aad_object_id)
-        if self._single_process:
+        if self._memos.trusted() and epoch == self._memos.epoch:
             if len(self._prefs) >= _MEMO_LIMIT:
                 self._prefs.clear()
             self._prefs[(tenant_id, aad_object_id)] = prefs
@@ -120,8 +125,9 @@ class Store:
             )
             await conn.execute(stmt)
         key = (prefs.tenant_id, prefs.aad_object_id)
-        self._prefs.pop(key, None)
-        after_unit(lambda: self._prefs.pop(key, None))  # a read before the commit may have kept the old
+        self._memos.drop_prefs(key)
+        after_unit(lambda: self._memos.drop_prefs(key))  # a read before the commit may have kept the old
+        self._memos.announce("prefs", *key)
 
     # ---- undo journal --------------------------------------------------------------------------------------
 
@@ -262,6 +268,7 @@ class Store:
         self._refs.pop(key, None)
         async with write(self._engine) as conn:
             await conn.execute(t.conversation_refs.delete().where(t.conversation_refs.c.key == key))
+        self._memos.announce("ref", key)  # another process must not skip saving it again as "unchanged"
 
     async def get_conversation_ref(self, key: str) -> dict[str, Any] | None:
         c = t.conversation_refs

@@ -50,6 +50,13 @@ class RateLimits:
     per_tenant: tuple[Window, ...] = TEAMS_PER_TENANT
     # Forget idle per-conversation (and per-tenant) limiters once there are more than this many.
     max_tracked_conversations: int = 10_000
+    # Seconds added to every window: a send is counted when its permit is given, Teams counts it when it
+    # arrives, a varying moment later (a busy event loop, the network); without the margin a burst at the
+    # limit is sometimes answered 429.
+    margin: float = 0.25
+
+    def padded(self, windows: Sequence[Window]) -> tuple[Window, ...]:
+        return tuple(Window(w.max_calls, w.period + self.margin) for w in windows)
 
     @classmethod
     def unlimited(cls) -> RateLimits:
@@ -133,7 +140,7 @@ class ConversationRateLimiter:
             if len(table) >= self.limits.max_tracked_conversations:
                 for idle in [k for k, lim in table.items() if lim.idle()]:
                     del table[idle]
-            limiter = table[key] = SlidingWindowLimiter(windows, self._clock)
+            limiter = table[key] = SlidingWindowLimiter(self.limits.padded(windows), self._clock)
         return limiter
 
     async def acquire(self, conversation_id: str, tenant_id: str = "") -> None:
@@ -224,8 +231,8 @@ class RedisPermits:
         self._acquire = client.register_script(_ACQUIRE)
         self._throttled = client.register_script(_THROTTLED)
         self._args = [
-            *_windows_args(self.limits.per_conversation),
-            *_windows_args(self.limits.per_tenant),
+            *_windows_args(self.limits.padded(self.limits.per_conversation)),
+            *_windows_args(self.limits.padded(self.limits.per_tenant)),
         ]
         self._fallback = ConversationRateLimiter(self.limits)
         self._order: dict[str, asyncio.Lock] = {}

@@ -1,7 +1,8 @@
 """A fake Bot Connector that behaves like Teams towards a bot that posts on its own.
 
 On top of `FakeConnector` (records every request): Teams' documented rate limits per bot and conversation
-(7 per 1 s, 60 per 30 s, 1,800 per hour) and per app (`overall`, 50 per second) — a send over a limit is
+(7 per 1 s, 60 per 30 s, 1,800 per hour), per app (`overall`, 50 per second) and, if given, per app per tenant
+(`per_tenant`, the tenant read from the activity's `conversation.tenantId`) — a send over a limit is
 answered 429 with `Retry-After` (whole seconds, as Teams does) and does not count; conversations the bot was
 removed from answer 403 (`BotNotInConversationRoster`); unknown activity ids answer 404 on update. It keeps
 what each conversation shows (`conversations[id][activity_id]` = the latest activity JSON).
@@ -47,18 +48,22 @@ class TeamsConnector(FakeConnector):
         *,
         per_conversation: Sequence[tuple[int, float]] = TEAMS_PER_CONVERSATION,
         overall: Sequence[tuple[int, float]] = TEAMS_OVERALL,
+        per_tenant: Sequence[tuple[int, float]] = (),
         record: bool = True,
     ) -> None:
         super().__init__(record=record)
         self._per_conversation = tuple(per_conversation)
         self._overall = _Windows(overall)
+        self._per_tenant = tuple(per_tenant)
         self._windows: dict[str, _Windows] = {}
+        self._tenants: dict[str, _Windows] = {}
         self.gone: set[str] = set()  # conversation ids the bot was removed from
         self.conversations: dict[str, dict[str, dict]] = defaultdict(dict)
         self.throttled = 0  # 429s answered
+        self.refused: list[tuple[str, str]] = []  # (conversation, which limits) of each 429
         self.accepted: list[tuple[float, str, str, str]] = []  # (monotonic time, method, conversation, id)
 
-    def _admit(self, conversation: str) -> web.Response | None:
+    def _admit(self, conversation: str, body: object = None) -> web.Response | None:
         if conversation in self.gone:
             return web.json_response(
                 {
@@ -71,9 +76,12 @@ class TeamsConnector(FakeConnector):
             )
         now = time.monotonic()
         mine = self._windows.setdefault(conversation, _Windows(self._per_conversation))
-        delay = max(mine.wait(now), self._overall.wait(now))
+        tenant = self._tenants.setdefault(_tenant_of(body), _Windows(self._per_tenant))
+        waits = {"conversation": mine.wait(now), "app": self._overall.wait(now), "tenant": tenant.wait(now)}
+        delay = max(waits.values())
         if delay > 0:
             self.throttled += 1
+            self.refused.append((conversation, ",".join(k for k, v in waits.items() if v > 0)))
             return web.json_response(
                 {"error": {"code": "ThrottledRequest", "message": "Too many requests"}},
                 status=429,
@@ -81,6 +89,7 @@ class TeamsConnector(FakeConnector):
             )
         mine.stamps.append(now)
         self._overall.stamps.append(now)
+        tenant.stamps.append(now)
         return None
 
     async def _post_activity(self, request: web.Request) -> web.Response:
@@ -88,7 +97,7 @@ class TeamsConnector(FakeConnector):
         if failure is not None:
             return failure
         conversation = rec.conversation_id or ""
-        refused = self._admit(conversation)
+        refused = self._admit(conversation, rec.json)
         if refused is not None:
             return refused
         new_id = self._new_id()
@@ -101,7 +110,7 @@ class TeamsConnector(FakeConnector):
         if failure is not None:
             return failure
         conversation, activity = rec.conversation_id or "", rec.activity_id or ""
-        refused = self._admit(conversation)
+        refused = self._admit(conversation, rec.json)
         if refused is not None:
             return refused
         if activity not in self.conversations.get(conversation, {}):
@@ -118,3 +127,9 @@ class TeamsConnector(FakeConnector):
     def delete_activity(self, conversation: str, activity: str) -> None:
         """Someone deleted the bot's message in Teams."""
         self.conversations[conversation].pop(activity, None)
+
+
+def _tenant_of(body: object) -> str:
+    conversation = body.get("conversation") if isinstance(body, dict) else None
+    tenant = conversation.get("tenantId") if isinstance(conversation, dict) else None
+    return tenant if isinstance(tenant, str) else ""

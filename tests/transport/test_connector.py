@@ -260,7 +260,7 @@ async def test_rate_limit_applies_to_sends(fake_connector):
 
 async def test_idle_conversation_limiters_are_forgotten():
     limiter = ConversationRateLimiter(
-        RateLimits(per_conversation=(Window(5, 0.01),), overall=(), max_tracked_conversations=10)
+        RateLimits(per_conversation=(Window(5, 0.01),), overall=(), max_tracked_conversations=10, margin=0.0)
     )
     for i in range(10):
         await limiter.acquire(f"c{i}")

@@ -150,3 +150,17 @@ def test_settings_choose_redis_when_configured() -> None:
         permits_from_settings(make_settings(redis_url="redis://127.0.0.1:6379/0")), RedisPermits
     )
     assert TEAMS_PER_CONVERSATION[0] == Window(7, 1.0)
+
+
+def test_every_window_carries_a_margin_for_the_way_to_teams() -> None:
+    """A send is counted when its permit is given and by Teams when it arrives, a varying moment later: the
+    bot's windows are a little longer than Teams' so that a burst at the limit is not answered 429."""
+    from bot.transport.ratelimit import SlidingWindowLimiter
+
+    limits = RateLimits(per_conversation=(Window(2, 1.0),), margin=0.25)
+    limiter = SlidingWindowLimiter(limits.padded(limits.per_conversation), clock=lambda: 0.0)
+    limiter.admit(0.0)
+    limiter.admit(0.0)
+    assert limiter.delay(1.0) == pytest.approx(0.25)  # Teams' window is over; ours waits the margin more
+    assert limiter.delay(1.25) == 0
+    assert RateLimits().margin > 0
