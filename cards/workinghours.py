@@ -32,7 +32,12 @@ MAX_NOTES = 8
 # A note's fields that the service sends as whole seconds: said with the one duration format.
 DURATION_FIELDS = frozenset({"worked", "max", "rest", "min", "required", "taken", "length"})
 # Refusals that already say the state the person is in: the card does not repeat it under them.
-_SAYS_STATE = {"wh.already_in": "in", "wh.already_on_break": "break", "wh.already_out": "out"}
+_SAYS_STATE = {
+    "wh.already_in": "in",
+    "wh.already_on_break": "break",
+    "wh.come_on_break": "break",
+    "wh.already_out": "out",
+}
 
 
 def _field(name: str, value: str, locale: str) -> str:

@@ -305,6 +305,10 @@ async def clock_in(ctx: UserContext, op: ClockIn) -> Outcome:
     if open_work is not None:
         since = _hm(open_work.start, ctx)
         if _local_day(open_work.start, ctx) == ctx.today:
+            open_break = hours.open("break")
+            if open_break is not None:  # "come" back from a break means its end: offered, not guessed
+                fix = Fix("wh.fix.break_end", {}, verbs.BREAK_END)
+                return await _refuse(ctx, "wh.come_on_break", {"since": _hm(open_break.start, ctx)}, [fix])
             return await _refuse(ctx, "wh.already_in", {"since": since}, [Fix("wh.fix.go", {}, verbs.GO)])
         suggested = min(
             open_work.start + timedelta(hours=8), _bounds(ctx, _local_day(open_work.start, ctx))[1] - SLACK

@@ -104,7 +104,7 @@ async def test_durations_never_show_seconds_in_english_or_german(bot: Bot) -> No
 @pytest.mark.parametrize(
     ("locale", "come", "go", "hours", "rule"),
     [
-        ("en-US", "come at 8", "go", "hours", "7 h of work need at least 30 min of break"),
+        ("en-US", "come at 8", "go", "hours", "7 h of work needs at least 30 min of break"),
         ("de-DE", "kommen um 8", "gehen", "stunden", "7 Std. Arbeit brauchen mindestens 30 Min. Pause"),
     ],
 )
@@ -127,6 +127,21 @@ async def test_a_refusal_that_says_the_state_does_not_repeat_it(bot: Bot) -> Non
     bot.harness.advance(hours=1)
     again = card_text(await bot.say("come"))
     assert "You're already clocked in since 15:00." in again and again.count("since 15:00") == 1, again
+
+
+async def test_come_during_a_break_offers_to_end_the_break(bot: Bot) -> None:
+    await bot.say("come")
+    bot.harness.advance(hours=3)
+    await bot.say("break")
+    bot.harness.advance(minutes=20)
+    card = await bot.say("come")
+    assert_valid_card(card)
+    said = card_text(card)
+    assert "You're on a break since 18:00: end it to carry on working." in said, said
+    assert "already clocked in" not in said
+    assert [a["data"]["verb"] for a in actions(card)][:1] == ["break_end"], actions(card)
+    ended = card_text(await _pressed(bot, card, "break_end"))
+    assert "Break over; clocked in since 15:00" in ended, ended
 
 
 @pytest.mark.parametrize(("locale", "command"), [("en-US", "hours"), ("de-DE", "stunden")])

@@ -59,6 +59,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You're already on a break since {since}.",
         "de": "Du bist schon seit {since} in der Pause.",
     },
+    "wh.come_on_break": {
+        "en": "You're on a break since {since}: end it to carry on working.",
+        "de": "Du bist seit {since} in der Pause: beende sie, um weiterzuarbeiten.",
+    },
     "wh.no_open_break": {
         "en": "You're not on a break.",
         "de": "Du bist gerade nicht in der Pause.",
@@ -89,7 +93,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- rule warnings (ArbZG defaults; the workspace may change them) ---
     "wh.rule.break": {
-        "en": "{worked} of work need at least {required} of break; counted so far: {taken}.",
+        "en": "{worked} of work needs at least {required} of break; counted so far: {taken}.",
         "de": "{worked} Arbeit brauchen mindestens {required} Pause; bisher: {taken}.",
     },
     "wh.rule.max_daily": {
@@ -101,7 +105,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Nur {rest} Ruhezeit seit dem letzten Arbeitstag (mindestens {min}).",
     },
     "wh.rule.day.break": {
-        "en": "{day}: {worked} of work need at least {required} of break; counted: {taken}.",
+        "en": "{day}: {worked} of work needs at least {required} of break; counted: {taken}.",
         "de": "{day}: {worked} Arbeit brauchen mindestens {required} Pause; gezählt: {taken}.",
     },
     "wh.rule.day.max_daily": {
