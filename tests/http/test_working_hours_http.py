@@ -87,12 +87,12 @@ async def test_go_without_come_offers_the_fix_as_a_button(bot: Bot) -> None:
 async def test_missing_break_fix_from_the_hours_card(bot: Bot) -> None:
     await bot.say("come at 8")
     went = await bot.say("go")  # 7 h without a break at 15:00
-    assert "need at least 30 min of break" in card_text(went)
+    assert "needs at least 30 min of break" in card_text(went)
     hours = await bot.say("hours")
     updated = (await press(bot, hours, "add_break"))["value"]
     assert_valid_card(updated)
     text = card_text(updated)
-    assert "Break 11:15–11:45 added" in text and "need at least" not in text
+    assert "Break 11:15–11:45 added" in text and "needs at least" not in text
 
 
 async def _picked(bot: Bot, card: dict[str, Any], verb: str) -> str:
