@@ -12,20 +12,15 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from adapters.backend import Identity
-from adapters.local.factory import LocalBackendFactory
-from bot.activity import Activity
-from bot.notify.subscriptions import Subscription, SubscriptionStore
-from bot.store.state import Store
-from tests.support.db import DATABASES, database, engine_for
+from tests.support.db import DATABASES, database
 from tests.support.harness import activity_json
-from tests.support.notify_world import ROOTS, free_port
+from tests.support.notify_world import ROOTS, free_port, subscribed_channels
 from tests.support.teams_connector import TEAMS_PER_CONVERSATION, TeamsConnector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,27 +66,7 @@ async def bot_process(url: str, port: int, data_dir: Path) -> AsyncIterator[asyn
 
 
 async def prepare(url: str, teams_url: str) -> None:
-    """Alice's workspace, and 200 channels subscribed to its projects (what 200 `subscribe projects` make)."""
-    async with engine_for(url) as engine:
-        alice = await LocalBackendFactory(engine).bind(ALICE)
-        store, subscriptions = Store(engine), SubscriptionStore(engine, ROOTS)
-        now = datetime.now(UTC)
-        for i in range(CONVERSATIONS):
-            conversation = f"19:channel-{i}@thread.tacv2"
-            activity = activity_json(
-                conversation_id=conversation, conversation_type="channel", service_url=teams_url
-            )
-            reference = Activity.model_validate(activity).reference()
-            await store.save_conversation_ref(conversation, "tenant-1", reference, scope="channel")
-            await subscriptions.put(
-                Subscription(
-                    conversation_id=conversation, tenant_id="tenant-1", scope="channel", backend="local",
-                    workspace_id=alice.workspace.id, entity="projects", events=["created"], projects=[],
-                    owner_tenant_id="tenant-1", owner_aad_object_id="alice", owner_user_id=alice.user.id,
-                    owner_name="Alice", locale="en-US", timezone="Europe/Berlin",
-                ),
-                now,
-            )  # fmt: skip
+    await subscribed_channels(url, teams_url, ALICE, CONVERSATIONS, "channel")
 
 
 def delivered(teams: TeamsConnector) -> Counter[str]:

@@ -7,22 +7,17 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from adapters.backend import Identity
-from adapters.local.factory import LocalBackendFactory
-from bot.activity import Activity
 from bot.notify.queue import NotificationQueue
-from bot.notify.subscriptions import Subscription, SubscriptionStore
-from bot.store.state import Store
 from tests.replicas.conftest import replicas
 from tests.support.db import engine_for, postgres_schema
 from tests.support.harness import activity_json
-from tests.support.notify_world import ROOTS, readable
+from tests.support.notify_world import readable, subscribed_channels
 from tests.support.teams_connector import TEAMS_PER_CONVERSATION, TeamsConnector
 
 pytestmark = pytest.mark.postgres
@@ -34,27 +29,7 @@ ALICE = Identity("tenant-1", "alice", "Alice")
 
 
 async def prepare(url: str, teams_url: str) -> None:
-    """Alice's workspace, and channels subscribed to its new projects (what `subscribe projects` makes)."""
-    async with engine_for(url) as engine:
-        alice = await LocalBackendFactory(engine).bind(ALICE)
-        store, subscriptions = Store(engine), SubscriptionStore(engine, ROOTS)
-        now = datetime.now(UTC)
-        for i in range(CHANNELS):
-            conversation = f"19:kill-{i}@thread.tacv2"
-            activity = activity_json(
-                conversation_id=conversation, conversation_type="channel", service_url=teams_url
-            )
-            reference = Activity.model_validate(activity).reference()
-            await store.save_conversation_ref(conversation, "tenant-1", reference, scope="channel")
-            await subscriptions.put(
-                Subscription(
-                    conversation_id=conversation, tenant_id="tenant-1", scope="channel", backend="local",
-                    workspace_id=alice.workspace.id, entity="projects", events=["created"], projects=[],
-                    owner_tenant_id="tenant-1", owner_aad_object_id="alice", owner_user_id=alice.user.id,
-                    owner_name="Alice", locale="en-US", timezone="Europe/Berlin",
-                ),
-                now,
-            )  # fmt: skip
+    await subscribed_channels(url, teams_url, ALICE, CHANNELS, "kill")
 
 
 def cards_by_channel(teams: TeamsConnector) -> dict[str, list[str]]:

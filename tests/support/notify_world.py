@@ -19,11 +19,12 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.backend import BackendFactory
+from adapters.backend import BackendFactory, Identity
 from adapters.local.factory import LocalBackendFactory
+from bot.activity import Activity
 from bot.notify import NotificationQueue
 from bot.notify.changes import ChangeStore
-from bot.notify.subscriptions import SubscriptionStore
+from bot.notify.subscriptions import Subscription, SubscriptionStore
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
@@ -33,6 +34,7 @@ from bot.store.state import Store
 from bot.timebot import Timebot
 from bot.transport.connector import ConnectorClient
 from bot.transport.server import create_web_app
+from tests.support.db import engine_for
 from tests.support.harness import activity_json
 from tests.support.teams_connector import TeamsConnector
 
@@ -198,3 +200,29 @@ async def notify_world(
         app = create_web_app(settings, bot, connector=ConnectorClient())
         async with TestClient(TestServer(app, host="127.0.0.1", port=port)) as client:
             yield NotifyWorld(client, fake_teams, bot, services, url)
+
+
+async def subscribed_channels(url: str, teams_url: str, owner: Identity, count: int, prefix: str) -> None:
+    """`owner`'s workspace, and `count` channels `19:<prefix>-<i>@thread.tacv2` subscribed to its new
+    projects (what as many `subscribe projects` make), in the database at `url`."""
+    async with engine_for(url) as engine:
+        alice = await LocalBackendFactory(engine).bind(owner)
+        store, subscriptions = Store(engine), SubscriptionStore(engine, ROOTS)
+        now = datetime.now(UTC)
+        for i in range(count):
+            conversation = f"19:{prefix}-{i}@thread.tacv2"
+            activity = activity_json(
+                conversation_id=conversation, conversation_type="channel", service_url=teams_url
+            )
+            reference = Activity.model_validate(activity).reference()
+            await store.save_conversation_ref(conversation, owner.tenant_id, reference, scope="channel")
+            await subscriptions.put(
+                Subscription(
+                    conversation_id=conversation, tenant_id=owner.tenant_id, scope="channel", backend="local",
+                    workspace_id=alice.workspace.id, entity="projects", events=["created"], projects=[],
+                    owner_tenant_id=owner.tenant_id, owner_aad_object_id=owner.aad_object_id,
+                    owner_user_id=alice.user.id, owner_name=owner.name, locale="en-US",
+                    timezone="Europe/Berlin",
+                ),
+                now,
+            )  # fmt: skip
