@@ -30,12 +30,12 @@ import json
 import os
 import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
+from bench.load import Measured, closed_loop, cpu_seconds, wait_healthy
 from bench.messages import message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,41 +50,10 @@ TARGETS = {
 
 
 @dataclass
-class Result:
-    target: str
-    scenario: str
-    handler: str
-    requests: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
+class Result(Measured):
+    target: str = ""
+    handler: str = ""
     replies: int = 0
-    server_cpu: float | None = None  # seconds of CPU the server process used during the run
-
-    @property
-    def cpu_per_request_us(self) -> float | None:
-        if self.server_cpu is None or not self.requests:
-            return None
-        return self.server_cpu / self.requests * 1e6
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    def pct(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process (Linux /proc); None elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 class Process:
@@ -114,57 +83,22 @@ class Process:
                 self.proc.wait()
 
 
-async def _wait_healthy(session: aiohttp.ClientSession, base: str) -> None:
-    for _ in range(100):
-        try:
-            async with session.get(base + "/healthz") as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"{base} never became healthy")
-
-
 async def _connector_count(session: aiohttp.ClientSession, connector: str) -> int:
     async with session.get(connector + "/stats") as resp:
         return int((await resp.json())["count"])
 
 
 async def _load(
-    session: aiohttp.ClientSession,
-    base: str,
-    connector: str,
-    text: str,
-    users: int,
-    seconds: float,
-    result: Result | None,
-) -> None:
-    deadline = time.monotonic() + seconds
-
-    async def user(n: int) -> None:
-        while time.monotonic() < deadline:
-            body = json.dumps(message(n, text, connector)).encode()
-            started = time.perf_counter()
-            try:
-                async with session.post(
-                    base + "/api/messages", data=body, headers={"Content-Type": "application/json"}
-                ) as resp:
-                    await resp.read()
-                    ok = resp.status < 300
-            except aiohttp.ClientError:
-                ok = False
-            elapsed = time.perf_counter() - started
-            if result is not None:
-                result.requests += 1
-                result.latencies.append(elapsed)
-                if not ok:
-                    result.errors += 1
-
-    started = time.monotonic()
-    await asyncio.gather(*(user(n) for n in range(users)))
-    if result is not None:
-        result.seconds = time.monotonic() - started
+    session: aiohttp.ClientSession, base: str, connector: str, text: str, users: int, seconds: float
+) -> Measured:
+    """Each of `users` people in their own conversation, as fast as the server answers."""
+    return await closed_loop(
+        session,
+        base + "/api/messages",
+        lambda n: json.dumps(message(n, text, connector)).encode(),
+        concurrency=users,
+        seconds=seconds,
+    )
 
 
 async def run_target(target: str, connector: str, users: int, seconds: float, warmup: float) -> list[Result]:
@@ -175,14 +109,16 @@ async def run_target(target: str, connector: str, users: int, seconds: float, wa
         pool = aiohttp.TCPConnector(limit=users * 2)
         timeout = aiohttp.ClientTimeout(total=30)
         async with aiohttp.ClientSession(connector=pool, timeout=timeout) as session:
-            await _wait_healthy(session, base)
+            if not await wait_healthy(session, base, within=5):
+                raise RuntimeError(f"{base} never became healthy")
             for scenario, text in SCENARIOS.items():
-                await _load(session, base, connector, text, users, warmup, None)
+                await _load(session, base, connector, text, users, warmup)
                 before = await _connector_count(session, connector)
-                result = Result(target, scenario, server.description)
                 cpu_before = cpu_seconds(server.proc.pid)
-                await _load(session, base, connector, text, users, seconds, result)
+                measured = await _load(session, base, connector, text, users, seconds)
                 cpu_after = cpu_seconds(server.proc.pid)
+                result = Result(**vars(measured), target=target, handler=server.description)
+                result.scenario = scenario
                 if cpu_before is not None and cpu_after is not None:
                     result.server_cpu = cpu_after - cpu_before
                 await asyncio.sleep(0.2)
@@ -191,7 +127,7 @@ async def run_target(target: str, connector: str, users: int, seconds: float, wa
                 print(
                     f"  {TARGETS[target]:<34} {scenario:<7} {result.rps:8.1f} req/s  "
                     f"p50 {result.pct(0.5):6.1f} ms  p99 {result.pct(0.99):6.1f} ms  "
-                    f"cpu {result.cpu_per_request_us or 0:5.0f} us/req  errors {result.errors}",
+                    f"cpu {result.cpu_us or 0:5.0f} us/req  errors {result.errors}",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -210,8 +146,8 @@ def table(results: list[Result], users: int, seconds: float) -> str:
     for r in results:
         base = anchor.get(r.scenario)
         ratio = r.rps / base.rps if base and base.rps else float("nan")
-        cpu = r.cpu_per_request_us
-        base_cpu = base.cpu_per_request_us if base else None
+        cpu = r.cpu_us
+        base_cpu = base.cpu_us if base else None
         cpu_ratio = f"{base_cpu / cpu:.2f}" if cpu and base_cpu else "n/a"
         replies = r.replies / r.requests if r.requests else 0.0
         lines.append(

@@ -43,6 +43,8 @@ from typing import Any
 
 import aiohttp
 
+from bench.load import Measured, closed_loop, cpu_seconds, wait_healthy
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {"status": "status", "log": "log 30m yesterday"}
 ROWS = {
@@ -59,37 +61,17 @@ TENANT_ID = "11111111-2222-3333-4444-555555555555"  # the bot's own (SingleTenan
 
 
 @dataclass
-class Result:
-    row: str
-    scenario: str
-    requests: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    server_cpu: float | None = None
+class Result(Measured):
+    row: str = ""
     busy: float | None = None  # share of the machine's cores in use
     connector: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
 
-    def pct(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
-
-    @property
-    def cpu_us(self) -> float | None:
-        return (
-            self.server_cpu / self.requests * 1e6 if self.server_cpu is not None and self.requests else None
-        )
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_of(pid: int) -> float:
+    seconds = cpu_seconds(pid)
+    if seconds is None:
+        raise RuntimeError("the deployed bench reads the bot's CPU time from /proc (Linux only)")
+    return seconds
 
 
 def machine_ticks() -> tuple[int, int]:
@@ -238,33 +220,23 @@ class Load:
         self.args = args
         self.people = itertools.count()
         self.ids = itertools.count(1)
-        self.headers = {"Content-Type": "application/json", "Authorization": f"Bearer {world.inbound_token}"}
+        self.headers = {"Authorization": f"Bearer {world.inbound_token}"}
+
+    def body(self, text: str) -> bytes:
+        person = next(self.people) % self.args.people
+        return activity(person, self.args.tenants, text, self.world.connector_url, next(self.ids))
 
     async def run(self, base: str, text: str, *, seconds: float | None, count: int | None) -> Result:
-        result = Result("", "")
-        deadline = time.monotonic() + (seconds if seconds is not None else 3600.0)
-        remaining = itertools.count() if count is None else iter(range(count))
-        url = base + "/api/messages"
-
-        async def user() -> None:
-            while time.monotonic() < deadline and next(remaining, None) is not None:
-                person = next(self.people) % self.args.people
-                body = activity(person, self.args.tenants, text, self.world.connector_url, next(self.ids))
-                started = time.perf_counter()
-                try:
-                    async with self.session.post(url, data=body, headers=self.headers) as resp:
-                        await resp.read()
-                        ok = resp.status < 300
-                except (TimeoutError, aiohttp.ClientError):
-                    ok = False
-                result.latencies.append(time.perf_counter() - started)
-                result.requests += 1
-                result.errors += 0 if ok else 1
-
-        started = time.monotonic()
-        await asyncio.gather(*(user() for _ in range(self.args.concurrency)))
-        result.seconds = time.monotonic() - started
-        return result
+        measured = await closed_loop(
+            self.session,
+            base + "/api/messages",
+            lambda _user: self.body(text),
+            concurrency=self.args.concurrency,
+            seconds=seconds,
+            count=count,
+            headers=self.headers,
+        )
+        return Result(**vars(measured))
 
 
 async def _connector(session: aiohttp.ClientSession, world: World, verb: str) -> dict[str, Any]:
@@ -274,18 +246,11 @@ async def _connector(session: aiohttp.ClientSession, world: World, verb: str) ->
 
 
 async def _healthy(session: aiohttp.ClientSession, base: str, children: list[Child]) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if any(c.proc.poll() is not None for c in children):
-            break
-        try:
-            async with session.get(base + "/healthz") as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the server did not become healthy:\n" + "\n".join(c.output() for c in children))
+    def alive() -> bool:
+        return all(c.proc.poll() is None for c in children)
+
+    if not await wait_healthy(session, base, alive=alive, within=90):
+        raise RuntimeError("the server did not become healthy:\n" + "\n".join(c.output() for c in children))
 
 
 def start_row(
@@ -334,7 +299,7 @@ async def measure_row(world: World, row: str, args: argparse.Namespace) -> list[
                 await load.run(base, text, seconds=args.warmup, count=None)
                 await asyncio.sleep(0.3)  # let the warm-up's replies land before counting
                 await _connector(session, world, "POST")
-                cpu = [cpu_seconds(c.proc.pid) for c in children]
+                cpu = [cpu_of(c.proc.pid) for c in children]
                 ticks = machine_ticks()
                 profiling = args.profile is not None and row != "anchor"
                 if profiling:
@@ -345,9 +310,7 @@ async def measure_row(world: World, row: str, args: argparse.Namespace) -> list[
                 if profiling:
                     for child in children:
                         child.proc.send_signal(signal.SIGUSR2)
-                result.server_cpu = sum(
-                    cpu_seconds(c.proc.pid) - b for c, b in zip(children, cpu, strict=True)
-                )
+                result.server_cpu = sum(cpu_of(c.proc.pid) - b for c, b in zip(children, cpu, strict=True))
                 result.busy = (ticks_after[0] - ticks[0]) / max(1, ticks_after[1] - ticks[1])
                 await asyncio.sleep(0.3)
                 result.connector = await _connector(session, world, "GET")
@@ -453,7 +416,7 @@ def main(argv: list[str]) -> int:
         "--profile",
         type=Path,
         help="folder: profile each bot during the measured seconds with pyinstrument, reports there "
-        "(<row>-<process>-<n>.txt, n counting the scenarios run; a dev tool: pip install pyinstrument)",
+        "(<row>-<process>-<n>.txt, n counting the scenarios run; pip install -e '.[profile]')",
     )
     args = parser.parse_args(argv)
     args.rows = [r.strip() for r in args.rows.split(",") if r.strip()]

@@ -1,6 +1,6 @@
 """`python -m bench.profiled serve`: `timebot serve` (the real CLI), profiling only what the bench measures.
 
-SIGUSR1 starts pyinstrument (a dev tool: `pip install pyinstrument`), SIGUSR2 stops it and writes its text
+SIGUSR1 starts pyinstrument (`pip install -e '.[profile]'`), SIGUSR2 stops it and writes its text
 report to `$BENCH_PROFILE-<n>.txt` (n = 1, 2, … per stop). So a profile shows the measured scenario alone,
 not start-up or the warm-up's first contacts.
 """
