@@ -23,8 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from adapters.local.factory import LocalBackendFactory
-from adapters.sql import create_engine
-from adapters.sql.writer import writer_for
+from adapters.sql import create_engine, sync_engines
 from bot.activity import Activity
 from bot.service.context import Services
 from bot.service.refdata import RefDataCache
@@ -42,10 +41,7 @@ class Counter:
     def __init__(self, engine: Any) -> None:
         self.statements = 0
         self.commits = 0
-        engines = {engine.sync_engine}
-        if engine.dialect.name == "sqlite":
-            engines.add(writer_for(engine).engine.sync_engine)  # SQLite writes on the writer's own engine
-        for sync_engine in engines:
+        for sync_engine in sync_engines(engine):  # on SQLite also the writer's and inline readers' engines
             event.listen(sync_engine, "before_cursor_execute", self._statement)
             event.listen(sync_engine, "commit", self._commit)
 

@@ -2,8 +2,9 @@
 
 Keyset pagination (never OFFSET, never one huge result): each batch is one short read transaction that
 continues after the last row of the previous one, so memory stays at one batch and no connection is held
-while the caller writes the spreadsheet. The order is the report's: by start, or by project (name, then id,
-entries without a project last) and then start; the row id breaks ties so no row is skipped or repeated.
+while the caller writes the spreadsheet. A batch reads with `long=True` (on SQLite in aiosqlite's thread: a
+thousand rows must not hold the event loop). The order is the report's: by start, or by project (name, then
+id, entries without a project last) and then start; the row id breaks ties so no row is skipped or repeated.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ async def iter_entries(
         if after is not None:
             bound = [sa.literal(value, type_=key.type) for key, value in zip(keys, after, strict=True)]
             stmt = stmt.where(sa.tuple_(*keys) > sa.tuple_(*bound))
-        async with read_connection(engine) as conn:
+        async with read_connection(engine, long=True) as conn:
             rows = (await conn.execute(stmt)).all()
             if not rows:
                 return

@@ -13,6 +13,7 @@ from adapters.sql.engine import (
     is_postgres,
     normalize_url,
     read_connection,
+    sync_engines,
 )
 from adapters.sql.types import NAMING_CONVENTION, UtcDateTime
 from adapters.sql.unit import (
@@ -42,6 +43,7 @@ __all__ = [
     "is_postgres",
     "normalize_url",
     "read_connection",
+    "sync_engines",
     "unit_of_work",
     "write",
 ]

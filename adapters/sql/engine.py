@@ -3,9 +3,11 @@
 SQLite: WAL, foreign keys and a busy timeout on every connection; write transactions (`WRITE_OPTION`, set by
 `adapters.sql.writer`) start with `BEGIN IMMEDIATE` (the write lock is taken up front, so a read-then-write
 transaction can never fail with "database is locked" half-way), everything else with a deferred `BEGIN`, so
-readers never wait for the writer. `synchronous=NORMAL` in WAL: a commit is durable against a crash of the
-process (the WAL is in the OS's page cache before COMMIT returns); only a power loss or OS crash may lose the
-last commits, never corrupt the file; FULL would add an fsync to every commit.
+readers never wait for the writer. A file has three pools: the writer's one connection and the short reads'
+connections run inline on the event loop's thread (`adapters.sql.inline`), long reads (`read_connection(…,
+long=True)`: report batches) use aiosqlite's threads. `synchronous=NORMAL` in WAL: a commit is durable
+against a crash of the process (the WAL is in the OS's page cache before COMMIT returns); only a power loss
+or OS crash may lose the last commits, never corrupt the file; FULL would add an fsync to every commit.
 
 PostgreSQL: asyncpg with a connection pool of `pool_size` + `max_overflow` connections and no ping on checkout
 (a round trip per checkout); a connection that dropped is invalidated on its first error and the turn retried
@@ -22,6 +24,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy import event, pool
@@ -32,12 +35,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from adapters.sql.inline import inline_creator
 from adapters.sql.unit import current_unit, joined_connection
-from adapters.sql.writer import WRITE_OPTION, use_writer_engine
+from adapters.sql.writer import WRITE_OPTION, use_writer_engine, writer_for
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 SQLITE_READERS = 4
-"""Read connections of a SQLite file (the writer has one more of its own)."""
+"""Threaded read connections of a SQLite file, for long reads (the writer has one more of its own)."""
+
+SQLITE_INLINE_READERS = 8
+"""Read connections of a SQLite file that run on the event loop's thread, for the short reads of a turn."""
+
+SQLITE_INLINE_READ_BUSY_MS = 1_000
+"""An inline reader waits in SQLite's busy handler (holding the loop): in WAL mode a reader meets a lock only
+while another connection opens or recovers the WAL, so this bounds a rare stall."""
 
 READ_ONLY_OPTION = "timebot_read_only"
 """Execution option for connections that only read (`read_connection`)."""
@@ -91,7 +101,41 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         )
         _sqlite_events(writer, memory=False, busy_timeout_ms=0)
         use_writer_engine(engine, writer)
+        # Short reads inline too (see `read_connection`); long ones keep the threaded pool of `engine`.
+        reader = create_async_engine(
+            url,
+            async_creator=inline_creator(database),
+            pool_size=SQLITE_INLINE_READERS,
+            max_overflow=0,
+            pool_timeout=60,
+        )
+        _sqlite_events(reader, memory=False, busy_timeout_ms=SQLITE_INLINE_READ_BUSY_MS)
+        _INLINE_READERS[engine.sync_engine] = reader
+        _dispose_with(engine, reader)
     return engine
+
+
+_INLINE_READERS: WeakKeyDictionary[Any, AsyncEngine] = WeakKeyDictionary()
+
+
+def _dispose_with(engine: AsyncEngine, other: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "engine_disposed")
+    def _disposed(_: Any) -> None:
+        other.sync_engine.dispose()
+
+
+def sync_engines(engine: AsyncEngine) -> list[Any]:
+    """Every sync engine that runs statements for `engine` (itself; on a SQLite file its writer and its
+    inline readers): where to listen for statement events."""
+    engines = [engine.sync_engine]
+    reader = _INLINE_READERS.get(engine.sync_engine)
+    if reader is not None:
+        engines.append(reader.sync_engine)
+    if engine.dialect.name == "sqlite":
+        writer = writer_for(engine).engine.sync_engine
+        if writer is not engine.sync_engine:
+            engines.append(writer)
+    return engines
 
 
 def _sqlite_events(engine: AsyncEngine, *, memory: bool, busy_timeout_ms: int) -> None:
@@ -183,20 +227,24 @@ def is_postgres(engine: AsyncEngine) -> bool:
 
 
 @asynccontextmanager
-async def read_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+async def read_connection(engine: AsyncEngine, *, long: bool = False) -> AsyncIterator[AsyncConnection]:
     """A connection for a read-only unit of work.
 
     Inside a unit of work that has written on `engine`, its connection: a command reads its own writes.
     Otherwise on SQLite one deferred transaction, rolled back at the end (readers never queue behind the
-    writer); on PostgreSQL no transaction at all (autocommit), so a read is its statement's one round trip
-    instead of BEGIN, the statement and ROLLBACK. Under PostgreSQL's READ COMMITTED every statement of a
-    transaction takes its own snapshot anyway, so what the statements see is the same.
+    writer). On a SQLite file it runs inline on the event loop's thread (`adapters.sql.inline`): a turn's
+    short indexed reads take SQLite microseconds, while each of aiosqlite's thread hops costs ≈100 µs and
+    contends for the GIL. `long=True` (a report batch, an export) keeps aiosqlite's threads, so a long
+    query never stalls the loop. On PostgreSQL no transaction at all (autocommit), so a read is its
+    statement's one round trip instead of BEGIN, the statement and ROLLBACK. Under PostgreSQL's READ
+    COMMITTED every statement of a transaction takes its own snapshot anyway, so what they see is the same.
     """
     joined = joined_connection(engine)
     if joined is not None:
         yield joined
         return
-    async with engine.connect() as conn:
+    inline = None if long else _INLINE_READERS.get(engine.sync_engine)
+    async with (inline or engine).connect() as conn:
         if conn.dialect.name == "postgresql":
             await conn.execution_options(isolation_level="AUTOCOMMIT")
         else:

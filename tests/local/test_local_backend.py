@@ -27,6 +27,7 @@ from adapters.models import (
     WorkingHoursPatch,
     WorkspaceSettings,
 )
+from adapters.sql import sync_engines
 
 H = timedelta(hours=1)
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -240,12 +241,14 @@ async def test_list_is_two_queries_and_uses_the_index(
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append(statement)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    for sync_engine in sync_engines(engine):
+        event.listen(sync_engine, "before_cursor_execute", record)
     try:
         entries = await alice.list_time_entries(T0, T0 + 30 * H)
         await alice.current_timer()
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        for sync_engine in sync_engines(engine):
+            event.remove(sync_engine, "before_cursor_execute", record)
     assert len(entries) == 30 and all(len(e.tag_ids) == 3 for e in entries)
     assert [e.start for e in entries] == sorted((e.start for e in entries), reverse=True)
     assert len(statements) == 3  # entries + their tags, then the running-timer lookup
