@@ -26,8 +26,8 @@ from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFail
 from adapters.local import tables as t
 from adapters.local.cache import MISS, EntryReadCache
 from adapters.local.changes import record as record_change
-from adapters.models import User, Workspace
-from adapters.sql import after_unit, read_connection, write
+from adapters.models import TimeEntry, User, Workspace
+from adapters.sql import after_commit, after_rollback, after_unit, read_connection, write
 
 Clock = Callable[[], datetime]
 R = TypeVar("R")
@@ -115,19 +115,38 @@ class LocalBase:
 
     @asynccontextmanager
     async def _write(
-        self, conflict_message: str = "conflicts with existing data"
+        self,
+        conflict_message: str = "conflicts with existing data",
+        *,
+        created: list[TimeEntry] | None = None,
     ) -> AsyncIterator[AsyncConnection]:
+        """A write step; this user's read memo is dropped now and again once the unit ended.
+
+        `created`: the block appends the finished entries it inserted (and writes nothing else a memo holds).
+        Once they committed they are merged into the user's memoised entry lists instead of those being
+        reloaded, but only if nothing else dropped the memo from before the write until the commit
+        (another write of theirs, an announcement from another process): then the old lists plus the new
+        entries are what a fresh read would give.
+        """
+        cache, user_id = self._cache, self.user.id
+        before = cache.snapshot(user_id) if cache is not None and created is not None else None
         try:
             async with write(self._engine) as conn:
                 yield conn
         except IntegrityError as exc:
             raise Conflict(conflict_message, detail=type(exc.orig).__name__ if exc.orig else None) from exc
         finally:
-            if self._cache is not None:
-                self._cache.invalidate(self.user.id)
-                # Again once the command's transaction ended (committed or not): a read that raced the write
-                # and memoised the old rows, or read this command's own rows before a rollback, is dropped.
-                after_unit(lambda: self._cache.invalidate(self.user.id))  # type: ignore[union-attr]
+            if cache is not None:
+                unchanged = before is not None and cache.stamp(user_id) == before[0]
+                cache.invalidate(user_id)
+                if unchanged and created:
+                    assert before is not None
+                    _keep_current(cache, user_id, cache.stamp(user_id), before[1], list(created), self._now)
+                else:
+                    # Again once the command's transaction ended (committed or not): a read that raced the
+                    # write and memoised the old rows, or read this command's own rows before a rollback, is
+                    # dropped.
+                    after_unit(lambda: cache.invalidate(user_id))
 
     def _now(self) -> datetime:
         return self._clock().astimezone(UTC)
@@ -208,3 +227,44 @@ class LocalBase:
         if cacheable:
             self._cache.put(self.user.id, key, rows)  # type: ignore[union-attr]
         return list(rows)
+
+
+def _keep_current(
+    cache: EntryReadCache,
+    user_id: str,
+    dropped: tuple[int, int],
+    memo: dict[Any, Any],
+    created: list[TimeEntry],
+    now: Clock,
+) -> None:
+    """Once the unit ended, drop the user's memo again (a read that raced the write may have stored old rows);
+    if it committed and nobody else dropped the memo since this write did (`dropped`), put the memo from
+    before the write back with the new entries merged in."""
+
+    def committed() -> None:
+        unchanged = cache.stamp(user_id) == dropped
+        cache.invalidate(user_id)
+        if unchanged:
+            cache.restore(user_id, with_entries(memo, created, now()))
+
+    after_commit(committed)
+    after_rollback(lambda: cache.invalidate(user_id))
+
+
+def with_entries(memo: dict[Any, Any], created: list[TimeEntry], now: datetime) -> dict[Any, Any]:
+    """`memo` (a user's memoised reads) as it is after `created` (finished entries) were inserted.
+
+    Entry lists (`("entries", start, end, limit)`, newest first, at most `limit`) gain the new entries that
+    overlap their window; the running timer and working hours are unchanged by a finished entry; anything
+    else is left out (read again).
+    """
+    kept: dict[Any, Any] = {}
+    for key, value in memo.items():
+        if key == "timer" or (isinstance(key, tuple) and key[0] == "hours"):
+            kept[key] = value
+        elif isinstance(key, tuple) and key[0] == "entries":
+            _, start, end, limit = key
+            rows = [*value, *(e for e in created if e.overlaps(start, end, now))]
+            rows.sort(key=lambda e: (e.start, e.id), reverse=True)
+            kept[key] = rows if limit is None else rows[:limit]
+    return kept

@@ -80,6 +80,23 @@ class EntryReadCache:
         if announce and self.announce is not None:
             self.announce(user_id)
 
+    def snapshot(self, user_id: str) -> tuple[tuple[int, int], dict[Hashable, Any]]:
+        """The user's memo as it is now (a copy) and its stamp: what `restore` may put back after a write."""
+        return self._stamp(user_id), dict(self._users.get(user_id, {}))
+
+    def stamp(self, user_id: str) -> tuple[int, int]:
+        """Changes with every drop of the user's memo (theirs or everybody's)."""
+        return self._stamp(user_id)
+
+    def restore(self, user_id: str, memo: dict[Hashable, Any]) -> None:
+        """Put a memo back that the caller brought up to date itself (its own committed write)."""
+        if not memo or (self._trusted is not None and not self._trusted()):
+            return
+        self._users[user_id] = dict(list(memo.items())[-self._max_keys :])
+        self._users.move_to_end(user_id)
+        while len(self._users) > self._max_users:
+            self._users.popitem(last=False)
+
     def clear(self) -> None:
         self._users.clear()
         self._generation += 1

@@ -140,7 +140,10 @@ class TimeEntries(LocalBase):
     async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
         check_interval(draft.start, draft.end)
         check_timezone(draft.timezone)
-        async with self._write("another timer is already running") as conn:
+        created: list[TimeEntry] = []
+        async with self._write(
+            "another timer is already running", created=created if draft.end is not None else None
+        ) as conn:
             project_id, task_id, tag_ids = await self._check_references(
                 conn, draft.project_id, draft.task_id, draft.tag_ids
             )
@@ -165,6 +168,7 @@ class TimeEntries(LocalBase):
             )
             await self._set_tags(conn, entry.id, tag_ids, replace=False)
             await self._record(conn, "times", "created", entry, entry.id)
+            created.append(entry)  # once committed, the memoised day gains it instead of being read again
         return entry
 
     async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
