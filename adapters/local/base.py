@@ -80,7 +80,12 @@ def overlapping(table: sa.Table, start: datetime, end: datetime, now: datetime) 
     A row that begins inside the window always overlaps (this also covers zero-length rows and timers started
     in the future); one that began earlier overlaps if it ends (or, open, `now` is) after the window starts.
     """
-    still_open: sa.ColumnElement[bool] = table.c.end.is_(None) if now > start else sa.false()
+    return overlap_condition(table, start, end, open_counts=now > start)
+
+
+def overlap_condition(table: sa.Table, start: Any, end: Any, *, open_counts: bool) -> sa.ColumnElement[bool]:
+    """`overlapping()` for values or bound parameters; `open_counts`: `now` is after the window's start."""
+    still_open: sa.ColumnElement[bool] = table.c.end.is_(None) if open_counts else sa.false()
     return sa.and_(
         table.c.start < end,
         sa.or_(table.c.start >= start, table.c.end > start, still_open),
