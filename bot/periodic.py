@@ -3,7 +3,7 @@
 Each worker only says what one round does (`round()`, returning how much it handled); this base owns the
 task's life (start once, stop by cancelling and awaiting it) and the loop's rules: a round that raises is
 logged and the loop goes on (the work stays in its table and comes back), a busy round may be followed at
-once, and an idle loop sleeps `interval` seconds or until `wake` is set.
+once (or after `busy_pause`), and an idle loop sleeps `interval` seconds or until `wake` is set.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ class PeriodicWorker:
 
     name = "timebot-worker"
     again_when_busy = False  # run the next round at once when this one handled something
+    busy_pause = 0.0
+    """Seconds between busy rounds (with `again_when_busy`): while work keeps coming, each round takes what
+    gathered meanwhile, instead of a round (with its fixed cost) for every item."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
@@ -50,6 +53,8 @@ class PeriodicWorker:
                 log.exception("%s: round failed", self.name)
                 busy = 0
             if busy and self.again_when_busy:
+                if self.busy_pause > 0:
+                    await asyncio.sleep(self.busy_pause)
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.interval)

@@ -87,8 +87,12 @@ class ChangeStore:
 
     @staticmethod
     async def _add(conn: AsyncConnection, values: dict[str, Any]) -> bool:
-        stmt = dialect_insert(conn, t.changes).values(**values).on_conflict_do_nothing(index_elements=["key"])
-        return (await conn.execute(stmt)).rowcount == 1
+        stmt = _INSERT_CHANGE.get(conn.dialect.name)
+        if stmt is None:
+            stmt = _INSERT_CHANGE[conn.dialect.name] = dialect_insert(conn, t.changes).on_conflict_do_nothing(
+                index_elements=["key"]
+            )
+        return (await conn.execute(stmt, values)).rowcount == 1
 
     async def claim(self, now: datetime, limit: int = 50) -> list[tuple[int, Change, int]]:
         """(row id, change, attempts) of due pending changes, leased for `LEASE` (SKIP LOCKED on Postgres)."""
@@ -111,7 +115,7 @@ class ChangeStore:
 
     @staticmethod
     async def done(conn: AsyncConnection, change_id: int) -> None:
-        await conn.execute(t.changes.update().where(t.changes.c.id == change_id).values(status=DONE))
+        await conn.execute(_DONE, {"done_id": change_id})
 
     async def retry_later(self, change_id: int, attempts: int, at: datetime, error: str) -> None:
         c = t.changes
@@ -150,30 +154,48 @@ class ChangeStore:
 
 async def swap_snapshot(conn: AsyncConnection, change: Change, now: datetime) -> dict[str, Any] | None:
     """The entity's previous state as last seen (None if never), replaced by this change's state."""
-    s = t.entity_snapshots
-    where = (
-        s.c.backend == change.backend,
-        s.c.workspace_id == change.workspace_id,
-        s.c.entity == change.entity,
-        s.c.entity_id == change.entity_id,
-    )
-    previous = (await conn.execute(sa.select(s.c.fields).where(*where))).scalar_one_or_none()
+    which = {
+        "of_backend": change.backend,
+        "of_workspace": change.workspace_id,
+        "of_entity": change.entity,
+        "of_id": change.entity_id,
+    }
+    previous = (await conn.execute(_SNAPSHOT, which)).scalar_one_or_none()
     if change.event == "deleted":
-        await conn.execute(s.delete().where(*where))
+        await conn.execute(_DROP_SNAPSHOT, which)
     elif previous is None:
         await conn.execute(
-            s.insert().values(
-                backend=change.backend,
-                workspace_id=change.workspace_id,
-                entity=change.entity,
-                entity_id=change.entity_id,
-                fields=change.fields,
-                updated_at=now,
-            )
+            _NEW_SNAPSHOT,
+            {
+                "backend": change.backend,
+                "workspace_id": change.workspace_id,
+                "entity": change.entity,
+                "entity_id": change.entity_id,
+                "fields": change.fields,
+                "updated_at": now,
+            },
         )
     else:
-        await conn.execute(s.update().where(*where).values(fields=change.fields, updated_at=now))
+        await conn.execute(_SET_SNAPSHOT, {**which, "fields": change.fields, "updated_at": now})
     return dict(previous) if previous is not None else None
+
+
+# Built once (statements of every change a fan-out round handles): SQLAlchemy neither rebuilds them nor
+# computes their cache keys per change.
+_INSERT_CHANGE: dict[str, Any] = {}  # by dialect (ON CONFLICT DO NOTHING)
+
+_DONE = t.changes.update().where(t.changes.c.id == sa.bindparam("done_id")).values(status=DONE)
+_s = t.entity_snapshots
+_WHICH = sa.and_(
+    _s.c.backend == sa.bindparam("of_backend"),
+    _s.c.workspace_id == sa.bindparam("of_workspace"),
+    _s.c.entity == sa.bindparam("of_entity"),
+    _s.c.entity_id == sa.bindparam("of_id"),
+)
+_SNAPSHOT = sa.select(_s.c.fields).where(_WHICH)
+_DROP_SNAPSHOT = _s.delete().where(_WHICH)
+_NEW_SNAPSHOT = _s.insert()
+_SET_SNAPSHOT = _s.update().where(_WHICH)
 
 
 async def snapshots(

@@ -48,6 +48,7 @@ class ChangeFanout(PeriodicWorker):
 
     name = "timebot-fanout"
     again_when_busy = True
+    busy_pause = 0.1  # under load a round takes the changes of 0.1 s at once (a round per write cost ~10 %)
 
     def __init__(
         self,
@@ -88,10 +89,11 @@ class ChangeFanout(PeriodicWorker):
             except Exception:
                 log.warning("change poller failed", exc_info=True)
         handled = await local.relay(self.engine, self.changes, now)
+        matching: dict[tuple[str, str, str], list[Subscription]] = {}  # read once a round, not per change
         for change_id, change, attempts in await self.changes.claim(now):
             handled += 1
             try:
-                await self._fan_out(change_id, change)
+                await self._fan_out(change_id, change, matching)
             except Exception as exc:
                 attempts += 1
                 log.warning("fan-out of change %s failed (%d)", change_id, attempts, exc_info=True)
@@ -105,8 +107,13 @@ class ChangeFanout(PeriodicWorker):
 
     # ---- one change -------------------------------------------------------------------------------------
 
-    async def _fan_out(self, change_id: int, change: Change) -> None:
-        subs = await self.subscriptions.matching(change.backend, change.workspace_id, change.entity)
+    async def _fan_out(
+        self, change_id: int, change: Change, matching: dict[tuple[str, str, str], list[Subscription]]
+    ) -> None:
+        key = (change.backend, change.workspace_id, change.entity)
+        subs = matching.get(key)
+        if subs is None:
+            subs = matching[key] = await self.subscriptions.matching(*key)
         wanted = [s for s in subs if self._wants(s, change)]
         names, users = (await self._names(wanted[0], change)) if wanted else (Names(), {})
         now = self.clock()

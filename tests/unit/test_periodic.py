@@ -14,10 +14,18 @@ class Script(PeriodicWorker):
 
     name = "test-worker"
 
-    def __init__(self, results: list[int | Exception], *, interval: float, busy_again: bool = False) -> None:
+    def __init__(
+        self,
+        results: list[int | Exception],
+        *,
+        interval: float,
+        busy_again: bool = False,
+        busy_pause: float = 0.0,
+    ) -> None:
         super().__init__(interval)
         self.results = results
         self.again_when_busy = busy_again
+        self.busy_pause = busy_pause
         self.rounds = 0
         self.idle = asyncio.Event()
 
@@ -56,6 +64,17 @@ async def test_busy_rounds_follow_at_once_only_when_asked() -> None:
     await asyncio.sleep(0.05)
     assert patient.rounds == 2  # … or until woken
     await patient.stop()
+
+
+async def test_a_busy_pause_spaces_busy_rounds_even_when_woken() -> None:
+    """The fan-out's rounds gather what came meanwhile: a wake-up (a write) does not cut the pause short."""
+    spaced = Script([1, 1], interval=0.001, busy_again=True, busy_pause=3600)
+    spaced.start()
+    await asyncio.sleep(0.05)
+    spaced.wake.set()
+    await asyncio.sleep(0.05)
+    assert spaced.rounds == 1
+    await spaced.stop()
 
 
 async def test_start_is_idempotent_and_stop_ends_the_task() -> None:
