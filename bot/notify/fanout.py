@@ -89,8 +89,12 @@ class ChangeFanout(PeriodicWorker):
             except Exception:
                 log.warning("change poller failed", exc_info=True)
         handled = await local.relay(self.engine, self.changes, now)
-        matching: dict[tuple[str, str, str], list[Subscription]] = {}  # read once a round, not per change
-        for change_id, change, attempts in await self.changes.claim(now):
+        claimed = await self.changes.claim(now)
+        # The subscriptions of every workspace in the round in one read, not one per change.
+        matching = await self.subscriptions.matching_all(
+            (c.backend, c.workspace_id, c.entity) for _, c, _ in claimed
+        )
+        for change_id, change, attempts in claimed:
             handled += 1
             try:
                 await self._fan_out(change_id, change, matching)

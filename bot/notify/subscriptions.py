@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -159,6 +160,26 @@ class SubscriptionStore:
             return [_subscription(r) for r in await conn.execute(query)]
         async with read_connection(self._engine) as own:
             return [_subscription(r) for r in await own.execute(query)]
+
+    async def matching_all(
+        self, keys: Iterable[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], list[Subscription]]:
+        """`matching` for several (backend, workspace id, entity) at once: one query for a fan-out round
+        whose changes come from many workspaces (every key is in the answer, [] if nobody subscribed)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[tuple[str, str, str], list[Subscription]] = {key: [] for key in wanted}
+        if not wanted:
+            return found
+        s = t.subscriptions
+        query = (
+            sa.select(s)
+            .where(sa.tuple_(s.c.backend, s.c.workspace_id, s.c.entity).in_(wanted))
+            .order_by(s.c.id)
+        )
+        async with read_connection(self._engine) as conn:
+            for row in await conn.execute(query):
+                found[(row.backend, row.workspace_id, row.entity)].append(_subscription(row))
+        return found
 
     async def of_backend(self, backend: str) -> list[Subscription]:
         s = t.subscriptions
