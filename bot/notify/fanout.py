@@ -13,6 +13,7 @@ itself carries.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -94,20 +95,54 @@ class ChangeFanout(PeriodicWorker):
         matching = await self.subscriptions.matching_all(
             (c.backend, c.workspace_id, c.entity) for _, c, _ in claimed
         )
-        for change_id, change, attempts in claimed:
-            handled += 1
-            try:
-                await self._fan_out(change_id, change, matching)
-            except Exception as exc:
-                attempts += 1
-                log.warning("fan-out of change %s failed (%d)", change_id, attempts, exc_info=True)
-                if attempts >= MAX_ATTEMPTS:
-                    async with write(self.engine) as conn:
-                        await ChangeStore.done(conn, change_id)
-                    continue
-                at = self.clock() + timedelta(seconds=backoff(attempts, ceiling=timedelta(minutes=5)))
-                await self.changes.retry_later(change_id, attempts, at, f"{type(exc).__name__}: {exc}")
+        # In order (each change swaps its entity's last-seen state); a run of changes nobody is told about
+        # is settled in one transaction instead of one each.
+        for unwanted, run in itertools.groupby(claimed, lambda item: not self._wanted(item[1], matching)):
+            items = list(run)
+            if unwanted and await self._settle(items):
+                handled += len(items)
+                continue
+            for change_id, change, attempts in items:
+                handled += 1
+                await self._one(change_id, change, attempts, matching)
         return handled
+
+    async def _one(
+        self,
+        change_id: int,
+        change: Change,
+        attempts: int,
+        matching: dict[tuple[str, str, str], list[Subscription]],
+    ) -> None:
+        try:
+            await self._fan_out(change_id, change, matching)
+        except Exception as exc:
+            attempts += 1
+            log.warning("fan-out of change %s failed (%d)", change_id, attempts, exc_info=True)
+            if attempts >= MAX_ATTEMPTS:
+                async with write(self.engine) as conn:
+                    await ChangeStore.done(conn, change_id)
+                return
+            at = self.clock() + timedelta(seconds=backoff(attempts, ceiling=timedelta(minutes=5)))
+            await self.changes.retry_later(change_id, attempts, at, f"{type(exc).__name__}: {exc}")
+
+    def _wanted(self, change: Change, matching: dict[tuple[str, str, str], list[Subscription]]) -> bool:
+        subs = matching.get((change.backend, change.workspace_id, change.entity))
+        return subs is None or any(self._wants(s, change) for s in subs)  # unknown: the full path decides
+
+    async def _settle(self, items: list[tuple[int, Change, int]]) -> bool:
+        """Changes no subscription wants: their last-seen states swapped and marked done, together. False if
+        that failed (rolled back: each then goes the full way, with its own retries)."""
+        try:
+            async with write(self.engine) as conn:
+                now = self.clock()
+                for change_id, change, _ in items:
+                    await _seen(conn, change_id, change, now)
+                    await ChangeStore.done(conn, change_id)
+        except Exception:
+            log.warning("settling %d changes nobody is told about failed", len(items), exc_info=True)
+            return False
+        return True
 
     # ---- one change -------------------------------------------------------------------------------------
 
@@ -123,15 +158,7 @@ class ChangeFanout(PeriodicWorker):
         now = self.clock()
         enqueued = 0
         async with write(self.engine) as conn:
-            previous = await swap_snapshot(conn, change, now)
-            before = change.before if change.before is not None else previous
-            if change.before is None and previous is not None and change.event == "changed":
-                kept = change.model_copy(update={"before": previous})  # what Undo restores
-                await conn.execute(
-                    t.changes.update()
-                    .where(t.changes.c.id == change_id)
-                    .values(change=kept.model_dump(mode="json"))
-                )
+            before = await _seen(conn, change_id, change, now)
             for sub in wanted:
                 if sub.scope == "personal" and await self._made_here(conn, sub, change, now):
                     continue
@@ -203,6 +230,20 @@ class ChangeFanout(PeriodicWorker):
                     users = {u.id: u.name for u in await backend.list_workspace_users()}
                     self._users[key] = (time.monotonic() + USERS_TTL, users)
         return names, users
+
+
+async def _seen(
+    conn: AsyncConnection, change_id: int, change: Change, now: datetime
+) -> dict[str, Any] | None:
+    """Swap the entity's last-seen state for the change's; the state before it (the change's own, else the
+    last seen one, then kept in the change: what Undo restores)."""
+    previous = await swap_snapshot(conn, change, now)
+    if change.before is None and previous is not None and change.event == "changed":
+        kept = change.model_copy(update={"before": previous})
+        await conn.execute(
+            t.changes.update().where(t.changes.c.id == change_id).values(change=kept.model_dump(mode="json"))
+        )
+    return change.before if change.before is not None else previous
 
 
 async def _reference(conn: AsyncConnection, conversation_id: str) -> dict[str, Any] | None:
