@@ -169,3 +169,74 @@ def test_serve_settles_the_garbage_collector_after_start_up():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+SECRET_SAMPLES = (
+    "Authorization: BEARER abc.def.ghi",
+    "token eYJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2ln",
+    'CLIENT_SECRET: "s3cr3t"',
+    "Password = hunter2",
+    "refresh_token:xyz",
+    "GET /FILES/abcdefghijklmnopqrstuvwxyz0123",
+    "https://bot.example/x?SIG=abc&u=5f1c9a7e",
+)
+
+
+def test_every_secret_the_regex_hides_is_seen_by_the_cheap_check():
+    """`redact` skips the regex for text without a clue; each kind of secret, in any case, has one."""
+    from bot.transport.redact import _SECRETS, might_hold_secret
+
+    for sample in SECRET_SAMPLES:
+        assert _SECRETS.search(sample), sample
+        assert might_hold_secret(sample), sample
+        assert redact(sample) != sample, sample
+    plain = '127.0.0.1 "POST /api/messages HTTP/1.1" 200 0 0.012s "Python/3.11 aiohttp/3.9.5"'
+    assert not might_hold_secret(plain)
+    assert redact(plain) == plain
+
+
+def test_the_access_log_line_of_a_signed_download_hides_token_owner_and_signature(capsys):
+    """Through the handler `timebot serve` installs: a download link's target and a User-Agent carrying a
+    bearer token are both redacted; the rest of the line is aiohttp's usual one."""
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.transport.redact import RedactingAccessLogger, configure_logging
+
+    token, owner, sig = "Qx7" * 10, "5f1c9a7e-0b2d-4c6e-9a8f-7d3e2b1a0c9f", "c2lnbmF0dXJlLXZhbHVl"
+    root = logging.getLogger()
+    level, before = root.level, list(root.handlers)
+    flags = logging.logThreads, logging.logMultiprocessing
+    try:
+        configure_logging("INFO")
+        request = make_mocked_request(
+            "GET",
+            f"/files/{token}?u={owner}&e=1796000000&sig={sig}",
+            headers={"User-Agent": "curl/8 Bearer leaked-token-value"},
+        )
+        access = RedactingAccessLogger(logging.getLogger("aiohttp.access"), "")
+        access.log(request, web.Response(status=200), 0.0125)
+    finally:
+        for handler in [h for h in root.handlers if h not in before]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+        logging.logThreads, logging.logMultiprocessing = flags
+    [line] = capsys.readouterr().err.splitlines()
+    for secret in (token, owner, sig, "1796000000", "leaked-token-value"):
+        assert secret not in line
+    assert line.endswith(
+        'INFO aiohttp.access: - "GET /files/<redacted>?u=<redacted>&e=<redacted>&sig=<redacted> HTTP/1.1"'
+        ' 200 0 0.013s "curl/8 Bearer <redacted>"'
+    ), line
+
+
+def test_the_line_formatter_writes_the_time_as_the_stock_one_does():
+    """The date and time are cached per second; lines within and across seconds read as before."""
+    from bot.transport.redact import LineFormatter
+
+    ours = LineFormatter()
+    stock = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for created in (1796000000.001, 1796000000.999, 1796000001.5, 1796000000.25):
+        record = logging.LogRecord("timebot", logging.WARNING, "", 0, "hello %s", ("there",), None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert ours.format(record) == stock.format(record)
