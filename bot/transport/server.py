@@ -17,12 +17,12 @@ import asyncio
 import gc
 import inspect
 import ipaddress
-import json
 import logging
 import re
 from collections.abc import Mapping
 from typing import Any
 
+import pydantic_core
 from aiohttp import web
 
 from bot.activity import Activity, OutgoingMessage, TurnResult
@@ -79,8 +79,8 @@ class MessagesEndpoint:
             return _json_error(401, "unauthorized")
         raw = await request.read()
         try:
-            body = json.loads(raw)
-        except (ValueError, RecursionError):  # includes UnicodeDecodeError; absurd nesting
+            body = pydantic_core.from_json(raw)  # as json.loads, in half the time
+        except (ValueError, RecursionError):  # includes invalid UTF-8 and absurd nesting
             return _json_error(400, "body is not valid JSON")
         if not isinstance(body, dict):
             return _json_error(400, "body must be a JSON object")
