@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 
@@ -103,6 +104,15 @@ async def test_bad_bodies_are_400_with_a_json_error(bot_client, handler, body, f
     assert fragment in payload["error"]
     assert "Traceback" not in json.dumps(payload)
     assert handler.seen == []
+
+
+async def test_a_body_with_a_utf8_byte_order_mark_is_an_activity(bot_client, handler, fake_connector):
+    """The body is parsed by pydantic_core, which refuses a BOM that json.loads accepted: it is dropped."""
+    client = await bot_client(make_settings(), handler)
+    body = codecs.BOM_UTF8 + json.dumps(make_activity(fake_connector.url)).encode()
+    resp = await client.post("/api/messages", data=body, headers={"Content-Type": "application/json"})
+    assert resp.status == 200
+    assert len(handler.seen) == 1
 
 
 async def test_adaptive_card_action_invoke_returns_the_body(bot_client, handler, fake_connector):
