@@ -30,6 +30,18 @@ def test_data_is_copied_and_opaque_values_pass_through() -> None:
     assert a["fallback"]["data"] == a["data"]
 
 
+def test_no_two_actions_share_a_list_or_dict_of_their_data() -> None:
+    """The copy is made by hand for JSON values (dicts, lists): each level is fresh in every action."""
+    rows: list[Any] = [{"when": [1, 2]}, (3, [4])]
+    a = act.execute("Copy", act.PICK_PROJECT, {"rows": rows})
+    data, fallback = a["data"]["rows"], a["fallback"]["data"]["rows"]
+    assert data == fallback == rows
+    for copied in (data, fallback):
+        assert copied is not rows and copied[0] is not rows[0] and copied[0]["when"] is not rows[0]["when"]
+        assert copied[1][1] is not rows[1][1]  # anything else is deep-copied as before
+    assert data[0] is not fallback[0]
+
+
 def test_options() -> None:
     a = act.execute("Delete", act.DELETE_CONFIRM, {"entry_id": "e"}, style="destructive", inputs=False)
     assert a["style"] == a["fallback"]["style"] == "destructive"
