@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 
 __all__ = ["bare_number", "format_duration", "parse_duration"]
 
@@ -84,8 +85,10 @@ def _compound(s: str) -> timedelta | None:
     return _seconds(total)
 
 
+@lru_cache(maxsize=4096)
 def parse_duration(s: str | None) -> timedelta | None:
-    """The duration `s` spells, or None. Never raises. Rounds to whole seconds."""
+    """The duration `s` spells, or None. Never raises. Rounds to whole seconds. Kept per text: the
+    argument scanner tries every run of words of every command as a duration."""
     if not s:
         return None
     s = s.strip()
@@ -106,6 +109,7 @@ def parse_duration(s: str | None) -> timedelta | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def bare_number(s: str) -> str | None:
     """`90`, `1.5`, `1,5`: a positive number with no unit (minutes or hours? ask). Returns it as typed."""
     s = s.strip()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Message
@@ -334,10 +335,19 @@ def _closest_year(month: int, day: int, ref: date) -> date | None:
 def parse_date(s: str, ctx: ParseContext) -> date | None:
     """`today`, `yesterday`, `friday`, `last friday`, `3 days ago`, `2026-11-20`, `20.11.`, `20.11.2026`,
     `11/20` (en-US: month/day; other locales: day/month), optionally after `on`/`am`. Else None."""
-    text = re.sub(r"\s+", " ", s.strip().lower())
+    text = _SPACES.sub(" ", s.strip().lower())
     if len(text) > 40:
         return None
-    ref = today(ctx)
+    return _date_on(text, today(ctx), ctx.locale.replace("_", "-").lower() == "en-us")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _date_on(text: str, ref: date, month_first: bool) -> date | None:
+    """`parse_date` once the text is normalised: the same words on the same day name the same date, so
+    the answer is kept (the argument scanner tries every run of words as a date, on every command)."""
     try:
         m = _LAST.fullmatch(text)
         if m and m.group(1) in WEEKDAYS:
@@ -373,7 +383,7 @@ def parse_date(s: str, ctx: ParseContext) -> date | None:
         m = _SLASHED.fullmatch(text)
         if m:
             a, b = int(m.group(1)), int(m.group(2))
-            month, day_ = (a, b) if ctx.locale.replace("_", "-").lower() == "en-us" else (b, a)
+            month, day_ = (a, b) if month_first else (b, a)
             if m.group(3):
                 return _safe_date(_year(m.group(3)), month, day_)
             return _closest_year(month, day_, ref)

@@ -268,6 +268,17 @@ def test_slash_dates_are_day_month_outside_en_us() -> None:
     assert parse_date("20/11", CTX) is None  # month 20 in en-US
 
 
+def test_the_same_words_on_another_day_or_in_another_locale_name_another_date() -> None:
+    """Dates are kept per (text, day, month-first): none of the three may be left out of the key."""
+    monday = ParseContext(now=datetime(2026, 11, 16, 12, tzinfo=BERLIN), tz=BERLIN)
+    tuesday = ParseContext(now=datetime(2026, 11, 17, 12, tzinfo=BERLIN), tz=BERLIN)
+    assert parse_date("yesterday", monday) == date(2026, 11, 15)
+    assert parse_date("yesterday", tuesday) == date(2026, 11, 16)
+    assert parse_date("  Yesterday ", tuesday) == date(2026, 11, 16)
+    assert parse_date("11/10", CTX) == date(2026, 11, 10)
+    assert parse_date("11/10", CTX_DE) == date(2026, 10, 11)
+
+
 def test_yearless_date_takes_the_closest_year() -> None:
     january = ParseContext(now=datetime(2027, 1, 5, 12, tzinfo=BERLIN), tz=BERLIN)
     assert parse_date("20.12.", january) == date(2026, 12, 20)
