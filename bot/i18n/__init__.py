@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import import_module
 from pkgutil import iter_modules
 
@@ -33,6 +33,7 @@ def _messages() -> dict[str, Mapping[str, str]]:
     return merged
 
 
+@lru_cache(maxsize=256)  # a handful of locales, asked for a dozen times per card
 def language(locale: str | None) -> str:
     """`de-DE` → `de`; anything we have no strings for → `en`."""
     lang = (locale or "en").split("-")[0].lower()
