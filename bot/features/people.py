@@ -55,33 +55,34 @@ class PersonalChats:
             return
         now = self.services.clock()
         day = next_day(now, ctx.tz, ctx.prefs)
+        backend = ctx.backend
+        fingerprint = (
+            activity.service_url,
+            activity.conversation.id,
+            turn.locale,
+            str(ctx.tz),
+            backend.kind,
+            backend.workspace.id,
+            backend.user.id,
+            day,
+            ctx.prefs,
+        )
+        key = (ctx.identity.tenant_id, ctx.identity.aad_object_id)
+        seen = self._seen.get(key)
+        if seen is not None and seen.fingerprint == fingerprint and now - seen.written_at < REWRITE_EVERY:
+            return  # nearly every turn: the person is only built (reference and all) to be written
         person = Person(
-            tenant_id=ctx.identity.tenant_id,
-            aad_object_id=ctx.identity.aad_object_id,
+            tenant_id=key[0],
+            aad_object_id=key[1],
             name=ctx.identity.name[:200],
             reference=activity.reference(),
             locale=turn.locale,
             timezone=str(ctx.tz),
-            backend=ctx.backend.kind,
-            workspace_id=ctx.backend.workspace.id,
-            user_id=ctx.backend.user.id,
+            backend=backend.kind,
+            workspace_id=backend.workspace.id,
+            user_id=backend.user.id,
             last_active_at=now,
         )
-        fingerprint = (
-            activity.service_url,
-            activity.conversation.id,
-            person.locale,
-            person.timezone,
-            person.backend,
-            person.workspace_id,
-            person.user_id,
-            day,
-            ctx.prefs,
-        )
-        key = (person.tenant_id, person.aad_object_id)
-        seen = self._seen.get(key)
-        if seen is not None and seen.fingerprint == fingerprint and now - seen.written_at < REWRITE_EVERY:
-            return
         await people.save(person, now)
         await self.plan(person.tenant_id, person.aad_object_id, ctx.tz, ctx.prefs, now)
         if len(self._seen) >= _MEMO_LIMIT:
