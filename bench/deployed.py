@@ -43,6 +43,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.cpucap import CpuCap
 from bench.load import Measured, closed_loop, cpu_seconds, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,13 +92,16 @@ def free_port() -> int:
 class Child:
     """A process of the bench, in its own session, logging to a file."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], folder: Path) -> None:
+    def __init__(
+        self, name: str, argv: list[str], env: dict[str, str], folder: Path, cap: float | None = None
+    ) -> None:
         self.name = name
         self.log = folder / f"{name}.log"
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
+        self.cap = CpuCap(self.proc.pid, cap, name) if cap is not None else None
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]
@@ -122,6 +126,8 @@ class Child:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+        if self.cap is not None:
+            self.cap.remove()
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -254,12 +260,13 @@ async def _healthy(session: aiohttp.ClientSession, base: str, children: list[Chi
 
 
 def start_row(
-    world: World, row: str, folder: Path, profile: Path | None = None
+    world: World, row: str, folder: Path, profile: Path | None = None, cap: float | None = None
 ) -> tuple[list[Child], int, str | None]:
     port = free_port()
     if row == "anchor":
         env = _env(BENCH_TOKEN_URL=world.connector_url + "/bench/token", BENCH_PORT=str(port))
-        return [Child("anchor", [sys.executable, "-m", "bench.servers", "anchor"], env, folder)], port, None
+        anchor = Child("anchor", [sys.executable, "-m", "bench.servers", "anchor"], env, folder, cap)
+        return [anchor], port, None
     schema = None if row == "sqlite" else f"bench_{os.getpid()}_{row.replace('-', '_')}"
     if schema is not None:
         asyncio.run(_postgres(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"'))
@@ -269,18 +276,19 @@ def start_row(
     profiled = profile is not None
     if profiled:
         env["BENCH_PROFILE"] = str(profile / f"{row}-1")
-    children = [Child(f"{row}-1", timebot_argv(profiled), env, folder)]
+    children = [Child(f"{row}-1", timebot_argv(profiled), env, folder, cap)]
     if row == "postgres-x2":
         time.sleep(3)  # let the first one run the migrations (they take an advisory lock anyway)
         if profiled:
             env = dict(env, BENCH_PROFILE=str(profile / f"{row}-2"))
-        children.append(Child(f"{row}-2", timebot_argv(profiled), env, folder))
+        children.append(Child(f"{row}-2", timebot_argv(profiled), env, folder, cap))
     return children, port, schema
 
 
 async def measure_row(world: World, row: str, args: argparse.Namespace) -> list[Result]:
     folder = world.folder
-    children, port, schema = await asyncio.to_thread(start_row, world, row, folder, args.profile)
+    started = await asyncio.to_thread(start_row, world, row, folder, args.profile, args.cpu_cap)
+    children, port, schema = started
     base = f"http://127.0.0.1:{port}"
     results: list[Result] = []
     try:
@@ -367,6 +375,7 @@ def table(results: list[Result], args: argparse.Namespace) -> str:
         "(closed loop), "
         f"{args.seconds:g} s per scenario after {args.warmup:g} s warm-up; {os.cpu_count()} CPUs, "
         f"Python {sys.version.split()[0]}"
+        + (f"; every server process capped to {args.cpu_cap:g} of a core" if args.cpu_cap else "")
     )
     said = sorted(
         {f"- {ROWS[r.row]}, `{SCENARIOS[r.scenario]}`: {r.connector.get('said', [])[:2]}" for r in results}
@@ -412,6 +421,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rows", default=DEFAULT_ROWS, help="comma-separated subset of: " + ", ".join(ROWS))
     parser.add_argument("--scenarios", default="status,log", help="comma-separated: status, log")
+    parser.add_argument(
+        "--cpu-cap",
+        type=float,
+        metavar="SHARE",
+        help="cap every server process (the anchor's and each bot's) to SHARE of one core, each in a cgroup "
+        "of its own (bench/cpucap.py: how two processes scale on a machine whose cores the rest already "
+        "fills; root only)",
+    )
     parser.add_argument(
         "--profile",
         type=Path,
