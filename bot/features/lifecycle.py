@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.activity import OutgoingMessage, TurnResult
+from bot.activity import Activity, OutgoingMessage, TurnResult
 from bot.features import signin
 from bot.features.respond import render
 from bot.notify import forget_conversation
@@ -38,13 +38,25 @@ async def installed(turn: Turn) -> TurnResult:
     return TurnResult()
 
 
+def added_name(activity: Activity) -> str | None:
+    """The display name of the person added with the bot: the member matching the sender, else the only
+    other member with a name. A conversationUpdate's `from` carries no name of the person (Teams and the
+    Playground send an id only), so it is never used; no name is better than a wrong one."""
+    people = [m for m in activity.members_added if m.id != activity.recipient.id and (m.name or "").strip()]
+    sender = activity.from_
+    for member in people:
+        if member.id == sender.id or (member.aad_object_id and member.aad_object_id == sender.aad_object_id):
+            return member.name
+    return people[0].name if len(people) == 1 else None
+
+
 async def welcome(turn: Turn) -> TurnResult:
     """Teams sends both `installationUpdate` and `conversationUpdate` on install: greet on the latter only,
     with the first steps for this person (their projects, time zone, tracker); the overview of commands if
     the sender cannot be told apart."""
     await remember(turn, force=True)
     ctx = await turn.user()
-    outcome = await first_steps(ctx) if ctx is not None else HelpShown()
+    outcome = await first_steps(ctx, added_name(turn.activity)) if ctx is not None else HelpShown()
     return TurnResult(messages=[OutgoingMessage(card=render(turn, outcome))])
 
 

@@ -8,15 +8,18 @@ from bot.service.outcomes import WelcomeShown
 from bot.views.welcome import WelcomeView
 
 
-async def welcome(ctx: UserContext) -> WelcomeShown:
+async def welcome(ctx: UserContext, name: str | None) -> WelcomeShown:
     """Projects to pick from (or none yet), the time zone in use, the tracker in use. The tracker is asked
-    once for its projects; if it cannot answer, the welcome still goes out without the count."""
+    once for its projects; if it cannot answer, the welcome still goes out without the count. `name` is the
+    added member's display name (None: greet without one); not `ctx.identity.name`, which on a
+    conversationUpdate is the sender's placeholder ("Teams user"), not the person."""
     try:
         data = await ctx.refdata()
         projects: int | None = sum(1 for p in data.projects if not p.done)
     except BackendError:
         projects = None
-    first = (ctx.identity.name or "").split()[0] if (ctx.identity.name or "").split() else ""
+    words = (name or "").split()
+    first = words[0] if words else ""
     return WelcomeShown(
         WelcomeView(
             name=first,

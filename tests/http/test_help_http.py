@@ -39,7 +39,10 @@ async def answered(bot: Bot, card: dict, verb: str) -> dict:
 
 async def test_the_first_contact_says_what_to_do_first(bot: Bot) -> None:
     added = activity_json(kind="conversationUpdate", service_url=bot.service_url)
-    added["membersAdded"] = [{"id": "28:timebot"}]
+    added["membersAdded"] = [
+        {"id": "29:user-1", "name": "Ada Lovelace", "aadObjectId": "user-1"},
+        {"id": "28:timebot"},
+    ]
     before = len(bot.connector.messages)
     assert (await bot.post(added))[0] == 200
     card = bot.connector.messages[before].json["attachments"][0]["content"]
@@ -55,6 +58,32 @@ async def test_the_first_contact_says_what_to_do_first(bot: Bot) -> None:
         "Trackers",
         "All commands",
     ]
+
+
+async def welcome_title(bot: Bot, added: dict) -> str:
+    before = len(bot.connector.messages)
+    assert (await bot.post(added))[0] == 200
+    card = bot.connector.messages[before].json["attachments"][0]["content"]
+    assert_valid_card(card)
+    return str(card["body"][0]["text"])
+
+
+async def test_the_welcome_greets_the_added_member_never_the_sender_placeholder(bot: Bot) -> None:
+    """The Playground (like Teams) sends a conversationUpdate whose `from` and `membersAdded` carry ids only:
+    the greeting said "Hi Teams" (the sender's placeholder name). Without a name it greets without one; a
+    name in `membersAdded` is the person's, whatever `from` says."""
+    playground = activity_json(kind="conversationUpdate", service_url=bot.service_url)
+    playground["from"] = {"id": "29:user-1", "aadObjectId": "user-1"}
+    playground["membersAdded"] = [{"id": "29:user-1", "aadObjectId": "user-1"}, {"id": "28:timebot"}]
+    assert await welcome_title(bot, playground) == "👋 Hi, I track your time here in Teams"
+    german = activity_json(kind="conversationUpdate", service_url=bot.service_url, locale="de-DE")
+    german["from"] = {"id": "29:user-1", "name": "Teams", "aadObjectId": "user-1"}
+    german["membersAdded"] = [{"id": "28:timebot"}]
+    assert await welcome_title(bot, german) == "👋 Hallo, ich erfasse deine Zeiten hier in Teams"
+    named = activity_json(kind="conversationUpdate", service_url=bot.service_url)
+    named["from"] = {"id": "29:user-1", "name": "Teams", "aadObjectId": "user-1"}
+    named["membersAdded"] = [{"id": "28:timebot"}, {"id": "29:user-1", "name": "Grace Hopper"}]
+    assert await welcome_title(bot, named) == "👋 Hi Grace, I track your time here in Teams"
 
 
 async def test_help_lists_every_family_and_hilfe_answers_in_german(bot: Bot) -> None:
