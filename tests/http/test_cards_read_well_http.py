@@ -6,34 +6,19 @@ agree with the table."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from bot.settings import Settings
-from bot.transport.connector import ConnectorClient
-from bot.transport.server import create_web_app
-from tests.http.test_teams_http import NOW, Bot, actions, card_text
+from tests.http.test_teams_http import Bot, actions, card_text
 from tests.support.cards import assert_valid_card
-from tests.support.fake_connector import FakeConnector
-from tests.support.harness import Harness, activity_json
+from tests.support.harness import activity_json
 
 SECONDS = re.compile(r"\b\d+\s*(s|sec|Sek\.?)(?![\w.])")  # "20 s", "20 Sek." — never shown to people
 NARROW = 320 - 2 * 16  # a 320 px card minus its padding
 CHAR = 7.0  # px per character of a bold Small TextBlock (Segoe UI 12 px), generous
 COLUMN_GAP = 8  # px Teams puts between columns
-
-
-@pytest.fixture
-async def bot(engine) -> AsyncIterator[Bot]:
-    harness = Harness(engine, NOW)
-    settings = Settings(_env_file=None, app_id="")  # type: ignore[call-arg]
-    async with FakeConnector() as connector:
-        app = create_web_app(settings, harness.bot, connector=ConnectorClient())
-        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-            yield Bot(client, connector, harness)
 
 
 def _walk(node: Any) -> Iterator[dict[str, Any]]:

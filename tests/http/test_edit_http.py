@@ -7,12 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.cards.test_forms import without_typeahead
-from tests.http import test_teams_http
 from tests.http.test_forms_http import choice, execute, inputs, setup
 from tests.http.test_teams_http import Bot, action, actions, card_text
 from tests.support.cards import assert_valid_card
-
-bot = test_teams_http.bot
 
 
 async def press(bot: Bot, button: dict[str, Any], values: dict[str, Any] | None = None) -> dict[str, Any]:

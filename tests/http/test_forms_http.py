@@ -6,11 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.http import test_teams_http
 from tests.http.test_teams_http import Bot, action, card_text
 from tests.support.harness import activity_json
-
-bot = test_teams_http.bot  # the fixture: the whole bot over HTTP with a fake connector
 
 
 def inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:

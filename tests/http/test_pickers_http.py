@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.http import test_teams_http
 from tests.http.test_forms_http import execute
 from tests.http.test_teams_http import Bot, action, actions, card_text
 from tests.support.cards import assert_valid_card
 from tests.support.harness import activity_json
-
-bot = test_teams_http.bot
 
 
 def titles(card: dict[str, Any], verb: str) -> list[str]:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from bot.settings import Settings
-from bot.transport.connector import ConnectorClient
-from bot.transport.server import create_web_app
 from tests.support.fake_connector import FakeConnector
 from tests.support.harness import Harness, activity_json
 
@@ -65,16 +60,6 @@ class Bot:
         sent = self.connector.messages[before:]
         assert len(sent) == 1, sent
         return sent[0].json["attachments"][0]["content"]
-
-
-@pytest.fixture
-async def bot(engine) -> AsyncIterator[Bot]:
-    harness = Harness(engine, NOW)
-    settings = Settings(_env_file=None, app_id="")  # type: ignore[call-arg]
-    async with FakeConnector() as connector:
-        app = create_web_app(settings, harness.bot, connector=ConnectorClient())
-        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-            yield Bot(client, connector, harness)
 
 
 def actions(card: dict[str, Any]) -> list[dict[str, Any]]:

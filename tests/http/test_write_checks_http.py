@@ -6,30 +6,11 @@ The clock stands at Tue 17 Nov 2026 15:00 in Europe/Berlin (`tests.http.test_tea
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
-
-from bot.settings import Settings
-from bot.transport.connector import ConnectorClient
-from bot.transport.server import create_web_app
-from tests.http.test_teams_http import NOW, Bot, actions, card_text
+from tests.http.test_teams_http import Bot, actions, card_text
 from tests.http.test_working_hours_http import press
 from tests.support.cards import assert_valid_card
-from tests.support.fake_connector import FakeConnector
-from tests.support.harness import Harness
-
-
-@pytest.fixture
-async def bot(engine) -> AsyncIterator[Bot]:
-    harness = Harness(engine, NOW)
-    settings = Settings(_env_file=None, app_id="")  # type: ignore[call-arg]
-    async with FakeConnector() as connector:
-        app = create_web_app(settings, harness.bot, connector=ConnectorClient())
-        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-            yield Bot(client, connector, harness)
 
 
 def titles(card: dict[str, Any]) -> list[str]:
