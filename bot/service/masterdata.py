@@ -6,7 +6,7 @@ from typing import Literal
 
 from adapters.backend import Capability, GroupSource, MasterDataEditor
 from adapters.errors import Unsupported
-from adapters.models import ClientDraft, ProjectDraft, ProjectPatch, TagDraft, TaskDraft
+from adapters.models import ClientDraft, ProjectDraft, ProjectPatch, TagDraft, TaskDraft, name_key
 from bot.i18n import Message
 from bot.operations import (
     AddClient,
@@ -72,6 +72,9 @@ async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
         if client is None:
             return Problem("service.unknown_client", {"name": op.client}, hint_key="service.client_add_hint")
         client_id = client.id
+    restored = await _restore_archived(ctx, op.name, client_id)
+    if restored is not None:
+        return restored
     project = await ctx.backend.create_project(
         ProjectDraft(
             name=op.name, client_id=client_id, billable=bool(op.billable), color=op.color, private=op.private
@@ -83,6 +86,36 @@ async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
         token = await journal(ctx, "create", project.id, None, project, "project add", entity="project")
     return ProjectCreated(
         "service.project_created",
+        {"name": project.name},
+        project_id=project.id,
+        project_name=project.name,
+        undo_token=token,
+    )
+
+
+async def _restore_archived(ctx: UserContext, name: str, client_id: str | None) -> ProjectCreated | None:
+    """`project add` of a name an archived project holds brings that project back: archived projects keep
+    their names on every tracker (a new one would be a conflict), and the person asking wants a usable project
+    of that name, with whatever was logged to it before. Undo archives it again."""
+    editor = ctx.backend
+    if not isinstance(editor, MasterDataEditor):
+        return None
+    key = name_key(name)
+    archived = next(
+        (
+            p
+            for p in (await ctx.refdata()).projects
+            if p.done and name_key(p.name) == key and p.client_id == client_id
+        ),
+        None,
+    )
+    if archived is None:
+        return None
+    project = await editor.update_project(archived, ProjectPatch(done=False))
+    ctx.services.refdata.invalidate(ctx.backend)
+    token = await journal(ctx, "update", project.id, archived, project, "project add", entity="project")
+    return ProjectCreated(
+        "service.project_unarchived",
         {"name": project.name},
         project_id=project.id,
         project_name=project.name,

@@ -118,3 +118,21 @@ def test_a_name_taken_by_another_is_a_conflict_and_by_an_archived_one_too(run: R
     if "rename project" not in CAN[run.kind]:
         return
     assert isinstance(run.conflict, Problem) and run.conflict.key == "error.conflict", run.conflict
+
+
+@pytest.mark.parametrize("kind", PARAMS)
+async def test_project_add_after_its_undo_brings_the_project_back(kind: str, tmp_path: Path) -> None:
+    """Undoing `project add` archives the project, and an archived project keeps its name on every tracker:
+    adding the name again said it existed. It now restores the archived project (undo archives it again)."""
+    if "archive project" not in CAN[kind]:
+        return
+    async with HARNESSES[kind](tmp_path) as harness, bot_driver(harness, tmp_path) as bot:
+        assert isinstance(await bot.say("project add Website"), Notice)
+        undone = await bot.say("undo")
+        assert isinstance(undone, Notice) and undone.key == "service.project_add_undone", undone
+        assert _shown(await bot.say("projects")) == []
+        again = await bot.say("project add website")
+        assert isinstance(again, Notice) and again.key == "service.project_unarchived", again
+        assert _shown(await bot.say("projects")) == ["Website"]
+        assert isinstance(await bot.say("undo"), Notice)
+        assert _shown(await bot.say("projects")) == []

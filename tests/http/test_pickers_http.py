@@ -82,6 +82,21 @@ async def test_project_add_can_be_undone(bot: Bot) -> None:
     assert "archived" in card_text(await bot.say("undo"))
 
 
+async def test_adding_an_undone_project_again_brings_it_back(bot: Bot) -> None:
+    """Undo archives the project, and an archived project holds its name: `project add` of the same name
+    said it already existed. It brings the archived one back (its Undo archives it again)."""
+    undone = await press(bot, await bot.say("project add Intranet"), "undo")
+    assert "is archived" in card_text(undone)
+    again = await bot.say("project add intranet")
+    assert_valid_card(again)
+    assert "Project **Intranet** was archived: it is back in the lists" in card_text(again)
+    assert "Intranet" in card_text(await bot.say("projects"))
+    assert "is archived" in card_text(await press(bot, again, "undo"))
+    assert "Intranet" not in card_text(await bot.say("projects"))
+    german = card_text(await bot.say("project add Intranet", locale="de-DE"))
+    assert "Projekt **Intranet** war archiviert" in german
+
+
 async def _report(bot: Bot, command: str, locale: str = "en-US") -> str:
     """The report's card in a personal chat of the Playground (its connector is `…/_connector`)."""
     before = len(bot.connector.messages)

@@ -84,6 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Undone: project **{name}** is archived (it no longer appears in the lists).",
         "de": "Rückgängig gemacht: Projekt **{name}** ist archiviert (es erscheint nicht mehr in den Listen).",
     },
+    "service.project_unarchived": {
+        "en": "Project **{name}** was archived: it is back in the lists, with what was logged to it.",
+        "de": "Projekt **{name}** war archiviert: es ist wieder in den Listen, mit dem, was darauf erfasst wurde.",
+    },
     "service.project_restored": {
         "en": "Project **{name}** is back.",
         "de": "Projekt **{name}** ist wieder da.",
