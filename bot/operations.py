@@ -137,6 +137,7 @@ class EditEntry(Op):
     duration: timedelta | None = None
     day: date | None = None
     project: ProjectRef | None = None
+    clear_project: bool = False  # the edit form's "No project": the entry keeps neither project nor task
     add_tags: list[str] = []
     remove_tags: list[str] = []
     set_tags: list[str] | None = None  # the edit form: exactly these tags (names), replacing the others

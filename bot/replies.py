@@ -193,7 +193,12 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
             )
         case EditForm(around=EntriesShown() as listed):  # the form inside the list it was opened from
             form = entry_cards.edit_form_body(
-                outcome.entry, locale, errors=outcome.errors, options=outcome.options, origin=outcome.origin
+                outcome.entry,
+                locale,
+                errors=outcome.errors,
+                options=outcome.options,
+                origin=outcome.origin,
+                values=outcome.values,
             )
             return lists.entries_card(
                 listed.period_label,
@@ -211,6 +216,7 @@ def card_for(outcome: Outcome | Ambiguity | ParseFailure, locale: str, *, viewer
                 errors=outcome.errors or None,
                 options=outcome.options,
                 origin=outcome.origin,
+                values=outcome.values,
             )
         case DeleteConfirm():
             return entry_cards.delete_confirm_card(outcome.entry, locale, origin=outcome.origin)

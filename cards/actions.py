@@ -25,11 +25,13 @@ from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules
     DISMISS,
     EDIT,
     EDIT_CANCEL,
+    EDIT_INPUTS,
     EDIT_SAVE,
     GO,
     HOURS,
     LOG_FORM,
     LOG_SAVE,
+    NO_PROJECT,
     ON_PROJECT,
     PICK_PROJECT,
     REFRESH_STATUS,
@@ -47,7 +49,6 @@ from bot.views.verbs import (  # the names of `bot.views.verbs`, so card modules
 VERBS: Final[Mapping[str, tuple[str, ...]]] = {
     name: tuple(model.model_fields) for name, model in verbs.VERBS.items()
 }
-EDIT_INPUTS: Final = ("project", "task", "tags", "date", "start", "end", "note")
 
 __all__ = [
     "ADD_BREAK",
@@ -69,6 +70,7 @@ __all__ = [
     "HOURS",
     "LOG_FORM",
     "LOG_SAVE",
+    "NO_PROJECT",
     "ON_PROJECT",
     "PICK_PROJECT",
     "REFRESH_STATUS",

@@ -99,12 +99,18 @@ def edit_form_body(
     errors: Mapping[str, str] | None = None,
     options: FormView | None = None,
     origin: EditOrigin | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The edit form's inputs and buttons: project and task (pickers; typeahead when there are many), date,
-    From/To (To optional while running), note, tags. Server-side errors (by field; other keys on top) show in
-    red under their field. Save sends verb `edit_save` + `entry_id` + the origin + inputs; Cancel
-    (`edit_cancel`) brings back the card the form came from."""
+    """The edit form's inputs and buttons: project (with "No project" first, which removes it) and task
+    (pickers; typeahead when there are many), date, From/To (To optional while running), note, tags.
+    Server-side errors (by field; other keys on top) show in red under their field, and `values` (what a
+    refused save held, by input id) fill the inputs instead of the entry's. Save sends verb `edit_save` +
+    `entry_id` + the origin + inputs; Cancel (`edit_cancel`) brings back the card the form came from."""
     errors = dict(errors or {})
+
+    def shown(name: str, stored: str) -> str:
+        return values.get(name, "") if values is not None else stored
+
     body: list[dict[str, Any]] = []
     general = [msg for key, msg in errors.items() if key not in act.EDIT_INPUTS and msg]
     if errors:
@@ -112,16 +118,20 @@ def edit_form_body(
         body.extend(
             text(user_text(msg, 300), color="Attention", size="Small", spacing="None") for msg in general
         )
-    view = options.model_copy(update={"errors": errors}) if options is not None else None
-    if view is not None:
-        body.extend(forms.target_pickers(view, locale, every_project=True))
+    view = None
+    if options is not None:  # a refused save shows its own picks, not the entry's
+        picked = (
+            options.values if values is None else {k: values.get(k, "") for k in ("project", "task", "tags")}
+        )
+        view = options.model_copy(update={"errors": errors, "values": {k: v for k, v in picked.items() if v}})
+        body.extend(forms.target_pickers(view, locale, every_project=True, no_project=True))
     end = entry.end.astimezone(entry.start.tzinfo) if entry.end and entry.start.tzinfo else entry.end
     body.append(
         {
             "type": "Input.Date",
             "id": "date",
             "label": t("card.edit.date", locale),
-            "value": entry.start.date().isoformat(),
+            "value": shown("date", entry.start.date().isoformat()),
             "isRequired": True,
             "errorMessage": t("card.edit.date_required", locale),
         }
@@ -131,7 +141,7 @@ def edit_form_body(
         "type": "Input.Time",
         "id": "start",
         "label": t("card.edit.start", locale),
-        "value": fmt.time_of_day(entry.start),
+        "value": shown("start", fmt.time_of_day(entry.start)),
         "isRequired": True,
         "errorMessage": t("card.edit.start_required", locale),
     }
@@ -143,8 +153,9 @@ def edit_form_body(
         end_input["label"] = t("card.edit.end", locale)
         end_input["isRequired"] = True
         end_input["errorMessage"] = t("card.edit.end_required", locale)
-        if end is not None:
-            end_input["value"] = fmt.time_of_day(end)
+    end_value = shown("end", fmt.time_of_day(end) if end is not None else "")
+    if end_value:
+        end_input["value"] = end_value
     body.append(
         columns(
             [
@@ -161,7 +172,7 @@ def edit_form_body(
             "isMultiline": True,
             "maxLength": 2000,
             "placeholder": t("card.edit.note_placeholder", locale),
-            "value": entry.note,
+            "value": shown("note", entry.note),
         }
     )
     body.extend(_field_error(errors, "note"))
@@ -187,11 +198,12 @@ def edit_form_card(
     errors: Mapping[str, str] | None = None,
     options: FormView | None = None,
     origin: EditOrigin | None = None,
+    values: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The edit form on a card of its own (it replaced the echo it was opened from)."""
     body: list[dict[str, Any]] = [heading(t("card.edit.title", locale))]
     body.append(text(echo_line(entry, locale), subtle=True, spacing="Small"))
-    body.extend(edit_form_body(entry, locale, errors=errors, options=options, origin=origin))
+    body.extend(edit_form_body(entry, locale, errors=errors, options=options, origin=origin, values=values))
     return card(body, locale, fallback_text=t("card.edit.title", locale))
 
 

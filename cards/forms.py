@@ -88,18 +88,19 @@ def picker(
     limit: int = STATIC_LIMIT,
     multi: bool = False,
     associated: bool = False,
+    first: Sequence[Option] = (),
 ) -> Element:
     """A ChoiceSet: static when `options` fit `limit`, else a typeahead on `dataset` seeded with the selected
-    and recent options."""
+    and recent options; `first` (the edit form's "No project") leads either way and counts for neither."""
     element: Element = {"type": "Input.ChoiceSet", "id": input_id, "label": label}
     selected = [v for v in (value or "").split(",") if v] if multi else ([value] if value else [])
     if len(options) <= limit:
         element["style"] = "filtered" if multi else "compact"
-        element["choices"] = _choices(options)
+        element["choices"] = _choices([*first, *options])
         element["placeholder"] = placeholder
     else:
         element["style"] = "filtered"
-        element["choices"] = _choices(_seeded(options, recent, selected))
+        element["choices"] = _choices([*first, *_seeded(options, recent, selected)])
         element["choices.data"] = {
             "type": "Data.Query",
             "dataset": dataset,
@@ -135,9 +136,13 @@ def _task_options(view: FormView, *, every_project: bool = False) -> list[Option
     return [named(o) for o in view.tasks]
 
 
-def target_pickers(view: FormView, locale: str, *, every_project: bool = False) -> list[Element]:
-    """Project and task pickers (the task's typeahead follows the chosen project), problems under them."""
+def target_pickers(
+    view: FormView, locale: str, *, every_project: bool = False, no_project: bool = False
+) -> list[Element]:
+    """Project and task pickers (the task's typeahead follows the chosen project), problems under them.
+    `no_project`: the edit form's "No project" first (chosen when nothing else is), which removes it."""
     values, errors = view.values, view.errors
+    first = [Option(value=act.NO_PROJECT, title=t("form.project.none", locale))] if no_project else []
     body: list[Element] = [
         picker(
             "project",
@@ -146,8 +151,9 @@ def target_pickers(view: FormView, locale: str, *, every_project: bool = False) 
             dataset="projects",
             placeholder=t("form.project.placeholder", locale),
             search_placeholder=t("form.project.search", locale),
-            value=values.get("project"),
+            value=values.get("project") or (act.NO_PROJECT if no_project else None),
             recent=view.recent_projects,
+            first=first,
         )
     ]
     body.extend(_field_error(errors, "project"))

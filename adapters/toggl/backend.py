@@ -75,6 +75,9 @@ def _utc(value: datetime, what: str) -> datetime:
 
 class TogglBackend(NoWorkingHours, NoFeed):
     kind = "toggl"
+    # The v9 definition types a time entry's `project_id` as an integer with no way to clear it (no null, no
+    # documented 0): an entry's project can be changed, not removed.
+    removes_entry_projects = False
 
     def __init__(
         self,
@@ -454,6 +457,9 @@ class TogglBackend(NoWorkingHours, NoFeed):
 
     async def update_time_entry(self, entry_id: str, patch: TimeEntryPatch) -> TimeEntry:
         fields = {f for f in patch.model_fields_set if f != "timezone"}
+        removing = "project_id" in fields and patch.project_id is None
+        if removing and (await self.get_time_entry(entry_id)).project_id is not None:
+            raise Unsupported("removing the project from a time entry")
         fields -= {f for f in fields if f != "end" and getattr(patch, f) is None}
         path = f"{self._ws}/time_entries/{m.wire_id(entry_id, 'time entry')}"
         if not fields:

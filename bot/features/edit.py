@@ -37,6 +37,8 @@ _PROBLEM_FIELDS = {
     "service.too_long": "end",
     "check.ends_in_future": "end",
     "check.starts_in_future": "start",
+    "service.future_day": "date",
+    "error.unsupported": "_",  # e.g. a tracker that cannot remove a project: on top of the form
 }
 
 
@@ -59,14 +61,16 @@ async def _list(turn: Turn, back: dict[str, Any] | None) -> Result | None:
 
 
 async def _framed(turn: Turn, data: EditData, errors: dict[str, str] | None = None) -> Result:
-    """The edit form, knowing its origin, inside the list it came from when there is one."""
+    """The edit form, knowing its origin, inside the list it came from when there is one; after a refused
+    save it holds what the person entered, not what is stored."""
     form = await run_operation(turn, EditEntry(entry_id=data.entry_id), None)
     if not isinstance(form, EditForm):
         return form
     inside = data.back is not None and data.back.get("kind") == "times"  # only a list takes the form inside
     listed = await _list(turn, data.back) if inside else None
     around = listed if isinstance(listed, EntriesShown) else None
-    return dataclasses.replace(form, errors=errors or {}, origin=_origin(data), around=around)
+    values = data.entered() if isinstance(data, EditSaveData) else None
+    return dataclasses.replace(form, errors=errors or {}, origin=_origin(data), around=around, values=values)
 
 
 async def _edit(turn: Turn, data: EditData) -> Result:
@@ -136,7 +140,10 @@ async def _save(turn: Turn, data: EditSaveData) -> Result:
     end_t = _parse_time(data.end)
     if data.end and end_t is None:
         errors["end"] = t("form.bad_time", locale)
-    project, tags = await picked_target(ctx, data.project, data.task, data.tags, errors, locale)
+    # "No project" (or a typeahead emptied): the entry keeps neither project nor the task picked with it
+    clear = data.project in (verbs.NO_PROJECT, "")
+    picked = (None, None) if clear else (data.project, data.task)
+    project, tags = await picked_target(ctx, *picked, data.tags, errors, locale)
     if errors:
         return await _framed(turn, data, errors)
     on = day or ctx.today
@@ -147,7 +154,9 @@ async def _save(turn: Turn, data: EditSaveData) -> Result:
         fields["start"] = datetime.combine(on, start_t, tzinfo=ctx.tz)
     if end_t:
         fields["end"] = datetime.combine(on, end_t, tzinfo=ctx.tz)
-    if project is not None:
+    if clear:
+        fields["clear_project"] = True
+    elif project is not None:
         fields["project"] = project
     if data.tags is not None:  # the form had a tags picker: exactly what it holds now
         fields["set_tags"] = tags

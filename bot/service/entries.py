@@ -129,7 +129,10 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
         if checked is not None:
             return checked
     target: Target | None = None
-    if op.project is not None:
+    if op.clear_project:
+        if entry.project_id is not None or entry.task_id is not None:
+            patch["project_id"], patch["task_id"] = None, None
+    elif op.project is not None:
         resolved = await resolve_target(ctx, op.project, op.model_dump(mode="json"))
         if not isinstance(resolved, tuple):
             return resolved
@@ -165,7 +168,7 @@ async def edit(ctx: UserContext, op: EditEntry) -> Outcome:
 
 def _nothing_to_change(op: EditEntry) -> bool:
     values = (op.start, op.end, op.duration, op.day, op.project, op.note, op.billable, op.set_tags)
-    return all(v is None for v in values) and not op.add_tags and not op.remove_tags
+    return all(v is None for v in values) and not (op.add_tags or op.remove_tags or op.clear_project)
 
 
 async def edit_form(ctx: UserContext, entry: TimeEntry) -> EditForm:

@@ -120,13 +120,15 @@ class ProjectPick:
 @dataclass(frozen=True)
 class EditForm:
     """The edit form of `entry` with the pickers' `options`; `origin` is the card it came from (Cancel brings
-    it back), `around` that card when the form opens inside it (a `times` list stays, the row expanded)."""
+    it back), `around` that card when the form opens inside it (a `times` list stays, the row expanded);
+    `values`, by input id, when a save was refused, so nothing the person typed is lost."""
 
     entry: EntryView
     errors: dict[str, str] = field(default_factory=dict)
     options: FormView | None = None
     origin: EditOrigin | None = None
     around: EntriesShown | None = None
+    values: dict[str, str] | None = None  # a refused save: what the person entered, shown instead of `entry`
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,10 @@ class EditData(EntryData):
     token: str | None = Field(default=None, max_length=100)
 
 
+EDIT_INPUTS: Final = ("project", "task", "tags", "date", "start", "end", "note")
+NO_PROJECT: Final = "-"  # the edit form's "No project" choice: Save removes the entry's project and task
+
+
 class EditSaveData(EditData):
     date: str | None = None
     start: str | None = None
@@ -91,6 +95,10 @@ class EditSaveData(EditData):
     project: str | None = Field(default=None, max_length=200)
     task: str | None = Field(default=None, max_length=200)
     tags: str | None = Field(default=None, max_length=20_000)
+
+    def entered(self) -> dict[str, str]:
+        """Every input as the person left it ("" where emptied), for the form shown again on a refusal."""
+        return {name: getattr(self, name) or "" for name in EDIT_INPUTS}
 
 
 class RunData(Payload):

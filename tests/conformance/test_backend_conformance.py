@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.backend import Backend, Capability
-from adapters.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from adapters.errors import Conflict, NotFound, PermissionDenied, Unsupported, ValidationFailed
 from adapters.models import (
     ClientDraft,
     FeedEventDraft,
@@ -168,6 +168,28 @@ async def test_log_edit_delete(backend: Backend) -> None:
         await backend.get_time_entry(entry.id)
     with pytest.raises(NotFound):
         await backend.delete_time_entry(entry.id)
+
+
+async def test_an_entrys_project_can_be_removed(backend: Backend) -> None:
+    """The edit form's "no project": a patch setting the project (and task) to None leaves the entry without
+    them; the rest of the entry stays."""
+    for capability in (Capability.TIME_ENTRIES, Capability.PROJECTS, Capability.TASKS):
+        _requires(backend, capability)
+    project = await _task_project(backend, "Website")
+    task = await backend.create_task(TaskDraft(project_id=project.id, name="Design"))
+    start = _monday() + timedelta(hours=13)
+    entry = await backend.create_time_entry(
+        TimeEntryDraft(start=start, end=start + H, project_id=project.id, task_id=task.id, description="call")
+    )
+    if not getattr(backend, "removes_entry_projects", True):  # Toggl: a refusal that names it, no change
+        with pytest.raises(Unsupported, match="removing the project"):
+            await backend.update_time_entry(entry.id, TimeEntryPatch(project_id=None, task_id=None))
+        assert await backend.get_time_entry(entry.id) == entry
+        return
+    cleared = await backend.update_time_entry(entry.id, TimeEntryPatch(project_id=None, task_id=None))
+    assert (cleared.project_id, cleared.task_id) == (None, None), cleared
+    assert (cleared.start, cleared.end, cleared.description) == (start, start + H, "call")
+    assert await backend.get_time_entry(entry.id) == cleared
 
 
 async def test_list_week_overlap_order_and_running(backend: Backend) -> None:

@@ -151,3 +151,57 @@ async def test_cancel_brings_a_day_summary_back(bot: Bot) -> None:
     form = await press(bot, {"verb": "edit", "data": {"verb": "edit", "entry_id": entry_id, "back": odd}})
     assert "Logged" not in card_text(await press(bot, action(form, "edit_cancel")))
     assert "**1** entry" in card_text(await bot.say("times"))
+
+
+async def test_no_project_removes_the_entrys_project_and_task(bot: Bot) -> None:
+    """The project picker could only swap projects: a chosen project cannot be unpicked in a dropdown. Its
+    "No project" choice (and an emptied typeahead) removes the project and the task picked with it."""
+    await setup(bot)
+    echo = await bot.say("log 9:00-10:00 @website/design kickoff")
+    form = await press(bot, action(echo, "edit"))
+    none = choice(form, "project", "No project")
+    values = {"project": none, "task": choice(form, "task", "Website › Design"), "date": "2026-11-17"}
+    values |= {"start": "09:00", "end": "10:00", "note": "kickoff"}
+    saved = await press(bot, action(form, "edit_save"), values)
+    text = card_text(saved)
+    assert "Updated: **1 h**" in text and "Website" not in text and "Design" not in text, text
+    again = await press(bot, action(saved, "edit"))
+    assert inputs(again)["project"]["value"] == none  # the form says so when it opens again
+    assert "Website" not in card_text(await bot.say("today"))
+    assert "Website › Design" in card_text(await press(bot, action(saved, "undo")))
+    # a typeahead emptied by the person sends "": the same
+    form = await press(bot, action(echo, "edit"))
+    saved = await press(bot, action(form, "edit_save"), {**values, "project": "", "task": ""})
+    assert "Website" not in card_text(saved)
+    reopened = await press(bot, action(saved, "edit"))
+    assert inputs(reopened)["project"]["value"] == none
+
+
+async def test_a_refused_save_keeps_what_was_entered(bot: Bot) -> None:
+    """The form came back with the stored values when a save was refused, so what the person had typed was
+    gone. Now every input holds what was entered, the problem marked under its field."""
+    await setup(bot)
+    echo = await bot.say("log 9:00-10:00 @website/design #meeting kickoff")
+    form = await press(bot, action(echo, "edit"))
+    entered = {
+        "project": choice(form, "project", "Marketing"),
+        "task": choice(form, "task", "Marketing › Campaign"),
+        "tags": choice(form, "tags", "deep-work"),
+        "date": "2026-11-16",
+        "start": "11:15",
+        "end": "12:45",
+        "note": "campaign review, not the kickoff",
+    }
+    for refused, problem in (
+        ({"tags": "no-such-tag"}, "no longer available"),  # a field the server refuses itself
+        ({"date": "2026-11-20"}, "future"),  # one the service refuses
+    ):
+        typed = entered | refused
+        again = await press(bot, action(form, "edit_save"), typed)
+        assert problem in card_text(again) and "edit_save" in verbs(again), card_text(again)
+        shown = inputs(again)
+        for name in ("project", "task", "date", "start", "end", "note"):
+            assert shown[name].get("value") == typed[name], (name, shown[name])
+        if "tags" not in refused:
+            assert shown["tags"]["value"] == typed["tags"]
+    assert "kickoff" in card_text(await bot.say("today"))  # nothing was written

@@ -12,6 +12,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "form.project": {"en": "Project", "de": "Projekt"},
     "form.project.placeholder": {"en": "Choose a project", "de": "Projekt wählen"},
+    "form.project.none": {"en": "No project", "de": "Kein Projekt"},
     "form.project.search": {"en": "Type to search projects", "de": "Tippen, um Projekte zu suchen"},
     "form.task": {"en": "Task (optional)", "de": "Aufgabe (optional)"},
     "form.task.placeholder": {"en": "Choose a task", "de": "Aufgabe wählen"},
