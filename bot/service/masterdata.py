@@ -6,7 +6,7 @@ from typing import Literal
 
 from adapters.backend import Capability, GroupSource, MasterDataEditor
 from adapters.errors import Unsupported
-from adapters.models import ClientDraft, ProjectDraft, ProjectPatch, TagDraft, TaskDraft, name_key
+from adapters.models import ClientDraft, Project, ProjectDraft, ProjectPatch, TagDraft, TaskDraft, name_key
 from bot.i18n import Message
 from bot.operations import (
     AddClient,
@@ -84,13 +84,7 @@ async def add_project(ctx: UserContext, op: AddProject) -> Outcome:
     token = None
     if isinstance(ctx.backend, MasterDataEditor):  # Undo archives it: no tracker here deletes projects
         token = await journal(ctx, "create", project.id, None, project, "project add", entity="project")
-    return ProjectCreated(
-        "service.project_created",
-        {"name": project.name},
-        project_id=project.id,
-        project_name=project.name,
-        undo_token=token,
-    )
+    return _created("service.project_created", project, token)
 
 
 async def _restore_archived(ctx: UserContext, name: str, client_id: str | None) -> ProjectCreated | None:
@@ -114,12 +108,12 @@ async def _restore_archived(ctx: UserContext, name: str, client_id: str | None) 
     project = await editor.update_project(archived, ProjectPatch(done=False))
     ctx.services.refdata.invalidate(ctx.backend)
     token = await journal(ctx, "update", project.id, archived, project, "project add", entity="project")
+    return _created("service.project_unarchived", project, token)
+
+
+def _created(key: str, project: Project, token: str | None) -> ProjectCreated:
     return ProjectCreated(
-        "service.project_unarchived",
-        {"name": project.name},
-        project_id=project.id,
-        project_name=project.name,
-        undo_token=token,
+        key, {"name": project.name}, project_id=project.id, project_name=project.name, undo_token=token
     )
 
 
