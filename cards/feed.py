@@ -245,7 +245,7 @@ def _key_row(key: FeedKeyView, locale: str) -> Element:
     )
     return container(
         [
-            text(f"**{user_text(key.name, 100)}** `{key.hint}`", spacing="None"),
+            text(f"**{user_text(key.name, 100)}** · {user_text(key.hint, 40)}", spacing="None"),
             text(f"{made} · {used}", subtle=True, size="Small", spacing="None"),
         ],
         separator=True,

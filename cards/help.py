@@ -169,14 +169,14 @@ def help_card(locale: str, topic: str | None = None, words: Sequence[str] = ()) 
         return card(_overview(locale), locale)
     usage, examples = TOPICS[key]
     body = [
-        heading(f"`{key}`", size="Large"),
+        heading(key, size="Large"),
         text(t(f"card.help.{key}", locale), spacing="Small"),
         text(t("card.help.usage", locale), weight="Bolder", separator=True),
         *(text(line, monospace=True, spacing="None") for line in usage),
     ]
     others = [w for w in words if w != key]
     if others:
-        shown = " · ".join(f"`{user_text(w, 30)}`" for w in others[:12])
+        shown = " · ".join(f"**{user_text(w, 30)}**" for w in others[:12])
         body.append(text(t("card.help.also", locale, words=shown), subtle=True, spacing="Small"))
     body += [
         text(t("card.help.examples", locale), weight="Bolder"),

@@ -8,11 +8,14 @@ the link is bound to that person, single-use and short-lived, but it still shoul
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 from bot.i18n import language, t
 from bot.views.backends import backend_name
 from cards.elements import action_set, card, text
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")  # a catalogue sentence's command words
 
 OAUTH_CARD = "application/vnd.microsoft.card.oauth"
 LOGIN_REQUEST = "application/vnd.microsoft.activity.loginRequest"
@@ -88,12 +91,14 @@ def login_request(
 
 
 def page(message: str, locale: str) -> str:
-    """The page the sign-in link ends on: one sentence, no script, nothing loaded from elsewhere."""
+    """The page the sign-in link ends on: one sentence, no script, nothing loaded from elsewhere. The
+    catalogue's **bold** (the command words) is bold there too."""
     title = html.escape(t("signin.page.title", locale), quote=False)
+    sentence = _BOLD.sub(r"<strong>\1</strong>", html.escape(message, quote=False))
     return (
         f'<!doctype html><html lang="{language(locale)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
         "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;"
         "line-height:1.5}</style></head>"
-        f"<body><h1>{title}</h1><p>{html.escape(message, quote=False)}</p></body></html>"
+        f"<body><h1>{title}</h1><p>{sentence}</p></body></html>"
     )

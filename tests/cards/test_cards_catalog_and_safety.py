@@ -9,14 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.i18n import t
+from bot.i18n import _messages, t
 from bot.i18n.catalog.cards import MESSAGES as CARD_MESSAGES
 from bot.i18n.catalog.help import MESSAGES as HELP_MESSAGES
 from bot.views.entries import NamedItem, ProjectView
 from cards.entry import entry_card
-from cards.help import GROUPS, TOPICS
+from cards.help import GROUPS, TOPICS, help_card
 from cards.lists import entries_card, list_card
 from cards.pickers import pick_project_card
+from cards.signin import page
 from cards.summary import summary_card
 from cards.timer import timer_card
 from tests.cards.conftest import make_entry, make_summary
@@ -55,6 +56,18 @@ def test_computed_keys_exist() -> None:
         assert f"card.help.{topic}" in MESSAGES
     for by in ("project", "client", "task", "tag", "day"):
         assert f"card.summary.by.{by}" in MESSAGES
+
+
+def test_no_sentence_shows_backticks() -> None:
+    """Adaptive Cards markdown in Teams has bold, italic, lists and links but no inline code: a command in
+    backticks showed its backticks. Command words are bold, in every language and on every help card; the
+    sign-in page, which is HTML, makes that bold too."""
+    assert not [(key, lang) for key, langs in _messages().items() for lang, s in langs.items() if "`" in s]
+    for locale in ("en-US", "de-DE"):
+        for topic in (None, *TOPICS):
+            assert "`" not in str(help_card(locale, topic, ("in", "clock in"))), topic
+    html = page(t("signin.page.unknown", "en"), "en")
+    assert "<strong>signin</strong>" in html and "**" not in html
 
 
 def test_german_is_used() -> None:

@@ -380,8 +380,8 @@ def test_list_card(check: Check, locale: str) -> None:
     joined = "\n".join(texts(card))
     assert "Acme" in joined and ("billable" in joined or "abrechenbar" in joined)
     check(list_card("Tags", [NamedItem(id="t", name="meeting", detail="time tag")], locale))
-    empty = check(list_card("Clients", [], locale, empty_hint="Add one with `client add Acme`."))
-    assert "Add one with `client add Acme`." in texts(empty)
+    empty = check(list_card("Clients", [], locale, empty_hint="Add one with **client add Acme**."))
+    assert "Add one with **client add Acme**." in texts(empty)
 
 
 def test_list_card_extreme(check: Check) -> None:
@@ -441,7 +441,7 @@ def test_choice_card(check: Check, locale: str) -> None:
         Choice(label="90 minutes", command="log 90m @web"),
         Choice(label="90 hours", command="log 90h @web"),
     ]
-    card = check(choice_card("`90`: minutes or hours?", choices, locale))
+    card = check(choice_card("**90**: minutes or hours?", choices, locale))
     runs = [a["data"] for a in iter_actions(card) if a["type"] == "Action.Execute"]
     assert runs == [{"verb": "run", "command": "log 90m @web"}, {"verb": "run", "command": "log 90h @web"}]
     check(choice_card("?", [Choice(label=LONG_NAME, command=LONG_NOTE) for _ in range(20)], locale))

@@ -59,8 +59,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{backend} ist für diesen Bot nicht aktiviert. Frag die Person, die ihn betreibt.",
     },
     "account.reconnect_hint": {
-        "en": "Say `connect` to connect again, or `connect local` to use the built-in tracker.",
-        "de": "Sag `connect`, um dich neu zu verbinden, oder `connect local` für die eingebaute Zeiterfassung.",
+        "en": "Say **connect** to connect again, or **connect local** to use the built-in tracker.",
+        "de": "Sag **connect**, um dich neu zu verbinden, oder **connect local** für die eingebaute Zeiterfassung.",
     },
     "account.unknown_workspace": {
         "en": "No workspace matches “{name}”. Yours: {choices}.",
@@ -82,7 +82,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Die Zeiterfassung „{text}“ kenne ich nicht. Versuch toggl, focus, awork, timeghost oder local.",
     },
     "parse.connect_no_token": {
-        "en": "Please don't type tokens into the chat: say `connect {backend}` and paste it into the card I send.",
-        "de": "Bitte keine Tokens in den Chat tippen: Sag `connect {backend}` und füge es in die Karte ein, die ich schicke.",
+        "en": "Please don't type tokens into the chat: say **connect {backend}** and paste it into the card I send.",
+        "de": "Bitte keine Tokens in den Chat tippen: Sag **connect {backend}** und füge es in die Karte ein, die ich schicke.",
     },
 }

@@ -152,8 +152,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "In diesem Zeitraum nichts erfasst.",
     },
     "card.summary.empty_hint": {
-        "en": "Start a timer with `start @project` or add time with `log 1h @project`.",
-        "de": "Starte einen Timer mit `start @projekt` oder erfasse Zeit mit `log 1h @projekt`.",
+        "en": "Start a timer with **start @project** or add time with **log 1h @project**.",
+        "de": "Starte einen Timer mit **start @projekt** oder erfasse Zeit mit **log 1h @projekt**.",
     },
     # --- entry list ---
     "card.entries.title": {"en": "Times: {period}", "de": "Zeiten: {period}"},
@@ -167,8 +167,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "card.entries.empty": {"en": "No entries in this period.", "de": "Keine Einträge in diesem Zeitraum."},
     "card.entries.hint": {
-        "en": "Tap an entry to edit it, or type `edit @2 end 17:00`.",
-        "de": "Tippe auf einen Eintrag, um ihn zu bearbeiten, oder schreibe `edit @2 end 17:00`.",
+        "en": "Tap an entry to edit it, or type **edit @2 end 17:00**.",
+        "de": "Tippe auf einen Eintrag, um ihn zu bearbeiten, oder schreibe **edit @2 end 17:00**.",
     },
     # --- pickers ---
     "card.pick.title": {
@@ -206,28 +206,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- help ---
     "card.help.title": {"en": "What I can do", "de": "Was ich kann"},
     "card.help.intro": {
-        "en": "Type a command or tap an example. `help start` explains a command in detail.",
-        "de": "Schreib einen Befehl oder tippe auf ein Beispiel. `help start` erklärt einen Befehl genauer.",
+        "en": "Type a command or tap an example. **help start** explains a command in detail.",
+        "de": "Schreib einen Befehl oder tippe auf ein Beispiel. **help start** erklärt einen Befehl genauer.",
     },
     "card.help.group.timer": {"en": "Timer", "de": "Timer"},
     "card.help.group.entries": {"en": "Entries", "de": "Einträge"},
     "card.help.group.summaries": {"en": "Summaries", "de": "Auswertungen"},
     "card.help.group.projects": {"en": "Projects & co.", "de": "Projekte & Co."},
     "card.help.line.timer": {
-        "en": "`start`, `stop`, `continue`, `status`, `cancel`",
-        "de": "`start`, `stopp`, `weiter`, `jetzt`, `abbrechen`",
+        "en": "**start**, **stop**, **continue**, **status**, **cancel**",
+        "de": "**start**, **stopp**, **weiter**, **jetzt**, **abbrechen**",
     },
     "card.help.line.entries": {
-        "en": "`log`, `edit`, `delete`, `undo`, `times`",
-        "de": "`buchen`, `ändern`, `löschen`, `rückgängig`, `zeiten`",
+        "en": "**log**, **edit**, **delete**, **undo**, **times**",
+        "de": "**buchen**, **ändern**, **löschen**, **rückgängig**, **zeiten**",
     },
     "card.help.line.summaries": {
-        "en": "`today`, `yesterday`, `week`, `last week`, `month`, `summary`",
-        "de": "`heute`, `gestern`, `woche`, `letzte woche`, `monat`, `zusammenfassung`",
+        "en": "**today**, **yesterday**, **week**, **last week**, **month**, **summary**",
+        "de": "**heute**, **gestern**, **woche**, **letzte woche**, **monat**, **zusammenfassung**",
     },
     "card.help.line.projects": {
-        "en": "`projects`, `clients`, `tasks`, `tags`, `groups`",
-        "de": "`projekte`, `kunden`, `aufgaben`, `tags`, `gruppen`",
+        "en": "**projects**, **clients**, **tasks**, **tags**, **groups**",
+        "de": "**projekte**, **kunden**, **aufgaben**, **tags**, **gruppen**",
     },
     "card.help.unknown": {
         "en": "There is no help for “{topic}”. Here is the overview.",
@@ -242,20 +242,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Läuft schon ein Timer, wird gewechselt: der laufende endet, wenn der neue beginnt.",
     },
     "card.help.stop": {
-        "en": "Stops the running timer, now or at a given time. `cancel` discards it instead.",
-        "de": "Stoppt den laufenden Timer, jetzt oder zu einer Uhrzeit. `cancel` verwirft ihn stattdessen.",
+        "en": "Stops the running timer, now or at a given time. **cancel** discards it instead.",
+        "de": "Stoppt den laufenden Timer, jetzt oder zu einer Uhrzeit. **cancel** verwirft ihn stattdessen.",
     },
     "card.help.log": {
-        "en": "Adds a finished entry from a duration (`1h30m`, `90min`, `1:30`) or a range (`9-10:30`). "
-        "A bare number like `90` gets a question: minutes or hours?",
-        "de": "Erfasst einen abgeschlossenen Eintrag aus einer Dauer (`1h30m`, `90min`, `1:30`) oder einer "
-        "Spanne (`9-10:30`). Bei einer bloßen Zahl wie `90` frage ich nach: Minuten oder Stunden?",
+        "en": "Adds a finished entry from a duration (**1h30m**, **90min**, **1:30**) or a range (**9-10:30**). "
+        "A bare number like **90** gets a question: minutes or hours?",
+        "de": "Erfasst einen abgeschlossenen Eintrag aus einer Dauer (**1h30m**, **90min**, **1:30**) oder einer "
+        "Spanne (**9-10:30**). Bei einer bloßen Zahl wie **90** frage ich nach: Minuten oder Stunden?",
     },
     "card.help.edit": {
-        "en": "Changes an entry: `last` or `@N` from `times`, then fields like `start 9:00`, `end 17:00`, "
-        '`duration 2h`, `date yesterday`, `@project`, `#tag`, `-#tag`, `note "…"`, `billable`.',
-        "de": "Ändert einen Eintrag: `last` oder `@N` aus `times`, dann Felder wie `start 9:00`, "
-        '`end 17:00`, `duration 2h`, `date yesterday`, `@projekt`, `#tag`, `-#tag`, `note "…"`, `billable`.',
+        "en": "Changes an entry: **last** or **@N** from **times**, then fields like **start 9:00**, **end 17:00**, "
+        '**duration 2h**, **date yesterday**, **@project**, **#tag**, **-#tag**, **note "…"**, **billable**.',
+        "de": "Ändert einen Eintrag: **last** oder **@N** aus **times**, dann Felder wie **start 9:00**, "
+        '**end 17:00**, **duration 2h**, **date yesterday**, **@projekt**, **#tag**, **-#tag**, **note "…"**, **billable**.',
     },
     "card.help.delete": {
         "en": "Deletes an entry after asking you to confirm. You can undo it.",
@@ -267,8 +267,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zurückgesetzt, ein gelöschter Eintrag kommt zurück.",
     },
     "card.help.times": {
-        "en": "Lists your entries with their `@N` handles, for a period, project or tag.",
-        "de": "Listet deine Einträge mit ihren `@N`-Kürzeln, für einen Zeitraum, ein Projekt oder einen Tag.",
+        "en": "Lists your entries with their **@N** handles, for a period, project or tag.",
+        "de": "Listet deine Einträge mit ihren **@N**-Kürzeln, für einen Zeitraum, ein Projekt oder einen Tag.",
     },
     "card.help.summary": {
         "en": "Totals for a period with billable share and a breakdown by project, client, task, tag or day.",
@@ -282,9 +282,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sofern dein Workspace es erlaubt.",
     },
     "card.help.timezone": {
-        "en": "Sets the time zone used for your times, e.g. `timezone Europe/Berlin`. "
+        "en": "Sets the time zone used for your times, e.g. **timezone Europe/Berlin**. "
         "Without a zone it shows the current one.",
-        "de": "Legt die Zeitzone für deine Zeiten fest, z. B. `timezone Europe/Berlin`. "
+        "de": "Legt die Zeitzone für deine Zeiten fest, z. B. **timezone Europe/Berlin**. "
         "Ohne Zone zeigt es die aktuelle.",
     },
     "card.help.feed": {

@@ -10,8 +10,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Das würde um {time} enden, also in der Zukunft (jetzt ist es {now}); nichts wurde gespeichert.",
     },
     "check.ends_in_future_hint": {
-        "en": "Log it once it's done, or start a timer now with `start`.",
-        "de": "Trag es ein, wenn es vorbei ist, oder starte jetzt einen Timer mit `start`.",
+        "en": "Log it once it's done, or start a timer now with **start**.",
+        "de": "Trag es ein, wenn es vorbei ist, oder starte jetzt einen Timer mit **start**.",
     },
     "check.cancelled": {
         "en": "All right, nothing was written.",
@@ -58,12 +58,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Du bist seit **{duration}** eingestempelt ({span}). Mit der ganzen Zeit ausstempeln?",
     },
     "check.detail.stop": {
-        "en": "If you stopped working earlier, say `stop at 18:00` instead.",
-        "de": "Hast du früher aufgehört, sag stattdessen `stop um 18:00`.",
+        "en": "If you stopped working earlier, say **stop at 18:00** instead.",
+        "de": "Hast du früher aufgehört, sag stattdessen **stop um 18:00**.",
     },
     "check.detail.go": {
-        "en": "If you left earlier, say `go at 17:30` instead.",
-        "de": "Bist du früher gegangen, sag stattdessen `gehen um 17:30`.",
+        "en": "If you left earlier, say **go at 17:30** instead.",
+        "de": "Bist du früher gegangen, sag stattdessen **gehen um 17:30**.",
     },
     "check.detail.long": {
         "en": "Entries over 12 hours are asked about once, since they are usually a typo.",

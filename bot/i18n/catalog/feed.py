@@ -78,8 +78,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Es gibt schon einen Feed-Schlüssel namens **{name}**. Widerrufe ihn zuerst oder wähle einen anderen Namen.",
     },
     "feed.no_such_key": {
-        "en": "There is no feed key called **{name}** (see `feed keys`).",
-        "de": "Es gibt keinen Feed-Schlüssel namens **{name}** (siehe `feed keys`).",
+        "en": "There is no feed key called **{name}** (see **feed keys**).",
+        "de": "Es gibt keinen Feed-Schlüssel namens **{name}** (siehe **feed keys**).",
     },
     "feed.key_revoked": {
         "en": "Revoked the feed key **{name}**: it no longer works.",
@@ -95,8 +95,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Kopiere ihn jetzt: Er wird nur dieses eine Mal gezeigt (der Bot behält nur einen Fingerabdruck davon).",
     },
     "feed.key.usage": {
-        "en": "Send it as `Authorization: Bearer <key>` to `POST /api/feed` (described at `/api/openapi.json`). It acts as you: it stops working if you are no longer an admin.",
-        "de": "Sende ihn als `Authorization: Bearer <key>` an `POST /api/feed` (beschrieben unter `/api/openapi.json`). Er handelt in deinem Namen: Er funktioniert nicht mehr, wenn du kein Admin mehr bist.",
+        "en": "Send it as **Authorization: Bearer <key>** to **POST /api/feed** (described at **/api/openapi.json**). It acts as you: it stops working if you are no longer an admin.",
+        "de": "Sende ihn als **Authorization: Bearer <key>** an **POST /api/feed** (beschrieben unter **/api/openapi.json**). Er handelt in deinem Namen: Er funktioniert nicht mehr, wenn du kein Admin mehr bist.",
     },
     "feed.key.used": {"en": "last used {when}", "de": "zuletzt benutzt {when}"},
     "feed.key.never_used": {"en": "never used", "de": "nie benutzt"},
@@ -104,8 +104,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feed.keys.title": {"en": "🔑 Feed keys of {workspace}", "de": "🔑 Feed-Schlüssel von {workspace}"},
     "feed.keys.none": {"en": "No feed keys yet.", "de": "Noch keine Feed-Schlüssel."},
     "feed.keys.hint": {
-        "en": "`feed key add NAME` makes one, `feed key revoke NAME` ends one.",
-        "de": "`feed key add NAME` legt einen an, `feed key revoke NAME` beendet einen.",
+        "en": "**feed key add NAME** makes one, **feed key revoke NAME** ends one.",
+        "de": "**feed key add NAME** legt einen an, **feed key revoke NAME** beendet einen.",
     },
     "parse.feed_key_name_too_long": {
         "en": "A feed key's name can have at most {max} characters.",

@@ -87,8 +87,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Diese Unterhaltung hatte kein solches Abo.",
     },
     "subscribe.personal_times_only": {
-        "en": "In our personal chat I can notify you about your own time entries only: `subscribe times`. Subscribe a channel to projects, tasks, clients or tags.",
-        "de": "Im persönlichen Chat kann ich dich nur über deine eigenen Zeiteinträge benachrichtigen: `subscribe times`. Projekte, Aufgaben, Kunden und Tags abonniert ein Kanal.",
+        "en": "In our personal chat I can notify you about your own time entries only: **subscribe times**. Subscribe a channel to projects, tasks, clients or tags.",
+        "de": "Im persönlichen Chat kann ich dich nur über deine eigenen Zeiteinträge benachrichtigen: **subscribe times**. Projekte, Aufgaben, Kunden und Tags abonniert ein Kanal.",
     },
     "subscribe.not_configured": {
         "en": "Change notifications are not set up on this bot.",
@@ -111,8 +111,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ein awork-Admin muss den Webhook einmal anlegen: Einstellungen → Integrationen → Webhooks, URL und Header unten (der Header-Wert ist geheim).",
     },
     "subscribe.setup_in_personal": {
-        "en": "awork needs its webhook set up once. Ask me `subscriptions` in our personal chat for the URL and secret.",
-        "de": "awork braucht einmal einen Webhook. Frag mich im persönlichen Chat mit `subscriptions` nach URL und Geheimnis.",
+        "en": "awork needs its webhook set up once. Ask me **subscriptions** in our personal chat for the URL and secret.",
+        "de": "awork braucht einmal einen Webhook. Frag mich im persönlichen Chat mit **subscriptions** nach URL und Geheimnis.",
     },
     "subscribe.setup.url": {"en": "URL", "de": "URL"},
     "subscribe.setup.header": {"en": "Header", "de": "Header"},

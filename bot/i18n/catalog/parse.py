@@ -11,12 +11,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Meintest du **{suggestion}**?",
     },
     "parse.subscribe_what": {
-        "en": "Subscribe to what? `subscribe times`, `subscribe projects tasks`, `subscribe all` — optionally with `created`/`changed`/`deleted` and `@project`.",
-        "de": "Was abonnieren? `subscribe times`, `subscribe projects tasks`, `subscribe all` — wahlweise mit `created`/`changed`/`deleted` und `@projekt`.",
+        "en": "Subscribe to what? **subscribe times**, **subscribe projects tasks**, **subscribe all** — optionally with **created**/**changed**/**deleted** and **@project**.",
+        "de": "Was abonnieren? **subscribe times**, **subscribe projects tasks**, **subscribe all** — wahlweise mit **created**/**changed**/**deleted** und **@projekt**.",
     },
     "parse.unsubscribe_whole": {
-        "en": "`unsubscribe` takes entities only (`unsubscribe times`); to change events or projects use `subscribe` again or the `subscriptions` card.",
-        "de": "`unsubscribe` nimmt nur Entitäten (`unsubscribe times`); Ereignisse oder Projekte änderst du mit `subscribe` oder der Karte `subscriptions`.",
+        "en": "**unsubscribe** takes entities only (**unsubscribe times**); to change events or projects use **subscribe** again or the **subscriptions** card.",
+        "de": "**unsubscribe** nimmt nur Entitäten (**unsubscribe times**); Ereignisse oder Projekte änderst du mit **subscribe** oder der Karte **subscriptions**.",
     },
     "parse.unsupported_command": {
         "en": "**{verb}** is not available yet.",
@@ -35,46 +35,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Mit „{text}“ kann ich hier nichts anfangen.",
     },
     "parse.log.missing_duration": {
-        "en": "How long? Give a duration or a range, e.g. `log 1h30m @project` or `log 9-10:30 @project`.",
-        "de": "Wie lange? Gib eine Dauer oder eine Zeitspanne an, z. B. `log 1h30m @projekt` oder "
-        "`log 9-10:30 @projekt`.",
+        "en": "How long? Give a duration or a range, e.g. **log 1h30m @project** or **log 9-10:30 @project**.",
+        "de": "Wie lange? Gib eine Dauer oder eine Zeitspanne an, z. B. **log 1h30m @projekt** oder "
+        "**log 9-10:30 @projekt**.",
     },
     "parse.bad_duration": {
-        "en": "“{text}” is not a duration I understand. Try `1h30m`, `90m` or `1:30`.",
-        "de": "„{text}“ ist keine Dauer, die ich verstehe. Versuch `1h30m`, `90m` oder `1:30`.",
+        "en": "“{text}” is not a duration I understand. Try **1h30m**, **90m** or **1:30**.",
+        "de": "„{text}“ ist keine Dauer, die ich verstehe. Versuch **1h30m**, **90m** oder **1:30**.",
     },
     "parse.zero_duration": {
         "en": "The duration must be longer than zero (“{text}”).",
         "de": "Die Dauer muss länger als null sein („{text}“).",
     },
     "parse.hours.needs_time": {
-        "en": "At what time on {text}? For example `come at 8:00 {text}`.",
-        "de": "Um wie viel Uhr {text}? Zum Beispiel `kommen um 8:00 {text}`.",
+        "en": "At what time on {text}? For example **come at 8:00 {text}**.",
+        "de": "Um wie viel Uhr {text}? Zum Beispiel **kommen um 8:00 {text}**.",
     },
     "parse.clock.hour": {
-        "en": "“{text}” is not a time of day: hours go from 0 to 23 (midnight is `0:00`).",
-        "de": "„{text}“ ist keine Uhrzeit: Stunden gehen von 0 bis 23 (Mitternacht ist `0:00`).",
+        "en": "“{text}” is not a time of day: hours go from 0 to 23 (midnight is **0:00**).",
+        "de": "„{text}“ ist keine Uhrzeit: Stunden gehen von 0 bis 23 (Mitternacht ist **0:00**).",
     },
     "parse.clock.minute": {
         "en": "“{text}” is not a time of day: minutes go from 00 to 59.",
         "de": "„{text}“ ist keine Uhrzeit: Minuten gehen von 00 bis 59.",
     },
     "parse.clock.ampm": {
-        "en": "“{text}” is not a time of day: with am/pm the hour is 1 to 12 (or write `13:00`).",
-        "de": "„{text}“ ist keine Uhrzeit: Mit am/pm geht die Stunde von 1 bis 12 (oder schreib `13:00`).",
+        "en": "“{text}” is not a time of day: with am/pm the hour is 1 to 12 (or write **13:00**).",
+        "de": "„{text}“ ist keine Uhrzeit: Mit am/pm geht die Stunde von 1 bis 12 (oder schreib **13:00**).",
     },
     "parse.bad_time": {
-        "en": "“{text}” is not a time I understand. Try `9:15`, `2:30pm`, `now` or `30min ago`.",
-        "de": "„{text}“ ist keine Uhrzeit, die ich verstehe. Versuch `9:15`, `14 Uhr` oder `now`.",
+        "en": "“{text}” is not a time I understand. Try **9:15**, **2:30pm**, **now** or **30min ago**.",
+        "de": "„{text}“ ist keine Uhrzeit, die ich verstehe. Versuch **9:15**, **14 Uhr** oder **now**.",
     },
     "parse.bad_date": {
-        "en": "“{text}” is not a date I understand. Try `yesterday`, `friday` or `2026-11-20`.",
-        "de": "„{text}“ ist kein Datum, das ich verstehe. Versuch `gestern`, `freitag` oder `20.11.`.",
+        "en": "“{text}” is not a date I understand. Try **yesterday**, **friday** or **2026-11-20**.",
+        "de": "„{text}“ ist kein Datum, das ich verstehe. Versuch **gestern**, **freitag** oder **20.11.**.",
     },
     "parse.bad_period": {
-        "en": "“{text}” is not a period I understand. Try `week`, `last month`, `2026-11` or `2026-W47`.",
-        "de": "„{text}“ ist kein Zeitraum, den ich verstehe. Versuch `woche`, `letzter monat`, `2026-11` "
-        "oder `2026-W47`.",
+        "en": "“{text}” is not a period I understand. Try **week**, **last month**, **2026-11** or **2026-W47**.",
+        "de": "„{text}“ ist kein Zeitraum, den ich verstehe. Versuch **woche**, **letzter monat**, **2026-11** "
+        "oder **2026-W47**.",
     },
     "parse.bad_range": {
         "en": "The time range “{text}” ends before it starts.",
@@ -89,31 +89,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ich gruppiere nach Projekt, Kunde, Aufgabe, Tag oder Datum, nicht nach „{text}“.",
     },
     "parse.bad_timezone": {
-        "en": "“{zone}” is not a time zone I know. Use a name like `Europe/Berlin` or `America/New_York`.",
-        "de": "Die Zeitzone „{zone}“ kenne ich nicht. Nutze einen Namen wie `Europe/Berlin` oder "
-        "`America/New_York`.",
+        "en": "“{zone}” is not a time zone I know. Use a name like **Europe/Berlin** or **America/New_York**.",
+        "de": "Die Zeitzone „{zone}“ kenne ich nicht. Nutze einen Namen wie **Europe/Berlin** oder "
+        "**America/New_York**.",
     },
     "parse.bad_entry_ref": {
-        "en": "“{text}” is not an entry I can point to. Use `last` or `@1`, `@2`, … (see **times**).",
-        "de": "„{text}“ ist kein Eintrag, den ich finde. Nutze `last` oder `@1`, `@2`, … (siehe **times**).",
+        "en": "“{text}” is not an entry I can point to. Use **last** or **@1**, **@2**, … (see **times**).",
+        "de": "„{text}“ ist kein Eintrag, den ich finde. Nutze **last** oder **@1**, **@2**, … (siehe **times**).",
     },
     "parse.entry_ref_not_project": {
-        "en": '“{text}” points to an entry, not a project. For a project with that name write `@"{text}"`.',
+        "en": '“{text}” points to an entry, not a project. For a project with that name write **@"{text}"**.',
         "de": "„{text}“ verweist auf einen Eintrag, nicht auf ein Projekt. Für ein Projekt mit diesem Namen "
-        'schreib `@"{text}"`.',
+        'schreib **@"{text}"**.',
     },
     "parse.bad_project": {
-        "en": "“{text}” is not a project. Use `@project`, `@project/task` or `@client/project/task`.",
-        "de": "„{text}“ ist kein Projektverweis. Nutze `@projekt`, `@projekt/aufgabe` oder "
-        "`@kunde/projekt/aufgabe`.",
+        "en": "“{text}” is not a project. Use **@project**, **@project/task** or **@client/project/task**.",
+        "de": "„{text}“ ist kein Projektverweis. Nutze **@projekt**, **@projekt/aufgabe** oder "
+        "**@kunde/projekt/aufgabe**.",
     },
     "parse.two_projects": {
         "en": "Which project: {first} or {second}? Give only one.",
         "de": "Welches Projekt: {first} oder {second}? Gib nur eines an.",
     },
     "parse.edit.nothing": {
-        "en": "What should I change? E.g. `edit last end 17:00` or `edit @2 @project #tag`.",
-        "de": "Was soll ich ändern? Z. B. `edit last end 17:00` oder `edit @2 @projekt #tag`.",
+        "en": "What should I change? E.g. **edit last end 17:00** or **edit @2 @project #tag**.",
+        "de": "Was soll ich ändern? Z. B. **edit last end 17:00** oder **edit @2 @projekt #tag**.",
     },
     "parse.edit.unknown_field": {
         "en": "I can't change “{text}”. Fields: start, end, duration, date, @project, #tag, -#tag, note, "
@@ -127,24 +127,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "„{field}“ braucht einen Wert.",
     },
     "parse.missing_name": {
-        "en": "Please give a name: `{usage}`.",
-        "de": "Bitte gib einen Namen an: `{usage}`.",
+        "en": "Please give a name: **{usage}**.",
+        "de": "Bitte gib einen Namen an: **{usage}**.",
     },
     "parse.task_needs_project": {
-        "en": "Which project is “{text}” for? Write `task add project/{text}`.",
-        "de": "Zu welchem Projekt gehört „{text}“? Schreib `task add projekt/{text}`.",
+        "en": "Which project is “{text}” for? Write **task add project/{text}**.",
+        "de": "Zu welchem Projekt gehört „{text}“? Schreib **task add projekt/{text}**.",
     },
     "parse.task_path": {
-        "en": "Name the task with its project: `task {verb} project/{text}`.",
-        "de": "Nenne die Aufgabe mit ihrem Projekt: `task {verb} projekt/{text}`.",
+        "en": "Name the task with its project: **task {verb} project/{text}**.",
+        "de": "Nenne die Aufgabe mit ihrem Projekt: **task {verb} projekt/{text}**.",
     },
     "parse.rename_needs_new_name": {
-        "en": "What should the new name be? Write `{usage}`.",
-        "de": "Wie soll der neue Name lauten? Schreib `{usage}`.",
+        "en": "What should the new name be? Write **{usage}**.",
+        "de": "Wie soll der neue Name lauten? Schreib **{usage}**.",
     },
     "parse.bad_color": {
-        "en": "“{text}” is not a color. Use a hex color like `#1A73E8`.",
-        "de": "„{text}“ ist keine Farbe. Nutze eine Hex-Farbe wie `#1A73E8`.",
+        "en": "“{text}” is not a color. Use a hex color like **#1A73E8**.",
+        "de": "„{text}“ ist keine Farbe. Nutze eine Hex-Farbe wie **#1A73E8**.",
     },
     # clarifying questions
     "parse.ambiguous_number": {

@@ -18,8 +18,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "OK, der Timer läuft weiter. Heute erinnere ich dich nicht mehr.",
     },
     "reminder.settings_hint": {
-        "en": "Reminders and your end of day are in `settings`.",
-        "de": "Erinnerungen und deinen Feierabend stellst du unter `settings` ein.",
+        "en": "Reminders and your end of day are in **settings**.",
+        "de": "Erinnerungen und deinen Feierabend stellst du unter **settings** ein.",
     },
     "reminder.nudge.title": {"en": "Anything to book for today?", "de": "Noch etwas für heute zu buchen?"},
     "reminder.nudge.nothing": {

@@ -53,12 +53,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Runden und keine Spaltenwahl.",
     },
     "report.native_options_hint": {
-        "en": "Leave those out for its own file, or leave out `timeghost` for timebot's report, which has them.",
-        "de": "Lass sie für die eigene Datei weg, oder lass `timeghost` weg für den timebot-Bericht, der sie hat.",
+        "en": "Leave those out for its own file, or leave out **timeghost** for timebot's report, which has them.",
+        "de": "Lass sie für die eigene Datei weg, oder lass **timeghost** weg für den timebot-Bericht, der sie hat.",
     },
     "report.native_one_person": {
-        "en": "{backend}'s own report covers one person or everyone (`all`), not a list of people.",
-        "de": "Der eigene Bericht von {backend} umfasst eine Person oder alle (`alle`), keine Liste von Personen.",
+        "en": "{backend}'s own report covers one person or everyone (**all**), not a list of people.",
+        "de": "Der eigene Bericht von {backend} umfasst eine Person oder alle (**alle**), keine Liste von Personen.",
     },
     "report.consent_hint": {
         "en": "Allow me to save it to your OneDrive, and it opens right here in the chat.",
@@ -82,12 +82,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{name} wurde in deinem OneDrive gespeichert.",
     },
     "report.declined": {
-        "en": "All right, I didn't save the report. Say `report` again whenever you need it.",
-        "de": "Gut, ich habe den Bericht nicht gespeichert. Sag einfach wieder `report`, wenn du ihn brauchst.",
+        "en": "All right, I didn't save the report. Say **report** again whenever you need it.",
+        "de": "Gut, ich habe den Bericht nicht gespeichert. Sag einfach wieder **report**, wenn du ihn brauchst.",
     },
     "report.gone": {
-        "en": "That report is no longer available (it expired or was already saved). Say `report` to make a new one.",
-        "de": "Dieser Bericht ist nicht mehr verfügbar (abgelaufen oder schon gespeichert). Sag `report` für einen neuen.",
+        "en": "That report is no longer available (it expired or was already saved). Say **report** to make a new one.",
+        "de": "Dieser Bericht ist nicht mehr verfügbar (abgelaufen oder schon gespeichert). Sag **report** für einen neuen.",
     },
     "report.upload_failed": {
         "en": "I couldn't save the report to your OneDrive. Please try again.",
@@ -106,7 +106,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ich habe nicht genau ein Projekt namens {name} gefunden.",
     },
     "report.unknown_project_hint": {
-        "en": "Write it as it appears in `projects`, e.g. `@acme/website`.",
-        "de": "Schreib ihn wie in `projects`, z. B. `@acme/website`.",
+        "en": "Write it as it appears in **projects**, e.g. **@acme/website**.",
+        "de": "Schreib ihn wie in **projects**, z. B. **@acme/website**.",
     },
 }

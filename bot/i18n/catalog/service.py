@@ -11,16 +11,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "service.no_timer": {"en": "No timer is running.", "de": "Es läuft kein Timer."},
     "service.no_timer_hint": {
-        "en": "Start one with `start @project`.",
-        "de": "Starte einen mit `start @projekt`.",
+        "en": "Start one with **start @project**.",
+        "de": "Starte einen mit **start @projekt**.",
     },
     "service.stop_before_start": {
         "en": "The timer started at {start}; it can't stop at {time}.",
         "de": "Der Timer lief ab {start}; er kann nicht um {time} enden.",
     },
     "service.stop_in_future": {
-        "en": "{time} is still in the future. Say `stop` to stop now.",
-        "de": "{time} liegt noch in der Zukunft. Sag `stop`, um jetzt zu stoppen.",
+        "en": "{time} is still in the future. Say **stop** to stop now.",
+        "de": "{time} liegt noch in der Zukunft. Sag **stop**, um jetzt zu stoppen.",
     },
     "service.entry_gone": {
         "en": "That entry no longer exists (it was deleted or changed elsewhere).",
@@ -28,12 +28,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "service.no_entries": {"en": "You have no time entries yet.", "de": "Du hast noch keine Zeiteinträge."},
     "service.no_entries_hint": {
-        "en": "Try `log 1h @project` or `start @project`.",
-        "de": "Versuch `log 1h @projekt` oder `start @projekt`.",
+        "en": "Try **log 1h @project** or **start @project**.",
+        "de": "Versuch **log 1h @projekt** oder **start @projekt**.",
     },
     "service.no_such_entry": {
-        "en": "There is no entry {handle}: I found only {count} recent entries. `times` lists them.",
-        "de": "Es gibt keinen Eintrag {handle}: Ich habe nur {count} neuere Einträge gefunden. `times` listet sie auf.",
+        "en": "There is no entry {handle}: I found only {count} recent entries. **times** lists them.",
+        "de": "Es gibt keinen Eintrag {handle}: Ich habe nur {count} neuere Einträge gefunden. **times** listet sie auf.",
     },
     "service.end_before_start": {
         "en": "The end ({end}) must come after the start ({start}).",
@@ -48,8 +48,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Wie lange? Gib eine Dauer oder einen Zeitraum an.",
     },
     "service.log_hint": {
-        "en": "For example `log 1h30m @website` or `log 9-10:30 @website`.",
-        "de": "Zum Beispiel `log 1h30m @website` oder `log 9-10:30 @website`.",
+        "en": "For example **log 1h30m @website** or **log 9-10:30 @website**.",
+        "de": "Zum Beispiel **log 1h30m @website** oder **log 9-10:30 @website**.",
     },
     "service.future_day": {
         "en": "{date} is in the future; I only log time that has happened.",
@@ -76,8 +76,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ich kenne keinen Kunden „{name}“.",
     },
     "service.client_add_hint": {
-        "en": "Create it with `client add {name}`, or see `clients`.",
-        "de": "Lege ihn mit `client add {name}` an oder sieh dir `clients` an.",
+        "en": "Create it with **client add {name}**, or see **clients**.",
+        "de": "Lege ihn mit **client add {name}** an oder sieh dir **clients** an.",
     },
     "service.project_created": {"en": "Created project **{name}**.", "de": "Projekt **{name}** angelegt."},
     "service.project_add_undone": {
@@ -116,16 +116,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Tag **#{name}** gelöscht; die Einträge damit behalten ihre Zeit.",
     },
     "service.unknown_task": {
-        "en": "I don't know a task “{name}”. See `tasks`.",
-        "de": "Ich kenne keine Aufgabe „{name}“. Sieh dir `tasks` an.",
+        "en": "I don't know a task “{name}”. See **tasks**.",
+        "de": "Ich kenne keine Aufgabe „{name}“. Sieh dir **tasks** an.",
     },
     "service.unknown_tag": {
-        "en": "I don't know a tag “{name}”. See `tags`.",
-        "de": "Ich kenne keinen Tag „{name}“. Sieh dir `tags` an.",
+        "en": "I don't know a tag “{name}”. See **tags**.",
+        "de": "Ich kenne keinen Tag „{name}“. Sieh dir **tags** an.",
     },
     "service.timezone_is": {
-        "en": "Your time zone is **{zone}**. Change it with `timezone Europe/Berlin`.",
-        "de": "Deine Zeitzone ist **{zone}**. Ändern mit `timezone Europe/Berlin`.",
+        "en": "Your time zone is **{zone}**. Change it with **timezone Europe/Berlin**.",
+        "de": "Deine Zeitzone ist **{zone}**. Ändern mit **timezone Europe/Berlin**.",
     },
     "service.timezone_set": {
         "en": "Time zone set to **{zone}**. It now wins over the zone Teams reports for your device; "
@@ -134,28 +134,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "weichen beide ab, steht der Zonenname bei den Zeiten.",
     },
     "service.unknown_timezone": {
-        "en": "“{zone}” is not a time zone I know. Did you mean `timezone {suggestion}`?",
-        "de": "„{zone}“ kenne ich nicht als Zeitzone. Meintest du `timezone {suggestion}`?",
+        "en": "“{zone}” is not a time zone I know. Did you mean **timezone {suggestion}**?",
+        "de": "„{zone}“ kenne ich nicht als Zeitzone. Meintest du **timezone {suggestion}**?",
     },
     "service.overlaps": {"en": "Overlaps with: {spans}", "de": "Überschneidet sich mit: {spans}"},
     "summary.none": {"en": "(no project)", "de": "(kein Projekt)"},
     "list.billable": {"en": "billable", "de": "abrechenbar"},
     "list.projects": {"en": "Projects", "de": "Projekte"},
     "list.projects_empty": {
-        "en": "No projects yet. Create one with `project add Website client:Acme`.",
-        "de": "Noch keine Projekte. Lege eins an mit `project add Website client:Acme`.",
+        "en": "No projects yet. Create one with **project add Website client:Acme**.",
+        "de": "Noch keine Projekte. Lege eins an mit **project add Website client:Acme**.",
     },
     "list.project_count": {"en": "{count} projects", "de": "{count} Projekte"},
     "list.project_count.one": {"en": "{count} project", "de": "{count} Projekt"},
     "list.clients": {"en": "Clients", "de": "Kunden"},
     "list.clients_empty": {
-        "en": "No clients yet. Create one with `client add Acme`.",
-        "de": "Noch keine Kunden. Lege einen an mit `client add Acme`.",
+        "en": "No clients yet. Create one with **client add Acme**.",
+        "de": "Noch keine Kunden. Lege einen an mit **client add Acme**.",
     },
     "list.tasks": {"en": "Tasks", "de": "Aufgaben"},
     "list.tasks_empty": {
-        "en": "No tasks yet. Create one with `task add website/Design`.",
-        "de": "Noch keine Aufgaben. Lege eine an mit `task add website/Design`.",
+        "en": "No tasks yet. Create one with **task add website/Design**.",
+        "de": "Noch keine Aufgaben. Lege eine an mit **task add website/Design**.",
     },
     "list.tags": {"en": "Tags", "de": "Tags"},
     "list.groups": {"en": "Groups", "de": "Gruppen"},
@@ -167,8 +167,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "list.member_count.one": {"en": "{count} member", "de": "{count} Mitglied"},
     "list.you_are_member": {"en": "you are a member", "de": "du bist Mitglied"},
     "list.tags_empty": {
-        "en": "No tags yet. Add one with `tag add meeting`, or just use `#meeting` when you log time.",
-        "de": "Noch keine Tags. Lege einen an mit `tag add meeting` oder nutze einfach `#meeting` beim Erfassen.",
+        "en": "No tags yet. Add one with **tag add meeting**, or just use **#meeting** when you log time.",
+        "de": "Noch keine Tags. Lege einen an mit **tag add meeting** oder nutze einfach **#meeting** beim Erfassen.",
     },
     "list.tag_time": {"en": "time tag", "de": "Zeit-Tag"},
     "list.tag_project": {"en": "project tag", "de": "Projekt-Tag"},
@@ -266,7 +266,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "form.bad_time": {"en": "Use a time like 14:30.", "de": "Bitte eine Uhrzeit wie 14:30 angeben."},
     "reply.action_done": {"en": "Done — see my reply below.", "de": "Erledigt – siehe meine Antwort unten."},
     "reply.help_hint": {
-        "en": "`help {verb}` shows how to write it.",
-        "de": "`help {verb}` zeigt, wie man es schreibt.",
+        "en": "**help {verb}** shows how to write it.",
+        "de": "**help {verb}** zeigt, wie man es schreibt.",
     },
 }

@@ -2,8 +2,8 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "parse.bad_signin_backend": {
-        "en": "I can't sign you in to “{text}”. Try `signin timeghost`, `signin awork` or `signin calendar`.",
-        "de": "Bei „{text}“ kann ich dich nicht anmelden. Versuch `signin timeghost`, `signin awork` oder `signin calendar`.",
+        "en": "I can't sign you in to “{text}”. Try **signin timeghost**, **signin awork** or **signin calendar**.",
+        "de": "Bei „{text}“ kann ich dich nicht anmelden. Versuch **signin timeghost**, **signin awork** oder **signin calendar**.",
     },
     "signin.prompt.title": {"en": "Sign in to {backend}", "de": "Bei {backend} anmelden"},
     "signin.prompt.text.entra": {
@@ -27,8 +27,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{backend} braucht zuerst deine Zustimmung: Melde dich an und bestätige die Berechtigungen.",
     },
     "signin.say_signin": {
-        "en": "Sign in to **{backend}** first: say `signin {command}` in a personal chat with me.",
-        "de": "Melde dich zuerst bei **{backend}** an: Sag `signin {command}` im persönlichen Chat mit mir.",
+        "en": "Sign in to **{backend}** first: say **signin {command}** in a personal chat with me.",
+        "de": "Melde dich zuerst bei **{backend}** an: Sag **signin {command}** im persönlichen Chat mit mir.",
     },
     "signin.prompt.button": {"en": "Sign in", "de": "Anmelden"},
     "signin.prompt.link_note": {
@@ -40,8 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{name}, ich habe dir eine private Nachricht geschickt, um dich bei {backend} anzumelden.",
     },
     "signin.private_failed": {
-        "en": "{name}, I couldn't message you privately. Open a chat with me and say `signin {backend}`.",
-        "de": "{name}, ich konnte dir nicht privat schreiben. Öffne einen Chat mit mir und sag `signin {backend}`.",
+        "en": "{name}, I couldn't message you privately. Open a chat with me and say **signin {backend}**.",
+        "de": "{name}, ich konnte dir nicht privat schreiben. Öffne einen Chat mit mir und sag **signin {backend}**.",
     },
     "signin.done": {
         "en": "Signed in to **{backend}** as {account}. Your commands now go there.",
@@ -56,8 +56,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Bei **{backend}** angemeldet. Deine Befehle gehen jetzt dorthin.",
     },
     "signin.already": {
-        "en": "You're signed in to **{backend}** as {account}. Say `signout {command}` to sign out.",
-        "de": "Du bist bei **{backend}** angemeldet als {account}. Sag `signout {command}`, um dich abzumelden.",
+        "en": "You're signed in to **{backend}** as {account}. Say **signout {command}** to sign out.",
+        "de": "Du bist bei **{backend}** angemeldet als {account}. Sag **signout {command}**, um dich abzumelden.",
     },
     "signin.wrong_account_alert": {
         "en": "Your sign-in link was used with an account that isn't yours, so nothing was saved. If that was you, sign in with your own Microsoft account.",
@@ -72,12 +72,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Du bist bei {backend} nicht angemeldet.",
     },
     "signin.not_offered": {
-        "en": "Signing in to {backend} is not set up on this bot. Use `connect {command}` with an API key, or ask whoever runs the bot.",
-        "de": "Die Anmeldung bei {backend} ist für diesen Bot nicht eingerichtet. Verbinde dich mit `connect {command}` und einem API-Schlüssel, oder frag die Person, die ihn betreibt.",
+        "en": "Signing in to {backend} is not set up on this bot. Use **connect {command}** with an API key, or ask whoever runs the bot.",
+        "de": "Die Anmeldung bei {backend} ist für diesen Bot nicht eingerichtet. Verbinde dich mit **connect {command}** und einem API-Schlüssel, oder frag die Person, die ihn betreibt.",
     },
     "signin.none_offered": {
-        "en": "Signing in is not set up on this bot. Ask whoever runs it, or use `connect` with an API key.",
-        "de": "Die Anmeldung ist für diesen Bot nicht eingerichtet. Frag die Person, die ihn betreibt, oder nutze `connect` mit einem API-Schlüssel.",
+        "en": "Signing in is not set up on this bot. Ask whoever runs it, or use **connect** with an API key.",
+        "de": "Die Anmeldung ist für diesen Bot nicht eingerichtet. Frag die Person, die ihn betreibt, oder nutze **connect** mit einem API-Schlüssel.",
     },
     "signin.unavailable": {
         "en": "The sign-in service isn't answering right now. Please try again in a moment.",
@@ -100,8 +100,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Teams konnte dich nicht selbst anmelden ({code}). Nutze stattdessen den Anmelde-Button.",
     },
     "signin.verify_failed": {
-        "en": "That sign-in didn't complete. Say `signin` to try again.",
-        "de": "Diese Anmeldung wurde nicht abgeschlossen. Sag `signin`, um es noch einmal zu versuchen.",
+        "en": "That sign-in didn't complete. Say **signin** to try again.",
+        "de": "Diese Anmeldung wurde nicht abgeschlossen. Sag **signin**, um es noch einmal zu versuchen.",
     },
     "signin.page.title": {"en": "timebot sign-in", "de": "timebot-Anmeldung"},
     "signin.page.done": {
@@ -110,12 +110,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "signin.page.as_account": {"en": " as {account}", "de": " als {account}"},
     "signin.page.unknown": {
-        "en": "This sign-in link is not valid or was already used. Say `signin` to the bot in Teams for a new one.",
-        "de": "Dieser Anmeldelink ist ungültig oder wurde schon benutzt. Sag in Teams `signin` zum Bot, um einen neuen zu bekommen.",
+        "en": "This sign-in link is not valid or was already used. Say **signin** to the bot in Teams for a new one.",
+        "de": "Dieser Anmeldelink ist ungültig oder wurde schon benutzt. Sag in Teams **signin** zum Bot, um einen neuen zu bekommen.",
     },
     "signin.page.expired": {
-        "en": "This sign-in link has expired (links work for 10 minutes). Say `signin` to the bot in Teams for a new one.",
-        "de": "Dieser Anmeldelink ist abgelaufen (Links gelten 10 Minuten). Sag in Teams `signin` zum Bot, um einen neuen zu bekommen.",
+        "en": "This sign-in link has expired (links work for 10 minutes). Say **signin** to the bot in Teams for a new one.",
+        "de": "Dieser Anmeldelink ist abgelaufen (Links gelten 10 Minuten). Sag in Teams **signin** zum Bot, um einen neuen zu bekommen.",
     },
     "signin.page.cancelled": {
         "en": "Sign-in was cancelled: {detail}",
@@ -126,8 +126,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Du hast dich mit einem anderen Konto angemeldet als die Person, die diesen Link angefordert hat; es wurde nichts gespeichert. Melde dich mit deinem eigenen Konto an oder hol dir beim Bot deinen eigenen Link.",
     },
     "signin.page.failed": {
-        "en": "Sign-in didn't complete. Please ask the bot for a new link (`signin`).",
-        "de": "Die Anmeldung wurde nicht abgeschlossen. Bitte hol dir beim Bot einen neuen Link (`signin`).",
+        "en": "Sign-in didn't complete. Please ask the bot for a new link (**signin**).",
+        "de": "Die Anmeldung wurde nicht abgeschlossen. Bitte hol dir beim Bot einen neuen Link (**signin**).",
     },
     "signin.page.unavailable": {
         "en": "The sign-in service isn't reachable right now. Please try again in a moment.",
