@@ -87,6 +87,15 @@ def _text(value: object, locale: str) -> str:
     return render(value, locale) if isinstance(value, Message) else str(value)
 
 
+def form_problem(key: str, locale: str, params: Mapping[str, Any]) -> str:
+    """A problem said on a form (which escapes its messages whole): the fields as they are, a capability the
+    tracker lacks in the person's language, as `say` names it."""
+    fields = dict(params)
+    if "capability" in fields:
+        fields["capability"] = _capability(_text(fields["capability"], locale), locale)
+    return t(key, locale, **fields)
+
+
 def _capability(name: str, locale: str) -> str:
     key = f"capability.{name}"
     translated = t(key, locale)

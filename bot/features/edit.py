@@ -21,6 +21,7 @@ from bot.features.forms import picked_target
 from bot.features.respond import run_operation
 from bot.i18n import t
 from bot.operations import Ambiguity, DeleteEntry, EditEntry, ListTimes, ParseFailure, Status, Summary
+from bot.replies import form_problem
 from bot.routing.turn import Turn
 from bot.service.entries import entry_by_id
 from bot.service.outcomes import DeleteConfirm, EditForm, EntriesShown, EntryChanged, Outcome, Problem
@@ -163,7 +164,7 @@ async def _save(turn: Turn, data: EditSaveData) -> Result:
     outcome = await run_operation(turn, EditEntry(**fields), None)
     if isinstance(outcome, Problem):
         field = _PROBLEM_FIELDS.get(outcome.key, "date")
-        return await _framed(turn, data, {field: t(outcome.key, locale, **outcome.params)})
+        return await _framed(turn, data, {field: form_problem(outcome.key, locale, outcome.params)})
     if isinstance(outcome, EntryChanged):
         listed = await _list(turn, data.back)
         if isinstance(listed, EntriesShown):

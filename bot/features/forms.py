@@ -21,6 +21,7 @@ from bot.features import reminder_settings
 from bot.features.respond import problem_for, run_operation
 from bot.i18n import t
 from bot.operations import Ambiguity, LogEntry, ParseFailure, ProjectRef, ShowForm, StartTimer
+from bot.replies import form_problem
 from bot.routing.turn import Turn
 from bot.service import forms as service
 from bot.service.context import UserContext
@@ -177,7 +178,7 @@ async def _save_entry(turn: Turn, kind: str, data: EntryForm, fields: dict[str, 
     field = _PROBLEM_FIELDS.get(outcome.key, GENERAL)
     if outcome.key == "service.too_long":
         field = "duration" if fields.get("duration") else "end"
-    message = t(outcome.key, turn.locale, **outcome.params)
+    message = form_problem(outcome.key, turn.locale, outcome.params)
     return await _again(turn, kind, data.values(), {field: message})
 
 
@@ -265,7 +266,7 @@ async def _settings_save(turn: Turn, data: SettingsForm) -> Result:
             )
     except BackendError as exc:
         problem = problem_for(exc, None, ctx.backend.kind)
-        errors[GENERAL] = t(problem.key, locale, **problem.params)
+        errors[GENERAL] = form_problem(problem.key, locale, problem.params)
         return SettingsShown(await service.settings_view(ctx, data.values(), errors))
     facts.extend(await reminder_settings.save(ctx, personal, locale))
     return Notice("form.settings.saved", facts=facts)

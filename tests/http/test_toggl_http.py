@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.http import RetryPolicy
 from adapters.local.factory import LocalBackendFactory
-from adapters.models import ProjectDraft
+from adapters.models import ProjectDraft, TimeEntryDraft
 from adapters.toggl.factory import TogglBackendFactory
 from bot.service.backends import BackendRegistry
 from bot.service.context import Services
@@ -27,6 +28,7 @@ from bot.timebot import Timebot
 from bot.transport.connector import ConnectorClient
 from bot.transport.server import create_web_app
 from tests.fakes.toggl import Account, FakeToggl
+from tests.http.test_forms_http import inputs
 from tests.http.test_teams_http import card_text
 from tests.support.fake_connector import FakeConnector
 from tests.support.harness import activity_json
@@ -43,13 +45,16 @@ class World:
     bot: Timebot
 
     async def say(self, text: str | None = None, **kw: Any) -> str:
+        return card_text(await self.card(text, **kw))
+
+    async def card(self, text: str | None = None, **kw: Any) -> dict[str, Any]:
         before = len(self.connector.messages)
         data = activity_json(text, service_url=self.connector.url, user="ada", name="Ada", **kw)
         response = await self.client.post("/api/messages", json=data)
         assert response.status in (200, 201)
         sent = self.connector.messages[before:]
         assert len(sent) == 1
-        return card_text(sent[0].json["attachments"][0]["content"])
+        return sent[0].json["attachments"][0]["content"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -112,6 +117,28 @@ async def test_a_token_is_only_accepted_in_personal_chat(world: World) -> None:
     data = {"verb": "connect_save", "backend": "toggl", "token": world.ada.api_token}
     refused = await world.say(value=data, conversation_type="groupChat", conversation_id="19:g@thread.v2")
     assert "personal chat" in refused
+
+
+async def test_no_project_on_toggl_is_refused_by_name_on_the_form(world: World) -> None:
+    """Toggl's v9 definition has no way to clear an entry's project: the edit form's "No project" is answered
+    on the form itself, in the person's language, what was entered kept and nothing changed."""
+    await world.say(value={"verb": "connect_save", "backend": "toggl", "token": world.ada.api_token})
+    backend = await world.bot.backends.bind(_ada(), "toggl")
+    project = await backend.create_project(ProjectDraft(name="Website"))
+    start = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    entry = await backend.create_time_entry(
+        TimeEntryDraft(start=start, end=start + timedelta(hours=1), project_id=project.id, description="call")
+    )
+    typed = {"date": "2026-11-16", "start": "10:00", "end": "11:00", "note": "call, longer"}
+    save = {"verb": "edit_save", "entry_id": entry.id, "project": "-", **typed}
+    for locale, said in (
+        ("en-US", "doesn't support removing the project"),
+        ("de-DE", "das Entfernen des Projekts"),
+    ):
+        form = await world.card(value=save, locale=locale)
+        assert said in card_text(form), card_text(form)
+        assert {k: inputs(form)[k].get("value") for k in typed} == typed
+    assert await backend.get_time_entry(entry.id) == entry
 
 
 def _ada():

@@ -213,6 +213,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "capability.archiving clients": {"en": "archiving clients", "de": "das Archivieren von Kunden"},
     "capability.renaming projects": {"en": "renaming projects", "de": "das Umbenennen von Projekten"},
     "capability.archiving projects": {"en": "archiving projects", "de": "das Archivieren von Projekten"},
+    "capability.removing the project from a time entry": {
+        "en": "removing the project from a time entry",
+        "de": "das Entfernen des Projekts aus einem Zeiteintrag",
+    },
     "capability.renaming tasks": {"en": "renaming tasks", "de": "das Umbenennen von Aufgaben"},
     "capability.finishing tasks": {"en": "finishing tasks", "de": "das Erledigen von Aufgaben"},
     "capability.renaming tags": {"en": "renaming tags", "de": "das Umbenennen von Tags"},
