@@ -52,12 +52,7 @@ def build_handler(settings: Settings) -> Timebot:
     calendar = calendar_feed(settings, engine) if signin is not None and signin.entra is not None else None
     references = ReferenceCache(ttl=settings.refdata_ttl_seconds, size=settings.refdata_cache_size)
     recent = RecentEntries()
-    entries = None
-    if bus is not None:
-        live = bus
-        entries = EntryReadCache(
-            trusted=lambda: live.live, announce=lambda user: live.publish("entries", user)
-        )
+    entries = shared_entry_cache(bus) if bus is not None else None
     services = Services(
         store=Store(engine, bus=bus),
         refdata=RefDataCache(references),
@@ -86,7 +81,7 @@ def build_handler(settings: Settings) -> Timebot:
     remotes = remote_factories(settings, connections, signin, references=references)
     registry = BackendRegistry(remotes | {"local": local})
     if bus is not None:
-        share_caches(bus, references, recent, entries, remotes)
+        share_caches(bus, references, recent, entries, remotes, registry)
 
     async def migrate() -> None:
         await upgrade(engine)
@@ -114,12 +109,23 @@ def build_handler(settings: Settings) -> Timebot:
     )
 
 
+def shared_entry_cache(bus: Bus) -> EntryReadCache:
+    """The local backend's read memo for a database other processes write too: trusted while the bus
+    listens, every write and workspace change announced on it (`share_caches` subscribes it)."""
+    return EntryReadCache(
+        trusted=lambda: bus.live,
+        announce=lambda user: bus.publish("entries", user),
+        announce_workspace=lambda workspace: bus.publish("workspace", workspace),
+    )
+
+
 def share_caches(
     bus: Bus,
     references: ReferenceCache,
     recent: RecentEntries,
     entries: EntryReadCache | None,
     remotes: dict[str, BackendFactory],
+    registry: BackendRegistry | None = None,
 ) -> None:
     """Every process-local cache on the bus: what this process invalidates is announced to the others, what
     they announce is dropped here, and everything is emptied when the bus may have missed something."""
@@ -149,6 +155,18 @@ def share_caches(
     bus.subscribe("recent", drop_recent, reset_recent)
     if entries is not None:
         bus.subscribe("entries", lambda key: entries.invalidate(key[0], announce=False), entries.clear)
+
+        def drop_workspace(key: Sequence[str]) -> None:
+            entries.forget_workspace(key[0], announce=False)
+            if registry is not None:
+                registry.forget_workspace("local", key[0])
+
+        def reset_workspaces() -> None:
+            entries.clear()
+            if registry is not None:
+                registry.forget_kind("local")
+
+        bus.subscribe("workspace", drop_workspace, reset_workspaces)
 
 
 def calendar_feed(settings: Settings, engine: AsyncEngine) -> CalendarFeed:

@@ -3,11 +3,11 @@
 SQLite is the single-process deployment (several bot processes need PostgreSQL), so on SQLite every write
 to a user's data passes through this process and can drop that user's memo. Reads such as "today's
 entries" and "the running timer", which `status` asks on every turn, then cost no database round trip; nor
-does binding a person to their workspace and user rows (dropped when the workspace's settings change; kept
-only where this process alone writes, since binding changes are not announced).
+does binding a person to their workspace and user rows (dropped when the workspace's settings change).
 On PostgreSQL several processes write: there the cache is used only with `trusted` (the invalidation bus
-is listening, `bot.store.broadcast`), each write is `announce`d to the other processes, and a value read
-while the user's memo was dropped is not stored (it may predate the write).
+is listening, `bot.store.broadcast`), each write (and each change of a workspace's settings) is
+`announce`d to the other processes, and a value read while its memo was dropped is not stored (it may
+predate the write).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ class EntryReadCache:
         *,
         trusted: Callable[[], bool] | None = None,
         announce: Callable[[str], None] | None = None,
+        announce_workspace: Callable[[str], None] | None = None,
     ) -> None:
         self._users: OrderedDict[str, dict[Hashable, Any]] = OrderedDict()
         self._max_users = max_users
@@ -34,6 +35,8 @@ class EntryReadCache:
         self._bindings: OrderedDict[tuple[str, str], tuple[str, Any, Any]] = OrderedDict()
         self._trusted = trusted
         self.announce = announce
+        self.announce_workspace = announce_workspace
+        self._binding_epoch = 0  # bumped whenever bindings are dropped: a lookup that raced it keeps nothing
         self._generation = 0  # bumped when everything is dropped
         self._epochs: dict[str, int] = {}  # user → drops of their memo so far
         self._missed: dict[tuple[str, Hashable], tuple[int, int]] = {}  # what a `get` missed, and when
@@ -100,14 +103,15 @@ class EntryReadCache:
     def clear(self) -> None:
         self._users.clear()
         self._generation += 1
+        self._bindings.clear()
+        self._binding_epoch += 1
 
     def _stamp(self, user_id: str) -> tuple[int, int]:
         return self._generation, self._epochs.get(user_id, 0)
 
     def binding(self, tenant_id: str, aad_object_id: str) -> tuple[Any, Any] | None:
-        """The (workspace row, user row) a person was last bound to, or None (always None when other
-        processes write too: a workspace's settings change there is not announced)."""
-        if self.announce is not None:
+        """The (workspace row, user row) a person was last bound to, or None (also while not `trusted`)."""
+        if self._trusted is not None and not self._trusted():
             return None
         hit = self._bindings.get((tenant_id, aad_object_id))
         if hit is None:
@@ -115,18 +119,33 @@ class EntryReadCache:
         self._bindings.move_to_end((tenant_id, aad_object_id))
         return hit[1], hit[2]
 
-    def keep_binding(self, tenant_id: str, aad_object_id: str, workspace_row: Any, user_row: Any) -> None:
-        if self.announce is not None:
-            return
+    def binding_stamp(self) -> int:
+        """Taken before a binding is read from the database; `keep_binding` needs it unchanged."""
+        return self._binding_epoch
+
+    def keep_binding(
+        self, tenant_id: str, aad_object_id: str, workspace_row: Any, user_row: Any, stamp: int
+    ) -> None:
+        if stamp != self._binding_epoch or (self._trusted is not None and not self._trusted()):
+            return  # a workspace changed while this was read (the rows may be the old ones)
         self._bindings[(tenant_id, aad_object_id)] = (str(workspace_row.id), workspace_row, user_row)
         self._bindings.move_to_end((tenant_id, aad_object_id))
         while len(self._bindings) > self._max_users:
             self._bindings.popitem(last=False)
 
-    def forget_workspace(self, workspace_id: str) -> None:
-        """The workspace row changed (its settings): every member's binding is read again."""
+    def forget_workspace(self, workspace_id: str, *, announce: bool = True) -> None:
+        """The workspace row changed (its settings): every member's binding is read again, here and (when
+        `announce`) in the other processes."""
         for key in [k for k, (ws, _w, _u) in self._bindings.items() if ws == workspace_id]:
             del self._bindings[key]
+        self._binding_epoch += 1
+        if announce and self.announce_workspace is not None:
+            self.announce_workspace(workspace_id)
+
+    def forget_binding(self, tenant_id: str, aad_object_id: str) -> None:
+        """The person's user row was written (name, e-mail): read it again next time."""
+        self._bindings.pop((tenant_id, aad_object_id), None)
+        self._binding_epoch += 1
 
 
 MISS: Any = _MISS

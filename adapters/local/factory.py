@@ -22,7 +22,7 @@ from adapters.local.backend import LocalBackend
 from adapters.local.base import Clock, new_id, utcnow
 from adapters.local.cache import EntryReadCache
 from adapters.local.rows import user_from_row, workspace_from_row
-from adapters.sql import read_connection, write
+from adapters.sql import after_unit, read_connection, write
 
 DEFAULT_WORKSPACE_NAME = "Workspace"
 _BIND_ATTEMPTS = 5
@@ -79,8 +79,8 @@ class LocalBackendFactory:
         )
 
     async def _lookup(self, identity: Identity) -> LocalBackend | None:
-        """The common path: both rows exist and nothing changed. One query (none on SQLite once seen), no
-        write."""
+        """The common path: both rows exist and nothing changed. One query (none once seen, while the cache
+        is trusted), no write."""
         if self._cache is not None and (
             hit := self._cache.binding(identity.tenant_id, identity.aad_object_id)
         ):
@@ -93,6 +93,7 @@ class LocalBackendFactory:
             .select_from(ws.join(us, us.c.workspace_id == ws.c.id))
             .where(ws.c.tenant_id == identity.tenant_id, us.c.aad_object_id == identity.aad_object_id)
         )
+        stamp = self._cache.binding_stamp() if self._cache is not None else 0
         async with read_connection(self._engine) as conn:
             row = (await conn.execute(stmt)).one_or_none()
         if row is None:
@@ -102,7 +103,7 @@ class LocalBackendFactory:
         if not _unchanged(identity, user_row):
             return None  # profile changed: take the write path
         if self._cache is not None:
-            self._cache.keep_binding(identity.tenant_id, identity.aad_object_id, row, user_row)
+            self._cache.keep_binding(identity.tenant_id, identity.aad_object_id, row, user_row, stamp)
         return self._backend(row, user_row)
 
     async def _get_or_create(self, identity: Identity) -> LocalBackend:
@@ -156,6 +157,7 @@ class LocalBackendFactory:
                     changes["email"] = identity.email
                 if changes:
                     await conn.execute(us.update().where(us.c.id == user.id).values(**changes))
+                    self._forget_binding(identity)
             user = (
                 await conn.execute(
                     sa.select(us).where(
@@ -164,6 +166,13 @@ class LocalBackendFactory:
                 )
             ).one()
         return self._backend(workspace, user)
+
+    def _forget_binding(self, identity: Identity) -> None:
+        """Now and once the unit ended: a lookup before the commit could only keep the old row."""
+        cache = self._cache
+        if cache is not None:
+            cache.forget_binding(identity.tenant_id, identity.aad_object_id)
+            after_unit(lambda: cache.forget_binding(identity.tenant_id, identity.aad_object_id))
 
     async def _locked_workspace(self, conn: AsyncConnection, tenant_id: str) -> Any:
         stmt = sa.select(t.workspaces).where(t.workspaces.c.tenant_id == tenant_id)

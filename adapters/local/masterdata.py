@@ -28,6 +28,7 @@ from adapters.models import (
     WorkspaceSettings,
     name_key,
 )
+from adapters.sql import after_unit
 
 
 class MasterData(LocalBase):
@@ -59,8 +60,11 @@ class MasterData(LocalBase):
                     **{f"rules_{k}": v for k, v in settings.working_time_rules.model_dump().items()},
                 )
             )
-        if self._cache is not None:
-            self._cache.forget_workspace(self.workspace.id)
+        if (cache := self._cache) is not None:
+            workspace_id = self.workspace.id
+            cache.forget_workspace(workspace_id)
+            # Again once the unit ended: a lookup before the commit could only keep the old row.
+            after_unit(lambda: cache.forget_workspace(workspace_id, announce=False))
         self.workspace = self.workspace.model_copy(update={"settings": settings.model_copy()})
         return self.workspace
 

@@ -45,6 +45,17 @@ class BackendRegistry:
         for key in [k for k in self._bound if k[1:] == (identity.tenant_id, identity.aad_object_id)]:
             del self._bound[key]
 
+    def forget_workspace(self, kind: str, workspace_id: str) -> None:
+        """Drop every binding to that workspace: its settings changed (in another process)."""
+        bound = self._bound.items()
+        for key in [k for k, (_t, b) in bound if k[0] == kind and b.workspace.id == workspace_id]:
+            del self._bound[key]
+
+    def forget_kind(self, kind: str) -> None:
+        """Drop every binding of `kind`: a change to them may have been missed."""
+        for key in [k for k in self._bound if k[0] == kind]:
+            del self._bound[key]
+
     async def close(self) -> None:
         for factory in self.factories.values():
             await factory.close()

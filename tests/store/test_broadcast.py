@@ -5,10 +5,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.backend import Identity
+from adapters.local.backend import LocalBackend
+from adapters.local.cache import EntryReadCache
+from adapters.local.factory import LocalBackendFactory
+from adapters.models import WorkspaceSettings
+from adapters.refcache import ReferenceCache
+from adapters.sql import unit_of_work
+from bot.service.backends import BackendRegistry
+from bot.service.recent import RecentEntries
 from bot.store.broadcast import PostgresBus
+from bot.wiring import share_caches, shared_entry_cache
 from tests.support.db import engine_for, postgres_schema
 
 pytestmark = pytest.mark.postgres
@@ -98,3 +111,68 @@ async def test_a_lost_listener_empties_the_caches_until_it_is_back() -> None:
         await first.flush()
         await heard_second.until(lambda: heard_second.dropped)
         assert heard_second.dropped == [["tenant-1", "grace"]]
+
+
+class _Process:
+    """One bot process's local backend, its bindings and their caches on its own bus (as `bot.wiring`)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.bus = PostgresBus(engine)
+        self.entries = shared_entry_cache(self.bus)
+        self.registry = BackendRegistry({"local": LocalBackendFactory(engine, read_cache=self.entries)})
+        share_caches(self.bus, ReferenceCache(), RecentEntries(), self.entries, {}, self.registry)
+        self.statements = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_: object) -> None:
+        self.statements += 1
+
+    async def bind(self, identity: Identity) -> LocalBackend:
+        backend = await self.registry.bind(identity)
+        assert isinstance(backend, LocalBackend)
+        return backend
+
+
+async def test_bindings_come_from_memory_and_a_workspace_change_elsewhere_drops_them() -> None:
+    async with postgres_schema() as url, engine_for(url) as one, engine_for(url, migrate=False) as two:
+        a, b = _Process(one), _Process(two)
+        await a.bus.start()
+        await b.bus.start()
+        try:
+            admin, member = Identity("t-bind", "admin", "Admin"), Identity("t-bind", "member", "Member")
+            await a.bind(admin)  # the first user: the workspace's admin
+            for _ in range(2):  # created, then looked up (and kept)
+                await b.bind(member)
+                b.registry.forget(member)  # the binding memo, not the registry's, answers next
+            before = b.statements
+            assert (await b.bind(member)).workspace.settings.weekly_target_minutes == 40 * 60
+            assert b.statements == before  # no round trip: the memo is trusted while the bus listens
+
+            backend = await a.bind(admin)
+            received = b.bus.received
+            async with unit_of_work():
+                await backend.set_workspace_settings(WorkspaceSettings(weekly_target_minutes=30 * 60))
+            await a.bus.flush()
+            deadline = asyncio.get_running_loop().time() + 10
+            while b.bus.received == received:
+                assert asyncio.get_running_loop().time() < deadline, "the change never reached B"
+                await asyncio.sleep(0.01)
+            # Both B's bound backend and its binding memo were dropped: B reads the new settings.
+            assert (await b.bind(member)).workspace.settings.weekly_target_minutes == 30 * 60
+        finally:
+            await a.bus.close()
+            await b.bus.close()
+
+
+def test_an_untrusted_memo_binds_from_the_database() -> None:
+    trusted = True
+    cache = EntryReadCache(trusted=lambda: trusted)
+    cache.keep_binding("t", "u", SimpleNamespace(id="w"), SimpleNamespace(id="u"), cache.binding_stamp())
+    assert cache.binding("t", "u") is not None
+    trusted = False  # the bus lost its listener: a change may have been missed
+    assert cache.binding("t", "u") is None
+    stamp = cache.binding_stamp()
+    trusted = True
+    cache.forget_workspace("w")  # raced the read: what that read found is not kept
+    cache.keep_binding("t", "u", SimpleNamespace(id="w"), SimpleNamespace(id="u"), stamp)
+    assert cache.binding("t", "u") is None
