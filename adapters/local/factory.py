@@ -22,7 +22,7 @@ from adapters.local.backend import LocalBackend
 from adapters.local.base import Clock, new_id, utcnow
 from adapters.local.cache import EntryReadCache
 from adapters.local.rows import user_from_row, workspace_from_row
-from adapters.sql import after_unit, read_connection, write
+from adapters.sql import after_commit, after_unit, read_connection, write
 
 DEFAULT_WORKSPACE_NAME = "Workspace"
 _BIND_ATTEMPTS = 5
@@ -109,6 +109,7 @@ class LocalBackendFactory:
     async def _get_or_create(self, identity: Identity) -> LocalBackend:
         ws, us = t.workspaces, t.users
         now = self._clock()
+        stamp = self._cache.binding_stamp() if self._cache is not None else 0
         async with write(self._engine) as conn:
             workspace = await self._locked_workspace(conn, identity.tenant_id)
             if workspace is None:
@@ -165,6 +166,9 @@ class LocalBackendFactory:
                     )
                 )
             ).one()
+        if (cache := self._cache) is not None:  # the next turn binds from memory, once this committed
+            key = (identity.tenant_id, identity.aad_object_id)
+            after_commit(lambda: cache.keep_binding(*key, workspace, user, stamp))
         return self._backend(workspace, user)
 
     def _forget_binding(self, identity: Identity) -> None:

@@ -171,3 +171,13 @@ async def test_a_write_that_waited_for_another_of_the_same_person_merges_nothing
     release.set()
     await asyncio.gather(holding, *turns)
     assert len(await backend.list_time_entries(*day)) == 2
+
+
+async def test_a_person_just_created_binds_from_memory_next_time(engine: AsyncEngine) -> None:
+    factory = LocalBackendFactory(engine, clock=lambda: NOW, read_cache=EntryReadCache())
+    identity = Identity("t-cache", "u-new", "New User")
+    created = await factory.bind(identity)
+    statements, stop = _selects(engine)
+    again = await factory.bind(identity)
+    stop()
+    assert statements == [] and again.user.id == created.user.id
