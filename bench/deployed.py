@@ -251,12 +251,24 @@ async def _connector(session: aiohttp.ClientSession, world: World, verb: str) ->
         return data
 
 
+def _listening(child: Child) -> bool:
+    return child.name == "anchor" or "timebot listening on" in child.log.read_text(errors="replace")
+
+
 async def _healthy(session: aiohttp.ClientSession, base: str, children: list[Child]) -> None:
     def alive() -> bool:
         return all(c.proc.poll() is None for c in children)
 
     if not await wait_healthy(session, base, alive=alive, within=90):
         raise RuntimeError("the server did not become healthy:\n" + "\n".join(c.output() for c in children))
+    # Every process must listen before the load opens its keep-alive connections: the kernel spreads
+    # connections only among the sockets bound when they arrive (two processes started 3 s apart had the
+    # second one serve nothing but background work).
+    deadline = time.monotonic() + 90
+    while not all(_listening(c) for c in children):
+        if not alive() or time.monotonic() > deadline:
+            raise RuntimeError("not listening:\n" + "\n".join(c.output() for c in children))
+        await asyncio.sleep(0.1)
 
 
 def start_row(
