@@ -65,6 +65,11 @@ class LocalBackendFactory:
                 last_error = exc
         raise Unavailable("could not set up the workspace; please try again") from last_error
 
+    def forget(self, identity: Identity) -> None:
+        """Bind the person from the database next time (`BackendRegistry.forget`)."""
+        if self._cache is not None:
+            self._cache.forget_binding(identity.tenant_id, identity.aad_object_id)
+
     async def close(self) -> None:
         if self._dispose_engine:
             await self._engine.dispose()

@@ -44,6 +44,10 @@ class BackendRegistry:
         """Drop the person's bindings: after connecting, switching workspace or changing settings."""
         for key in [k for k in self._bound if k[1:] == (identity.tenant_id, identity.aad_object_id)]:
             del self._bound[key]
+        for factory in self.factories.values():
+            forget = getattr(factory, "forget", None)  # a factory's own memo of the binding (the local one)
+            if forget is not None:
+                forget(identity)
 
     def forget_workspace(self, kind: str, workspace_id: str) -> None:
         """Drop every binding to that workspace: its settings changed (in another process)."""
