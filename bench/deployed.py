@@ -308,7 +308,11 @@ async def measure_row(world: World, row: str, args: argparse.Namespace) -> list[
         async with aiohttp.ClientSession(connector=pool, timeout=aiohttp.ClientTimeout(total=60)) as session:
             await _healthy(session, base, children)
             load = Load(session, world, args)
-            first = await load.run(base, "status", seconds=None, count=args.people)  # everyone once
+            # Everyone once; with several processes everyone more often, so that each person has met every
+            # process (each keeps its own caches: a turn lands on a random one of the spread connections, and
+            # after five turns about 6 % of people are still cold in one of two processes).
+            passes = 1 if len(children) == 1 else 5
+            first = await load.run(base, "status", seconds=None, count=args.people * passes)
             if first.errors:
                 raise RuntimeError(
                     f"{row}: {first.errors} of the first requests failed:\n{children[0].output()}"
