@@ -101,7 +101,13 @@ class Child:
             self.proc = subprocess.Popen(
                 argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
             )
-        self.cap = CpuCap(self.proc.pid, cap, name) if cap is not None else None
+        self.cap: CpuCap | None = None
+        if cap is not None:
+            try:
+                self.cap = CpuCap(self.proc.pid, cap, name)
+            except Exception:
+                self.stop()  # no uncapped server left running behind a failed cap
+                raise
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-3000:]
